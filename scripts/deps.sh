@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what Hopwatch's tests and benchmarks use as reference peers (libyal's evtxexport and
+# python-evtx's evtx_dump.py) when they are missing. Safe to run repeatedly.
+set -euo pipefail
+need=()
+command -v evtxexport >/dev/null 2>&1 || need+=(libevtx-utils)
+command -v evtx_dump.py >/dev/null 2>&1 || need+=(python3-evtx)
+command -v jq >/dev/null 2>&1 || need+=(jq)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi

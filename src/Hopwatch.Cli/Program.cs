@@ -1,0 +1,58 @@
+using System.Reflection;
+
+namespace Hopwatch.Cli;
+
+public static class Program
+{
+    public static IReadOnlyList<ICliCommand> Commands { get; } = typeof(Program).Assembly.GetTypes()
+        .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+        .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
+        .OrderBy(c => c.Name, StringComparer.Ordinal)
+        .ToList();
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            PrintHelp(args.Length == 0 ? Console.Error : Console.Out);
+            return args.Length == 0 ? 2 : 0;
+        }
+        if (args[0] == "--version")
+        {
+            Console.WriteLine("hopwatch " + (typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev"));
+            return 0;
+        }
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            Console.Error.WriteLine($"hopwatch: unknown command '{args[0]}'");
+            PrintHelp(Console.Error);
+            return 2;
+        }
+        try
+        {
+            if (args.Skip(1).Any(a => a is "--help" or "-h"))
+            {
+                Console.Out.WriteLine(command.Usage);
+                return 0;
+            }
+            return command.Run(args.Skip(1).ToArray());
+        }
+        catch (CliUsageException e)
+        {
+            Console.Error.WriteLine($"hopwatch {command.Name}: {e.Message}");
+            Console.Error.WriteLine();
+            Console.Error.WriteLine(command.Usage);
+            return 2;
+        }
+    }
+
+    private static void PrintHelp(TextWriter w)
+    {
+        w.WriteLine("hopwatch — finds T1021 Remote Services lateral movement in Windows and Linux logs");
+        w.WriteLine();
+        w.WriteLine("usage: hopwatch COMMAND [options]     (hopwatch COMMAND --help for details)");
+        w.WriteLine();
+        foreach (var c in Commands) w.WriteLine($"  {c.Name,-10} {c.Summary}");
+    }
+}

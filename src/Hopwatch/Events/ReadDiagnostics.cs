@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace Hopwatch.Events;
+
+/// <summary>
+/// Collects warnings about bad input, thread-safe. Keeps every count but only the first
+/// <see cref="MaxKept"/> messages so hostile input cannot grow memory without bound.
+/// </summary>
+public sealed class ReadDiagnostics
+{
+    public const int MaxKept = 1000;
+    private readonly ConcurrentQueue<ReadWarning> _kept = new();
+    private long _warnings;
+    private long _files;
+    private long _records;
+    private long _unrecognisedFiles;
+
+    public long WarningCount => Interlocked.Read(ref _warnings);
+    public long FileCount => Interlocked.Read(ref _files);
+    public long RecordCount => Interlocked.Read(ref _records);
+    public long UnrecognisedFileCount => Interlocked.Read(ref _unrecognisedFiles);
+    public IReadOnlyCollection<ReadWarning> Warnings => _kept;
+
+    /// <summary>Optional live observer (e.g. print to stderr as they come).</summary>
+    public Action<ReadWarning>? OnWarning { get; set; }
+
+    public void Warn(string file, string location, string message)
+    {
+        var w = new ReadWarning(file, location, message);
+        if (Interlocked.Increment(ref _warnings) <= MaxKept) _kept.Enqueue(w);
+        OnWarning?.Invoke(w);
+    }
+
+    public void FileOpened() => Interlocked.Increment(ref _files);
+    public void RecordsRead(long n) => Interlocked.Add(ref _records, n);
+
+    public void Unrecognised(string file, string why)
+    {
+        Interlocked.Increment(ref _unrecognisedFiles);
+        Warn(file, "file", "not recognised: " + why);
+    }
+}
