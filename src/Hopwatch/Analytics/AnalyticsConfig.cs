@@ -61,6 +61,8 @@ public sealed class AnalyticsConfig
         try
         {
             var c = deserializer.Deserialize<AnalyticsConfig>(yaml) ?? new AnalyticsConfig();
+            c.Allowlist ??= new AllowlistConfig();
+            c.Allowlist.FillDefaults();
             c.Validate(displayName);
             return c;
         }
@@ -205,12 +207,25 @@ public sealed class VncConfig
 
 public sealed class AllowlistConfig
 {
-    public HostAllowlist JumpHosts { get; set; } = new();
-    public HostAllowlist Scanners { get; set; } = new();
-    public HostAllowlist BackupServers { get; set; } = new();
-    public HostAllowlist ConfigMgmtServers { get; set; } = new();
-    public AccountAllowlist HelpdeskAccounts { get; set; } = new();
-    public AccountAllowlist ServiceAccounts { get; set; } = new();
+    public HostAllowlist JumpHosts { get; set; } = new() { Analytics = Default("jump_hosts") };
+    public HostAllowlist Scanners { get; set; } = new() { Analytics = Default("scanners") };
+    public HostAllowlist BackupServers { get; set; } = new() { Analytics = Default("backup_servers") };
+    public HostAllowlist ConfigMgmtServers { get; set; } = new() { Analytics = Default("config_mgmt_servers") };
+    public AccountAllowlist HelpdeskAccounts { get; set; } = new() { Analytics = Default("helpdesk_accounts") };
+    public AccountAllowlist ServiceAccounts { get; set; } = new() { Analytics = Default("service_accounts") };
+
+    private static List<string> Default(string list) => DefaultAnalytics[list].ToList();
+
+    /// <summary>Gives lists the user named without `analytics` their documented default.</summary>
+    internal void FillDefaults()
+    {
+        JumpHosts.Analytics ??= Default("jump_hosts");
+        Scanners.Analytics ??= Default("scanners");
+        BackupServers.Analytics ??= Default("backup_servers");
+        ConfigMgmtServers.Analytics ??= Default("config_mgmt_servers");
+        HelpdeskAccounts.Analytics ??= Default("helpdesk_accounts");
+        ServiceAccounts.Analytics ??= Default("service_accounts");
+    }
 
     /// <summary>Which analytics each list silences when the config does not say (mirrors analytics.yml).</summary>
     internal static readonly IReadOnlyDictionary<string, string[]> DefaultAnalytics = new Dictionary<string, string[]>

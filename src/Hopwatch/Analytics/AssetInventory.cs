@@ -71,7 +71,7 @@ public sealed class AssetInventory
         return inv;
     }
 
-    public static AssetRole ParseRole(string? s) => s?.Trim().ToLowerInvariant().Replace('_', '-') switch
+    public static AssetRole ParseRole(string? s) => s?.Trim().ToLowerInvariant().Replace('_', '-').Replace(' ', '-') switch
     {
         "workstation" or "ws" or "desktop" or "laptop" => AssetRole.Workstation,
         "server" or "srv" => AssetRole.Server,
