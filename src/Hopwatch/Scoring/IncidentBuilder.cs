@@ -228,6 +228,15 @@ public sealed class IncidentBuilder
         return $"{top.Title} — {who}{(from is null ? "" : " from " + from)} to {inc.TargetHostCount} host{(inc.TargetHostCount == 1 ? "" : "s")}";
     }
 
+    /// <summary>The machines movement started from: alert sources (names over addresses) and every non-final host of a chain.</summary>
+    internal static List<string> SourceMachines(Incident inc)
+    {
+        var list = new List<string>();
+        foreach (var a in inc.Alerts) foreach (var s in SourceKeys(a)) AddDistinct(list, s);
+        foreach (var h in inc.Graph.Path.Take(Math.Max(0, inc.Graph.Path.Count - 1))) AddDistinct(list, h);
+        return list;
+    }
+
     internal static IEnumerable<string> SourceKeys(Alert a)
     {
         // A source host and its IP are one machine: prefer names, fall back to addresses.

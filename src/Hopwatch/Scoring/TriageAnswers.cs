@@ -178,7 +178,7 @@ public sealed class TriageAnswers
     private TriageAnswer IsAdminSource(Incident inc)
     {
         const string q = "Is the source an admin/jump host?";
-        var sources = inc.SourceHosts.Concat(inc.SourceIps).Concat(inc.Graph.Path.Take(Math.Max(0, inc.Graph.Path.Count - 1))).Distinct().ToList();
+        var sources = IncidentBuilder.SourceMachines(inc);
         if (sources.Count == 0)
             return new TriageAnswer { Id = AdminSource, Question = q, Answer = "unknown", Summary = "The alerts name no source host." };
         var evidence = new List<string>();
@@ -234,7 +234,7 @@ public sealed class TriageAnswers
     {
         const string q = "Are there credential-access signs on the source (LSASS access, Sysmon 10)?";
         var from = inc.FirstSeen - _options.CredentialAccessLookback;
-        var hosts = inc.SourceHosts.Concat(inc.SourceIps).Concat(inc.Graph.Path.Take(Math.Max(0, inc.Graph.Path.Count - 1))).Distinct().ToList();
+        var hosts = inc.SourceHosts.Concat(inc.SourceIps).Concat(IncidentBuilder.SourceMachines(inc)).Distinct().ToList();
         var facts = hosts.SelectMany(_baseline.CredentialAccessOn).Where(f => f.Time >= from && f.Time <= inc.LastSeen).OrderBy(f => f.Time).ToList();
         foreach (var n in inc.Graph.Nodes) if (facts.Any(f => f.Host == n.Id)) n.CredentialAccess = true;
         return new TriageAnswer

@@ -67,7 +67,7 @@ public sealed class VerdictRules
     {
         if (_options.Allowlist.Count == 0) return null;
         var reasons = new List<string>();
-        var sources = inc.SourceHosts.Concat(inc.SourceIps).ToList();
+        var sources = IncidentBuilder.SourceMachines(inc);
         if (sources.Count > 0 && sources.All(s => _options.AllowlistFor(s, null) is not null))
             reasons.AddRange(sources.Select(s => $"{s}: {_options.AllowlistFor(s, null)!.Reason}"));
         else if (inc.Users.Count > 0 && inc.Users.All(u => _options.AllowlistFor(null, u) is not null))
