@@ -290,7 +290,7 @@ public static class Normaliser
         string? context = V(f, ContextInfo);
         if (context is null)
             for (int i = 0; i < f.Count; i++)
-                if (f.NameAt(i).Equals(Data, StringComparison.OrdinalIgnoreCase) && f.ValueAt(i) is { } dv && dv.Contains("HostApplication", StringComparison.Ordinal))
+                if (f.NameAt(i).StartsWith(Data, StringComparison.OrdinalIgnoreCase) && f.ValueAt(i) is { } dv && dv.Contains("HostApplication", StringComparison.Ordinal))
                 { context = dv; break; }
         if (context is not null)
         {

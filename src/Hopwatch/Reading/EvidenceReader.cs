@@ -60,7 +60,6 @@ public static class EvidenceReader
     /// <summary>Reads one stream of any supported format (detected from content unless forced), e.g. an HTTP body.</summary>
     public static IEnumerable<LogEvent> ReadStream(Stream stream, string displayName, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
     {
-        diag.FileOpened();
         var ctx = new ReadContext(options, diag, new ExpansionBudget(options.MaxExpandedBytes), ct);
         var reference = options.SyslogReferenceTime ?? DateTime.UtcNow;
         return Finish(Guarded(ReadAny(stream, displayName, null, reference, 0, ctx), displayName, diag), options, diag);
@@ -68,7 +67,6 @@ public static class EvidenceReader
 
     private static IEnumerable<LogEvent> ReadFile(string path, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct)
     {
-        diag.FileOpened();
         FileStream fs;
         try
         {
@@ -108,6 +106,9 @@ public static class EvidenceReader
         bool container = kind is ContentKind.Gzip or ContentKind.Zip or ContentKind.Tar or ContentKind.Utf16Text;
         if (forced is not null && forced != SourceFormat.Unknown && !container) kind = KindOf(forced.Value);
         var body = new PrefixedStream(head, got, stream, leaveOpen: true);
+        // Files are counted as leaves (archive members included); the EVTX reader counts its own.
+        if (kind is not (ContentKind.Evtx or ContentKind.Gzip or ContentKind.Zip or ContentKind.Tar or ContentKind.Utf16Text or ContentKind.AppleDouble))
+            ctx.Diag.FileOpened();
 
         switch (kind)
         {
@@ -117,7 +118,7 @@ public static class EvidenceReader
                 yield break; // macOS metadata beside the real member; holds no events
             case ContentKind.Evtx:
                 var evtx = file is not null
-                    ? EvtxEventReader.ReadFile(file.Name == name ? name : file.Name, ctx.Diag, ctx.Options.Threads, ctx.Ct)
+                    ? EvtxEventReader.ReadFile(name, ctx.Diag, ctx.Options.Threads, ctx.Ct)
                     : EvtxEventReader.Read(body, name, ctx.Diag, ctx.Ct);
                 if (file is not null) ctx.Options.OnBytes?.Invoke(Math.Max(0, SafeLength(file.Name) - got));
                 foreach (var e in evtx) yield return e;
@@ -290,7 +291,7 @@ public static class EvidenceReader
             foreach (var e in events)
             {
                 if (options.Normalise) Normaliser.Normalise(e);
-                n++;
+                if (e.Format != SourceFormat.Evtx) n++; // the EVTX reader counts its own records
                 yield return e;
             }
         }

@@ -189,7 +189,8 @@ internal sealed class RecordMapper(FieldNameCache names)
                     var attrName = rest[(attr + ".#attributes.".Length)..];
                     canonical = elem.SequenceEqual("TimeCreated") ? FieldMap.TimeCreated
                         : names.Get(string.Concat(elem, "_", attrName));
-                    if (elem.SequenceEqual("Provider") && attrName.SequenceEqual("Guid") && value.Length == 36) value = "{" + value + "}";
+                    // EVTX renders GUIDs in braces; evtx_dump's JSON does not.
+                    if (value.Length == 36 && value[8] == '-' && value[13] == '-') value = "{" + value + "}";
                 }
                 else canonical = names.Get(rest);
                 f.Add(canonical, value);

@@ -79,12 +79,15 @@ internal static class WindowsXml
     {
         if (r.IsEmptyElement) { r.Read(); return; }
         int depth = r.Depth;
+        int unnamed = 0;
         r.Read();
         while (!r.EOF && r.Depth > depth)
         {
             if (r.NodeType != XmlNodeType.Element) { r.Read(); continue; }
             string? dataName = r.GetAttribute("Name");
-            string name = dataName is { Length: > 0 } ? names.Get(dataName) : names.Get(r.LocalName);
+            // Unnamed <Data> elements are Data, Data_2, Data_3 ... as the EVTX reader names them.
+            string name = dataName is { Length: > 0 } ? names.Get(dataName)
+                : r.LocalName == "Data" ? (++unnamed == 1 ? FieldMap.Data : names.Get("Data_" + unnamed)) : names.Get(r.LocalName);
             if (r.IsEmptyElement) { f.Add(name, ""); r.Read(); continue; }
             f.Add(name, r.ReadElementContentAsString());
         }
