@@ -50,11 +50,8 @@ public sealed class AnalyticsDetector : IDetector
         if (access is not null) _ctx.Activity.Saw(host, access.User, t);
         else if (e.Kind is EventKind.ExplicitCredentials or EventKind.ProcessStart or EventKind.Logon) _ctx.Activity.Saw(host, EventView.User(e), t);
 
-        _scope.Host = host;
-        _scope.Session = session;
-        _scope.Access = access;
-        foreach (var a in _analytics) a.Observe(e, _scope);
-
+        // Close what ended before this event first, so a jump in time does not glue the event onto
+        // a burst that went quiet long ago.
         var watermark = _maxTime - _tolerance;
         if (watermark >= _nextAdvance)
         {
@@ -71,6 +68,11 @@ public sealed class AnalyticsDetector : IDetector
                 _nextExpire = watermark + ExpireEvery;
             }
         }
+
+        _scope.Host = host;
+        _scope.Session = session;
+        _scope.Access = access;
+        foreach (var a in _analytics) a.Observe(e, _scope);
         _ctx.Sink = null;
     }
 

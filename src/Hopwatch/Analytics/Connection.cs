@@ -14,8 +14,9 @@ public readonly record struct Connection(bool Inbound, string? LocalIp, int? Loc
         if (e.Kind != EventKind.NetworkConnection) return null;
         var srcIp = EventView.SourceIp(e);
         var dstIp = EventView.DestinationIp(e);
-        var srcName = HostNames.Canonical(e.SourceHost);
-        var dstName = HostNames.Canonical(e.DestinationHost);
+        // Raw Sysmon host names first: the typed view may have defaulted an empty one to the logging host.
+        var srcName = HostNames.Canonical(RawOr(e, "SourceHostname", e.SourceHost));
+        var dstName = HostNames.Canonical(RawOr(e, "DestinationHostname", e.DestinationHost));
         var init = EventView.Initiated(e);
         bool sourceIsLocal;
         if (host is not null && srcName == host && dstName != host) sourceIsLocal = true;
@@ -27,6 +28,12 @@ public readonly record struct Connection(bool Inbound, string? LocalIp, int? Loc
         return sourceIsLocal
             ? new Connection(inbound, srcIp, e.SourcePort, dstIp, e.DestinationPort, dstName)
             : new Connection(inbound, dstIp, e.DestinationPort, srcIp, e.SourcePort, srcName);
+    }
+
+    private static string? RawOr(LogEvent e, string raw, string? typed)
+    {
+        if (e.Fields.Count > 0 && e.Fields.TryGet(raw, out var v)) return string.IsNullOrWhiteSpace(v) ? null : v;
+        return typed;
     }
 
     private static bool IsServicePort(int? p) => p is int v && (v < 1024 || v is 3389 or 5985 or 5986 || (v >= 5900 && v <= 5910));
