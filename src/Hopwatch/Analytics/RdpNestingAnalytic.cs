@@ -31,7 +31,7 @@ public sealed class RdpNestingAnalytic : Analytic
 
     public RdpNestingAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.RdpNesting.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.RdpNesting.WindowMinutes), Close, StringComparer.Ordinal);
         _sessionMax = TimeSpan.FromHours(Config.RdpNesting.SessionMaxHours);
     }
 
@@ -122,7 +122,7 @@ public sealed class RdpNestingAnalytic : Analytic
 
     public override void Advance(DateTime watermark)
     {
-        _bursts.Flush(watermark, Close);
+        _bursts.Flush(watermark);
         List<string>? dead = null;
         foreach (var (h, list) in _inbound)
         {
