@@ -10,11 +10,12 @@ public sealed class BenchAnalyticsCommand : ICliCommand
     public string Name => "bench-analytics";
     public string Summary => "(benchmark) analytics throughput and peak memory on generated events";
     public string Usage => """
-        usage: hopwatch bench-analytics [--events N] [--hosts H] [--seed S]
+        usage: hopwatch bench-analytics [--events N] [--hosts H] [--seed S] [--show K]
 
         Generates N normalised events (default 10,000,000) from H hosts (default 50,000) spread over
         three days, runs every Hopwatch analytic over them, and prints events/s (analytics time only,
-        generation excluded), peak working set, state size and alerts.
+        generation excluded), peak working set, state size and alerts (--show K: the first K
+        descriptions of each analytic).
         """;
 
     public int Run(string[] args)
@@ -23,6 +24,7 @@ public sealed class BenchAnalyticsCommand : ICliCommand
         int events = a.Int("--events", 10_000_000, 1);
         int hosts = a.Int("--hosts", 50_000, 10);
         int seed = a.Int("--seed", 1021);
+        int show = a.Int("--show", 0, 0);
         a.RejectUnknown();
 
         using var suite = AnalyticsSuite.Create(AnalyticsConfig.Load(null), null, null);
@@ -32,6 +34,7 @@ public sealed class BenchAnalyticsCommand : ICliCommand
         void Count(Alert a)
         {
             alerts++;
+            if (show > 0 && byAnalytic.GetValueOrDefault(a.Analytic) < show) Console.WriteLine($"[{a.Analytic}] {a.Description}");
             byAnalytic[a.Analytic] = byAnalytic.GetValueOrDefault(a.Analytic) + 1;
         }
         long ticks = 0;

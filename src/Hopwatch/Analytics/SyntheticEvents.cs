@@ -37,7 +37,7 @@ public sealed class SyntheticEvents(int events, int hosts, int seed = 1021)
         double stepMs = 3 * 24 * 3600_000.0 / Math.Max(1, events);
         long record = 0;
         int ws() => rng.Next(servers, hosts);
-        int home(int user) => servers + (int)((uint)(user * 2654435761u) % (uint)(hosts - servers));
+        int home(int user) => servers + user % (hosts - servers); // one home workstation per user
         int srv() => rng.Next(dcs, servers);
         LogEvent E(int host, EventKind kind, int id, string channel)
         {
@@ -55,14 +55,15 @@ public sealed class SyntheticEvents(int events, int hosts, int seed = 1021)
             {
                 int src = ws();
                 var u = userNames[rng.Next(users)];
+                bool chain = (n / 200_000) % 2 == 0; // alternately an RDP chain and an SMB fan-out
                 for (int h = 0; h < 10 && n < events; h++, n++)
                 {
                     int dst = srv();
                     var e = E(dst, EventKind.Logon, 4624, "Security");
-                    e.UserName = u; e.UserDomain = "corp"; e.LogonType = n % 400_000 == 100_000 ? 10 : 3; e.SourceIp = ips[src]; e.SourceHost = names[src];
+                    e.UserName = u; e.UserDomain = "corp"; e.LogonType = chain ? 10 : 3; e.SourceIp = ips[src]; e.SourceHost = names[src];
                     e.LogonId = logonIds[rng.Next(logonIds.Length)]; e.AuthPackage = "Kerberos";
                     if (e.LogonType == 10) src = dst; // chain: next hop leaves from here
-                    t = t.AddSeconds(40);
+                    t = t.AddSeconds(chain ? 200 : 40);
                     yield return e;
                 }
                 continue;
