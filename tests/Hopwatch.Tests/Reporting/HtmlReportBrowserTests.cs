@@ -172,7 +172,7 @@ public class HtmlReportBrowserTests : IDisposable
         ReportSet.WriteAll(_dir, s.Hunt(), s.Analyse(), new ReportOptions { Title = "Hopwatch — RDP chain scenario (reference 000)", Inputs = ["scenario/*.evtx"] });
         var png = Environment.GetEnvironmentVariable("HOPWATCH_SCREENSHOT_OUT") is { Length: > 0 } o
             ? Path.GetFullPath(Path.Combine(SharedData.RepoRoot, o)) : Path.Combine(_dir, "shot.png");
-        HeadlessChromium.Screenshot(Path.Combine(_dir, "report.html"), png, 1400, 2400);
+        HeadlessChromium.Screenshot(Path.Combine(_dir, "report.html"), png, 1400, 2000);
         var bytes = File.ReadAllBytes(png);
         Assert.True(bytes.Length > 20_000);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes.Take(4));
