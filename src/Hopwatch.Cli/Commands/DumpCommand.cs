@@ -90,6 +90,7 @@ public sealed class DumpCommand : ICliCommand
             writer.WriteEndObject();
             writer.WriteEndObject();
             writer.Flush();
+            writer.Reset(output);
             output.Write(newline);
         }
     }

@@ -89,10 +89,20 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         CheckDepth(depth, pos);
         int start = pos;
         byte token = B[pos];
-        // token, dependency id (u16), data size (u32), name offset (u32)
-        Need(pos, 11, end);
-        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 7));
-        pos += 11;
+        // Inside template definitions: token, dependency id (u16), data size (u32), name offset (u32).
+        // Fragments outside templates (records without a template, e.g. forwarded events) have no
+        // dependency id. When the expected layout gives an impossible name offset, try the other one.
+        bool withDependencyId = inTemplate;
+        int headerSize = withDependencyId ? 11 : 9;
+        Need(pos, headerSize, end);
+        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + headerSize - 4));
+        if (!PlausibleNameOffset(nameOffset, pos + headerSize) && pos + 11 <= end)
+        {
+            int otherSize = withDependencyId ? 9 : 11;
+            int other = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + otherSize - 4));
+            if (PlausibleNameOffset(other, pos + otherSize)) { headerSize = otherSize; nameOffset = other; }
+        }
+        pos += headerSize;
         string name = ReadNameRef(nameOffset, ref pos, end);
         if ((token & BinXmlToken.MoreFlag) != 0)
         {
@@ -138,6 +148,10 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         }
         return node;
     }
+
+    /// <summary>A name is either inline (at the current position) or earlier in the chunk.</summary>
+    private static bool PlausibleNameOffset(int nameOffset, int here)
+        => nameOffset >= EvtxChunkHeader.HeaderSize && nameOffset <= here;
 
     /// <summary>A name reference: when it points at the current position the name is stored inline and skipped.</summary>
     private string ReadNameRef(int nameOffset, ref int pos, int end)
@@ -269,6 +283,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     {
         CheckDepth(depth, pos);
         Need(pos, 10, end);
+        uint templateId = BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 2));
         int defOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 6));
         pos += 10;
         if (defOffset == pos)
@@ -280,6 +295,10 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             pos += 24 + (int)size;
         }
         var template = chunk.GetTemplate(defOffset, this, depth);
+        // The template id repeats the first four bytes of the definition's GUID. A mismatch means the
+        // offset points at other data (e.g. a record left over from an earlier use of the chunk).
+        if (templateId != template.Id)
+            throw new EvtxFormatException($"template id 0x{templateId:x8} does not match the definition at 0x{defOffset:x}", pos);
         Need(pos, 4, end);
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos));
         pos += 4;

@@ -41,8 +41,13 @@ internal static class BinXmlValueFormatter
             case BinXmlValueType.Binary: AppendHexUpper(sb, data); return;
             case BinXmlValueType.Guid when data.Length >= 16: AppendGuid(sb, data); return;
             case BinXmlValueType.SizeT or BinXmlValueType.EvtHandle when data.Length is 4 or 8:
-                AppendHex(sb, data.Length == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(data) : BinaryPrimitives.ReadUInt32LittleEndian(data), data.Length * 2, style);
+            {
+                // Windows shows pointer-sized values in hex (ProcessId 0x24c); evtxexport in decimal.
+                ulong v = data.Length == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(data) : BinaryPrimitives.ReadUInt32LittleEndian(data);
+                if (style == EvtxValueStyle.Libevtx) sb.Append(v);
+                else AppendHex(sb, v, data.Length * 2, style);
                 return;
+            }
             case BinXmlValueType.FileTime when data.Length >= 8: AppendFileTime(sb, BinaryPrimitives.ReadInt64LittleEndian(data), style); return;
             case BinXmlValueType.SysTime when data.Length >= 16: AppendSystemTime(sb, data); return;
             case BinXmlValueType.Sid: AppendSid(sb, data); return;
@@ -75,11 +80,11 @@ internal static class BinXmlValueFormatter
     private static bool ReadBool(ReadOnlySpan<byte> data)
         => (data.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(data) : data[0]) != 0;
 
+    /// <summary>A string value ends at its first NUL (what follows is padding or garbage), as Windows and evtxexport read it.</summary>
     private static ReadOnlySpan<char> TrimNul(ReadOnlySpan<char> s)
     {
-        int end = s.Length;
-        while (end > 0 && s[end - 1] == '\0') end--;
-        return s[..end];
+        int end = s.IndexOf('\0');
+        return end < 0 ? s : s[..end];
     }
 
     private static void AppendAnsi(TextBuffer sb, ReadOnlySpan<byte> data)
@@ -97,7 +102,7 @@ internal static class BinXmlValueFormatter
         {
             // NUL-terminated UTF-16 strings back to back.
             var chars = MemoryMarshal.Cast<byte, char>(data[..(data.Length & ~1)]);
-            chars = TrimNul(chars);
+            chars = chars.TrimEnd('\0');
             bool first = true;
             while (true)
             {

@@ -77,6 +77,35 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
 
     private void OnElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
     {
+        if (EvtxXmlRenderer.IsOmitted(e, values)) return;
+        // An unnamed element holding an array is one element per item (Data, Data_2, ...) as in the XML;
+        // an element with attributes (Data Name="X") keeps one field with the items joined by ','.
+        if (e.Attributes.Length == 0 && EvtxXmlRenderer.TryArraySlot(e, values, out int slot))
+        {
+            int top = decoder.Arena.Top;
+            try
+            {
+                var array = values[slot];
+                var copy = decoder.Arena.Push(values.Length);
+                values.CopyTo(copy);
+                int pos = array.Offset;
+                while (BinXmlArray.Next(decoder.Chunk.Data, array, ref pos, out var item))
+                {
+                    copy[slot] = item;
+                    OnElementCore(e, copy, scope, depth);
+                }
+            }
+            finally
+            {
+                decoder.Arena.PopTo(top);
+            }
+            return;
+        }
+        OnElementCore(e, values, scope, depth);
+    }
+
+    private void OnElementCore(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    {
         switch (scope)
         {
             case Scope.Root:

@@ -7,4 +7,6 @@ internal sealed class EvtxTemplate(Guid guid, int offset, BinXmlNode[] root)
     /// <summary>Chunk offset of the definition (the cache key within a chunk).</summary>
     public int Offset { get; } = offset;
     public BinXmlNode[] Root { get; } = root;
+    /// <summary>First four bytes of the GUID, which template instances repeat as their template id.</summary>
+    public uint Id { get; } = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(guid.ToByteArray());
 }

@@ -27,6 +27,12 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
             switch (n.Kind)
             {
                 case BinXmlNodeKind.Element:
+                    if (IsOmitted(n, values)) break;
+                    if (TryArraySlot(n, values, out int slot))
+                    {
+                        RenderArrayElement(n, values, slot, sb, level, depth + 1);
+                        break;
+                    }
                     RenderElement(n, values, sb, level, depth + 1);
                     break;
                 case BinXmlNodeKind.TemplateInstance:
@@ -46,6 +52,51 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
                     AppendContent(n, values, sb, depth, attribute: false);
                     break;
             }
+        }
+    }
+
+    /// <summary>An element whose only content is optional substitutions without a value is left out.</summary>
+    public static bool IsOmitted(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values)
+    {
+        if (e.Children.Length == 0) return false;
+        foreach (var c in e.Children)
+        {
+            if (c.Kind != BinXmlNodeKind.Substitution || !c.Optional) return false;
+            if (c.SubstitutionId < values.Length && !values[c.SubstitutionId].IsNull) return false;
+        }
+        return true;
+    }
+
+    /// <summary>An element whose content is one array substitution is repeated once per item.</summary>
+    public static bool TryArraySlot(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, out int slot)
+    {
+        slot = -1;
+        if (e.Children.Length != 1) return false;
+        var c = e.Children[0];
+        if (c.Kind != BinXmlNodeKind.Substitution || c.SubstitutionId >= values.Length) return false;
+        if (!BinXmlArray.IsSplittable(values[c.SubstitutionId])) return false;
+        slot = c.SubstitutionId;
+        return true;
+    }
+
+    private void RenderArrayElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, int slot, TextBuffer sb, int level, int depth)
+    {
+        int top = decoder.Arena.Top;
+        try
+        {
+            var array = values[slot];
+            var copy = decoder.Arena.Push(values.Length);
+            values.CopyTo(copy);
+            int pos = array.Offset;
+            while (BinXmlArray.Next(decoder.Chunk.Data, array, ref pos, out var item))
+            {
+                copy[slot] = item;
+                RenderElement(e, copy, sb, level, depth);
+            }
+        }
+        finally
+        {
+            decoder.Arena.PopTo(top);
         }
     }
 
@@ -173,7 +224,8 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
                 }
                 int start = sb.Length;
                 BinXmlValueFormatter.Append(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), Style);
-                EscapeInPlace(sb, start, attribute);
+                // EvtXml values are XML already (evtxexport prints them as is).
+                if (v.Type != BinXmlValueType.EvtXml) EscapeInPlace(sb, start, attribute);
                 break;
             case BinXmlNodeKind.Element:
                 RenderElement(n, values, sb, -1, depth + 1);
