@@ -224,7 +224,7 @@ public static partial class EvtxExportXmlParser
     [GeneratedRegex(@"^    <(?<el>[\w:.-]+)(?<attrs>(?:\s+[\w:.-]+=""[^""]*"")*)\s*(?:/>|>(?<value>.*?)</\k<el>>)\r?$", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex DataItemRegex();
 
-    // A leaf element: text with no '<' between its open and close tags.
-    [GeneratedRegex(@"<(?<el>[\w:.-]+)(?:\s+[\w:.-]+=""[^""]*"")*\s*>(?<value>[^<]*)</\k<el>>")]
+    // A leaf element: empty (<el a="1"/>) or with text that has no '<' between its open and close tags.
+    [GeneratedRegex(@"<(?<el>[\w:.-]+)(?:\s+[\w:.-]+=""[^""]*"")*\s*(?:/>|>(?<value>[^<]*)</\k<el>>)")]
     private static partial Regex LeafRegex();
 }
