@@ -103,7 +103,6 @@ public sealed class EvtxExportComparisonTests(ITestOutputHelper output)
     [Fact]
     public void Every_shared_evtx_file_agrees_with_evtxexport()
     {
-        if (EvtxReaderPlaceholder.Active) return; // TEMPORARY until the reader is merged
         string exe = EvtxExportRunner.Find() ?? throw new Xunit.Sdk.XunitException(EvtxExportRunner.InstallHint);
         var files = SharedEvtxFiles();
         Assert.True(files.Count > 100, $"expected the shared EVTX corpus (>100 files) under {SharedData.Evtx} and {SharedData.Sigma}, found {files.Count}");

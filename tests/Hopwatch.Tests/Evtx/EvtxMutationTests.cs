@@ -94,7 +94,6 @@ public sealed class EvtxMutationTests(ITestOutputHelper output)
     [Fact]
     public void Undamaged_bases_read_cleanly()
     {
-        if (EvtxReaderPlaceholder.Active) return; // TEMPORARY until the reader is merged
         // The mutations only test something if the undamaged inputs decode.
         for (int i = 0; i < BaseFiles.Length; i++)
         {
@@ -108,7 +107,6 @@ public sealed class EvtxMutationTests(ITestOutputHelper output)
     [Fact]
     public void Damaged_files_never_throw_hang_or_grow_memory()
     {
-        if (EvtxReaderPlaceholder.Active) return; // TEMPORARY until the reader is merged
         _ = Bases.Value;
         var failures = new ConcurrentQueue<string>();
         var slowest = new ConcurrentBag<(double Ms, int Seed)>();
