@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Hopwatch.Events;
 using Hopwatch.Reading;
 using Hopwatch.Reading.Evtx;
+using Hopwatch.Reporting;
 
 namespace Hopwatch.Cli.Commands;
 
@@ -66,33 +65,9 @@ public sealed class DumpCommand : ICliCommand
 
     private static void WriteJsonLines(IEnumerable<string> paths, int threads, ReadDiagnostics diag, Stream output)
     {
-        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-        using var writer = new Utf8JsonWriter(output, options);
-        var newline = "\n"u8.ToArray();
+        using var writer = new RawEventJsonWriter(output);
         foreach (var e in EvidenceReader.Read(paths, new EvidenceReadOptions { Normalise = false, Threads = threads }, diag))
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("record_id"u8, e.RecordId);
-            writer.WriteString("time"u8, e.Time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
-            writer.WriteNumber("event_id"u8, e.EventId);
-            writer.WriteString("channel"u8, e.Channel);
-            writer.WriteString("provider"u8, e.Provider);
-            writer.WriteString("computer"u8, e.Computer);
-            writer.WriteString("file"u8, e.File);
-            writer.WriteStartObject("data"u8);
-            var f = e.Fields;
-            for (int i = 0; i < f.Count; i++)
-            {
-                var v = f.ValueAt(i);
-                if (v is null) writer.WriteNull(f.NameAt(i));
-                else writer.WriteString(f.NameAt(i), v);
-            }
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.Flush();
-            writer.Reset(output);
-            output.Write(newline);
-        }
+            writer.Write(e);
     }
 
     private static void WriteXml(IEnumerable<string> paths, ReadDiagnostics diag, Stream output)
