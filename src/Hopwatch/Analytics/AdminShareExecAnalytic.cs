@@ -27,7 +27,7 @@ public sealed class AdminShareExecAnalytic : Analytic
 
     public AdminShareExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.AdminShareExec.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.AdminShareExec.WindowMinutes), Close, StringComparer.Ordinal);
     }
 
     public override string Name => AnalyticNames.AdminShareExec;
@@ -180,7 +180,7 @@ public sealed class AdminShareExecAnalytic : Analytic
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n] + "…";
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, TargetBurst b)
     {

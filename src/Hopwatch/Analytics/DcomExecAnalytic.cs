@@ -39,7 +39,7 @@ public sealed class DcomExecAnalytic : Analytic
     public DcomExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
         _window = TimeSpan.FromMinutes(Config.DcomExec.WindowMinutes);
-        _bursts = new(_window, StringComparer.Ordinal);
+        _bursts = new(_window, Close, StringComparer.Ordinal);
         _dcomHosts = new HashSet<string>(Config.DcomExec.DcomHosts, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -144,7 +144,7 @@ public sealed class DcomExecAnalytic : Analytic
 
     public override void Advance(DateTime watermark)
     {
-        _bursts.Flush(watermark, Close);
+        _bursts.Flush(watermark);
         if (_rpc.Count > 0)
         {
             List<(string, string, string)>? dead = null;

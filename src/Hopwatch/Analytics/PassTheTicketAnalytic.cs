@@ -24,7 +24,7 @@ public sealed class PassTheTicketAnalytic : Analytic
 
     public PassTheTicketAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.PassTheTicket.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.PassTheTicket.WindowMinutes), Close, StringComparer.Ordinal);
         _history = TimeSpan.FromHours(Config.PassTheTicket.KerberosHistoryHours);
     }
 
@@ -59,7 +59,7 @@ public sealed class PassTheTicketAnalytic : Analytic
         b.Evidence.Add(e);
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, PttBurst b)
     {

@@ -21,7 +21,7 @@ public sealed class RarePathAnalytic : Analytic
 
     private readonly BurstTable<string, NovelBurst> _bursts;
 
-    public RarePathAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(30), StringComparer.Ordinal);
+    public RarePathAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(30), Close, StringComparer.Ordinal);
 
     public override string Name => AnalyticNames.RarePath;
     public override int StateSize => _bursts.Count;
@@ -51,7 +51,7 @@ public sealed class RarePathAnalytic : Analytic
         b.Evidence.Add(e);
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, NovelBurst b)
     {

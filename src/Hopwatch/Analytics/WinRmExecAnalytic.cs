@@ -25,7 +25,7 @@ public sealed class WinRmExecAnalytic : Analytic
 
     public WinRmExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.WinrmExec.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.WinrmExec.WindowMinutes), Close, StringComparer.Ordinal);
     }
 
     public override string Name => AnalyticNames.WinRmExec;
@@ -129,7 +129,7 @@ public sealed class WinRmExecAnalytic : Analytic
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n] + "…";
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, WinRmBurst b)
     {
