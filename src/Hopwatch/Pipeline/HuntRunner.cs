@@ -48,6 +48,7 @@ public static class HuntRunner
             foreach (var d in plan.Detectors) d.Process(e, Emit);
         }
         foreach (var d in plan.Detectors) d.Complete(Emit);
+        plan.Finish();
 
         alerts.Sort((a, b) =>
         {
@@ -62,7 +63,9 @@ public static class HuntRunner
             EventCount = count,
             Elapsed = sw.Elapsed,
             Suppressed = plan.Suppressed,
+            SetupWarnings = plan.SetupWarnings,
         };
+        plan.Score(result);
 
         if (options.OutDir is { } outDir)
         {
