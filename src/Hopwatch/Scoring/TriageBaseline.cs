@@ -181,7 +181,7 @@ public sealed class TriageBaseline : IDetector
             if (e.Time < a.FirstSuccess) a.FirstSuccess = e.Time;
             if (e.Time > a.LastSuccess) a.LastSuccess = e.Time;
             a.Count++;
-            if (e.LogonType is >= 0 and < 16) a.LogonTypeMask |= 1 << e.LogonType.Value;
+            if (e.LogonType is >= 0 and < 16) a.AddLogonType(e.Time, e.LogonType.Value);
 
             // Sessions opened from elsewhere: processes started in them count as "executed after the logon".
             bool remote = e.Kind != EventKind.Logon || e.LogonType is 3 or 8 or 9 or 10;

@@ -18,8 +18,26 @@ public sealed class AccessFact
     public DateTime FirstSuccess { get; internal set; }
     public DateTime LastSuccess { get; internal set; }
     public long Count { get; internal set; }
-    /// <summary>Bit n set when logon type n was seen (0–15).</summary>
+    /// <summary>Bit n set when logon type n was seen (0–15), over all time.</summary>
     public int LogonTypeMask { get; internal set; }
+
+    private const int MaxRecent = 32;
+    private readonly Queue<(DateTime Time, int Type)> _recent = new();
+
+    internal void AddLogonType(DateTime t, int type)
+    {
+        LogonTypeMask |= 1 << type;
+        _recent.Enqueue((t, type));
+        if (_recent.Count > MaxRecent) _recent.Dequeue();
+    }
+
+    /// <summary>Logon types (bit mask) of the most recent logons that fall within [from, to].</summary>
+    public int LogonTypesBetween(DateTime from, DateTime to)
+    {
+        int mask = 0;
+        foreach (var (t, type) in _recent) if (t >= from && t <= to) mask |= 1 << type;
+        return mask;
+    }
 }
 
 /// <summary>A set of UTC day numbers, bounded (the earliest days are kept: they are the history).</summary>
