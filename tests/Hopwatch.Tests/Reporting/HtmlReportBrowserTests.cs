@@ -134,6 +134,7 @@ public class HtmlReportBrowserTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0)]
     [InlineData(1)]
     [InlineData(100)]
     [InlineData(5000)]
