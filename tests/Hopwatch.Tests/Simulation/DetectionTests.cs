@@ -36,7 +36,7 @@ public sealed class DetectionTests
     [Fact(Skip = NeedsAnalytics)]
     public void EveryScenarioIsDetectedWithItsSubTechnique()
     {
-        var (truth, alerts) = Hunt(new SimulationOptions { Seed = 7, Hosts = 60, Days = 2, Scenarios = ScenarioRegistry.Names.ToList() });
+        var (truth, alerts) = Hunt(new SimulationOptions { Seed = 7, Hosts = 60, Days = 9, Scenarios = ScenarioRegistry.Names.ToList() });
         var score = Evaluation.Score(truth, alerts);
         var missed = score.Scenarios.Where(s => !s.Detected).Select(s => s.Scenario.Name).ToList();
         Assert.True(missed.Count == 0, "missed: " + string.Join(", ", missed));
