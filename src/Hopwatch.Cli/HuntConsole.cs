@@ -16,17 +16,8 @@ internal static class HuntConsole
             console.MarkupLine($"[yellow]warning[/] {Markup.Escape(w.ToString())}");
         if (d.WarningCount > 10) console.MarkupLine($"[yellow]... {d.WarningCount - 10} more warnings[/]");
 
-        if (result.Alerts.Count > 0)
-        {
-            var table = new Table().AddColumns("severity", "analytic", "title", "first seen (UTC)", "users", "targets");
-            foreach (var a in result.Alerts.OrderByDescending(a => a.Severity).ThenBy(a => a.TimeFirst).Take(25))
-                table.AddRow(Markup.Escape(a.Severity.ToString().ToLowerInvariant()), Markup.Escape(a.Analytic),
-                    Markup.Escape(a.Title), a.TimeFirst.ToString("yyyy-MM-dd HH:mm:ss"),
-                    Markup.Escape(string.Join(", ", a.Entities.Users.Take(3))),
-                    Markup.Escape(string.Join(", ", a.Entities.TargetHosts.Take(4))));
-            console.Write(table);
-            if (result.Alerts.Count > 25) console.MarkupLine($"... {result.Alerts.Count - 25} more in alerts.jsonl");
-        }
+        if (result.Analysis is { } analysis)
+            Hopwatch.Reporting.ConsoleSummary.Write(console, result, analysis, json: false);
         console.MarkupLine($"output: {Markup.Escape(Path.GetFullPath(outDir))}");
     }
 }

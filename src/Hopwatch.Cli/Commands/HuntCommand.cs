@@ -120,24 +120,15 @@ public sealed class HuntCommand : ICliCommand
             return 1;
         }
 
+        if (!quiet && !json)
+        {
+            foreach (var w in result.SetupWarnings.Take(20)) err.WriteLine("warning: " + w);
+            if (result.SetupWarnings.Count > 20) err.WriteLine($"... {result.SetupWarnings.Count - 20} more rule warnings (see `hopwatch rules validate`)");
+        }
         if (json)
-        {
-            Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-            {
-                files = diag.FileCount,
-                events = result.EventCount,
-                warnings = diag.WarningCount,
-                unrecognised_files = diag.UnrecognisedFileCount,
-                alerts = result.Alerts.Count,
-                suppressed = result.Suppressed.Count,
-                seconds = Math.Round(result.Elapsed.TotalSeconds, 3),
-                out_dir = Path.GetFullPath(outDir),
-            }));
-        }
+            Hopwatch.Reporting.ConsoleSummary.Write(Console.Out, result, result.Analysis!, json: true);
         else if (!quiet)
-        {
             HuntConsole.PrintSummary(err, result, outDir);
-        }
         return 0;
     }
 }

@@ -62,7 +62,9 @@ public static class HuntRunner
             EventCount = count,
             Elapsed = sw.Elapsed,
             Suppressed = plan.Suppressed,
+            SetupWarnings = plan.SetupWarnings,
         };
+        plan.Score(result);
 
         if (options.OutDir is { } outDir)
         {

@@ -127,7 +127,7 @@ public static class SigmaRuleParser
         else if (Child(doc, "detection") is { } det)
         {
             if (det is not YamlMappingNode dm) throw new SigmaRuleException(Line(det), "'detection' must be a map");
-            detection = ParseDetection(dm, Line(det));
+            detection = ParseDetection(dm, KeyLine(doc, "detection"));
         }
         else throw new SigmaRuleException(line, "missing 'detection' (or 'correlation' / 'filter')");
 
@@ -362,6 +362,9 @@ public static class SigmaRuleParser
     // ---- YAML helpers ----
 
     private static int Line(YamlNode n) => (int)n.Start.Line;
+
+    private static int KeyLine(YamlMappingNode map, string key) =>
+        map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode s && s.Value == key) is { } k ? Line(k) : Line(map);
 
     private static YamlNode? Child(YamlMappingNode map, string key) =>
         map.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;

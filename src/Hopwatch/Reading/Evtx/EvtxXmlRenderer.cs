@@ -205,13 +205,18 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
                 AppendEscaped(sb, n.Text, attribute);
                 break;
             case BinXmlNodeKind.CData:
-                sb.Append("<![CDATA["); sb.Append(n.Text); sb.Append("]]>");
+                // evtxexport prints CDATA content as is, without the CDATA markers.
+                if (Style == EvtxValueStyle.Libevtx) sb.Append(n.Text);
+                else { sb.Append("<![CDATA["); sb.Append(n.Text); sb.Append("]]>"); }
                 break;
             case BinXmlNodeKind.CharRef:
                 sb.Append("&#"); sb.Append(n.CharValue); sb.Append(';');
                 break;
             case BinXmlNodeKind.EntityRef:
-                sb.Append('&'); sb.Append(n.Name); sb.Append(';');
+                // evtxexport resolves the predefined entities and escapes the result like any text.
+                string? resolved = Style == EvtxValueStyle.Libevtx ? ResolveEntity(n.Name) : null;
+                if (resolved is not null) AppendEscaped(sb, resolved, attribute: false);
+                else { sb.Append('&'); sb.Append(n.Name); sb.Append(';'); }
                 break;
             case BinXmlNodeKind.Substitution:
                 if (n.SubstitutionId >= values.Length) break;
@@ -224,14 +229,26 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
                 }
                 int start = sb.Length;
                 BinXmlValueFormatter.Append(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), Style);
-                // EvtXml values are XML already (evtxexport prints them as is).
-                if (v.Type != BinXmlValueType.EvtXml) EscapeInPlace(sb, start, attribute);
+                // EvtXml values are XML already; evtxexport also prints ANSI strings unescaped.
+                if (v.Type != BinXmlValueType.EvtXml && !(v.Type == BinXmlValueType.AnsiString && Style == EvtxValueStyle.Libevtx))
+                    EscapeInPlace(sb, start, attribute);
                 break;
             case BinXmlNodeKind.Element:
                 RenderElement(n, values, sb, -1, depth + 1);
                 break;
         }
     }
+
+    /// <summary>The character a predefined XML entity stands for, or null.</summary>
+    public static string? ResolveEntity(string name) => name switch
+    {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => null,
+    };
 
     private static void AppendEscaped(TextBuffer sb, ReadOnlySpan<char> s, bool attribute)
     {
