@@ -5,7 +5,8 @@
 #   simulate events/s (evtx,authlog): N
 # Usage: bench/simulate.sh   (SIM_BENCH_HOSTS / SIM_BENCH_DAYS change the size, default 2000 / 67;
 #                             SIM_BENCH_FORMATS a space-separated list of format sets,
-#                             default "evtx,authlog json"; SIM_BENCH_OUT where to write, default bench/out)
+#                             default "evtx,authlog json"; SIM_BENCH_OUT where to write, default bench/out;
+#                             HOPWATCH_DLL an already built hopwatch.dll to run instead of building)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,8 +19,12 @@ mkdir -p "$results"
 log="$results/simulate-$(date -u +%Y%m%dT%H%M%SZ).txt"
 exec > >(tee "$log") 2>&1
 
-dotnet build src/Hopwatch.Cli -c Release -nologo -v q >/dev/null
-hopwatch="dotnet $root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch.dll"
+if [ -n "${HOPWATCH_DLL:-}" ]; then
+  hopwatch="dotnet $HOPWATCH_DLL"           # an already built copy (so rebuilding the tree cannot disturb a run)
+else
+  dotnet build src/Hopwatch.Cli -c Release -nologo -v q >/dev/null
+  hopwatch="dotnet $root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch.dll"
+fi
 echo "simulate: $hosts hosts x $days days, all scenarios, seed 1; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 last=""
 for formats in $format_sets; do
