@@ -2,7 +2,7 @@
 # Simulator speed: `hopwatch simulate` of about 10 million events (2000 hosts x 67 days with every
 # attack scenario), once per output format set, printing events/s and output size; the output is
 # deleted afterwards. The last line is
-#   simulate events/s (evtx,authlog): N
+#   simulate events/s (FORMATS): N wall, M per CPU second   (the last format set run)
 # Usage: bench/simulate.sh   (SIM_BENCH_HOSTS / SIM_BENCH_DAYS change the size, default 2000 / 67;
 #                             SIM_BENCH_FORMATS a space-separated list of format sets,
 #                             default "evtx,authlog json"; SIM_BENCH_OUT where to write, default bench/out;
@@ -38,7 +38,8 @@ for formats in $format_sets; do
   files=$(find "$out" -type f | wc -l)
   eps=$(echo "$line" | sed -E 's/^([0-9,]+) events\/s.*/\1/' | tr -d ,)
   printf 'formats %-14s %s  (wall %.1f s incl. startup, %s MB in %s files)\n' "$formats" "$line" "$(awk "BEGIN{print $end-$start}")" "$size" "$files"
-  last="simulate events/s ($formats): $eps"
+  cpu_eps=$(echo "$line" | sed -E 's/.*= ([0-9,]+) events per CPU second.*/\1/' | tr -d ,)
+  last="simulate events/s ($formats): $eps wall, $cpu_eps per CPU second"
   rm -rf "$out"
 done
 echo "$last"
