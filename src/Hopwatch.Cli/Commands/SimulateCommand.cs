@@ -49,7 +49,16 @@ public sealed class SimulateCommand : ICliCommand
                     ? DateTime.SpecifyKind(st, DateTimeKind.Utc) : throw new CliUsageException("--start must be YYYY-MM-DD"),
         };
         var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        var result = Simulator.Run(options, outDir);
+        SimulationResult result;
+        try
+        {
+            result = Simulator.Run(options, outDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"hopwatch simulate: cannot write {outDir}: {e.Message}");
+            return 1;
+        }
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         double secs = Math.Max(result.Elapsed.TotalSeconds, 1e-6);
         Console.WriteLine($"simulated {result.EventCount:N0} events, {hosts} hosts, {days} day(s), {scenarios.Count} attack scenario(s) into {outDir}");
