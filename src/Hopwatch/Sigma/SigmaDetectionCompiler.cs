@@ -161,10 +161,27 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             matchers.Add(neq ? new SigmaNotMatcher(matcher) : matcher);
         }
         if (matchers.Count == 0) throw new SigmaRuleException(line, $"'{spec.Field}' has no values");
+        if (!all && !neq) matchers = CombineContains(matchers);
         // neq over a list: the field differs from every value.
         if (neq) all = true;
         var arr = matchers.ToArray();
         return fieldId is null ? new SigmaKeywordNode(arr, all) : new SigmaFieldNode(fieldId.Value, arr, all);
+    }
+
+    /// <summary>OR-ed plain `contains` values (same casing) become one multi-needle search.</summary>
+    private static List<SigmaValueMatcher> CombineContains(List<SigmaValueMatcher> matchers)
+    {
+        var result = new List<SigmaValueMatcher>();
+        foreach (bool cased in new[] { false, true })
+        {
+            var group = matchers.OfType<SigmaStringMatcher>()
+                .Where(m => m.Pattern.Kind == SigmaPatternKind.Contains && m.Pattern.Cased == cased && m.Pattern.Literal.Length > 0).ToList();
+            if (group.Count < 2) continue;
+            result.Add(new SigmaMultiContainsMatcher(group.Select(m => m.Pattern.Literal).Distinct().ToList(), cased));
+            matchers = matchers.Except(group).ToList();
+        }
+        result.AddRange(matchers);
+        return result;
     }
 
     private static void RequireRe(bool regex, string m, int line)

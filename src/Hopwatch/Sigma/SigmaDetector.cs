@@ -52,13 +52,27 @@ public sealed class SigmaDetector : IDetector
         {
             if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
             Evaluations++;
-            if (!v.Node.Matches(_view)) continue;
+            bool hit;
+            if (ProfileTicks is null) hit = v.Node.Matches(_view);
+            else
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                hit = v.Node.Matches(_view);
+                ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+            }
+            if (!hit) continue;
             _matchedAt[v.RuleIndex] = _eventNo;
             if (_set.Emits[v.RuleIndex]) emit(RuleAlert(v.Rule, v.RuleIndex, e));
             if (_set.Consumers[v.RuleIndex].Count > 0)
                 Feed(new SigmaMatch { SourceIndex = v.RuleIndex, Time = e.Time, Events = [e] }, emit);
         }
     }
+
+    /// <summary>
+    /// Per-rule cost: when set, each rule test is timed into this array (Stopwatch ticks by rule index).
+    /// For `hopwatch rules scan --profile`; off in normal runs.
+    /// </summary>
+    public long[]? ProfileTicks { get; set; }
 
     public void Complete(Action<Alert> emit)
     {

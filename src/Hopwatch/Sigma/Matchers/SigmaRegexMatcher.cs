@@ -16,7 +16,11 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         if (ignoreCase) options |= RegexOptions.IgnoreCase;
         if (multiline) options |= RegexOptions.Multiline;
         if (singleline) options |= RegexOptions.Singleline;
-        _regex = new Regex(pattern, options, timeout); // throws ArgumentException for a bad pattern: reported by the parser
+        // Linear-time matching where the pattern allows it (the spec's regex subset always does), so no
+        // event can make a rule slow and results never depend on machine load; else backtracking with a timeout.
+        try { _regex = new Regex(pattern, options | RegexOptions.NonBacktracking, timeout); }
+        catch (NotSupportedException) { _regex = new Regex(pattern, options, timeout); }
+        // A bad pattern throws ArgumentException: reported by the parser.
     }
 
     public override bool Matches(string? value, SigmaEventView view)
