@@ -57,7 +57,8 @@ public sealed class RulesCommand : ICliCommand
                 foreach (var s in set.Skipped) Console.WriteLine("not run: " + Safe(s.ToString()));
                 Console.WriteLine($"sigma rules: {set.FileCount} files, {set.Rules.Count} rules loaded " +
                                   $"({set.Rules.Count(r => r.IsCorrelation)} correlations, {set.Filters.Count} filters), " +
-                                  $"{set.Errors.Count} errors, {set.Skipped.Count} not run");
+                                  $"{set.Errors.Count} errors, {set.Skipped.Count} not run " +
+                                  $"(parse {set.ParseTime.TotalSeconds:0.00} s, compile {set.CompileTime.TotalSeconds:0.00} s)");
                 return set.Errors.Count > 0 ? 1 : 0;
             }
             case "list":

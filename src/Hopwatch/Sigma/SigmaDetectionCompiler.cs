@@ -48,11 +48,36 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         var alternatives = new List<SigmaMatchNode>();
         foreach (var alt in search.Alternatives)
         {
-            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).ToArray();
+            // Within one map every test must hold: run the cheap ones (exact values, short lists) first.
+            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).OrderBy(Cost).ToArray();
             alternatives.Add(parts.Length == 1 ? parts[0] : new SigmaAndNode(parts));
         }
         return alternatives.Count == 1 ? alternatives[0] : new SigmaOrNode(alternatives.ToArray());
     }
+
+    /// <summary>Rough cost of a compiled test, for ordering AND-ed tests (stable sort keeps rule order on ties).</summary>
+    private static int Cost(SigmaMatchNode node) => node switch
+    {
+        SigmaExistsNode => 0,
+        SigmaFieldNode f => f.Values.Sum(CostOf),
+        SigmaKeywordNode => 1000,
+        _ => 100,
+    };
+
+    private static int CostOf(SigmaValueMatcher m) => m switch
+    {
+        SigmaStringMatcher s => s.Pattern.Kind switch
+        {
+            SigmaPatternKind.Exact => 1,
+            SigmaPatternKind.Prefix or SigmaPatternKind.Suffix => 2,
+            SigmaPatternKind.Contains => 4,
+            _ => 6,
+        },
+        SigmaMultiContainsMatcher => 6,
+        SigmaNullMatcher or SigmaNumericMatcher => 1,
+        SigmaRegexMatcher => 50,
+        _ => 5,
+    };
 
     private string MapField(string field, IReadOnlyDictionary<string, string>? fieldMap) =>
         fieldMap is not null && fieldMap.TryGetValue(field, out var mapped) ? mapped : field;

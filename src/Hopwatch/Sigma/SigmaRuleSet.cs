@@ -20,6 +20,9 @@ public sealed class SigmaRuleSet
     public IReadOnlyList<SigmaSkippedRule> Skipped => _skipped;
     public IReadOnlyList<SigmaFilter> Filters => _filters;
     public int FileCount { get; private set; }
+    /// <summary>Wall time spent reading and parsing the YAML, and compiling the rules.</summary>
+    public TimeSpan ParseTime { get; private set; }
+    public TimeSpan CompileTime { get; private set; }
     public SigmaOptions Options { get; }
     public SigmaLogSourcePipeline Pipeline { get; }
 
@@ -69,10 +72,14 @@ public sealed class SigmaRuleSet
         }
 
         var parsedRules = new List<SigmaRule>();
-        foreach (var file in EnumerateFiles(ruleDirsOrFiles, set._errors))
+        // Parsing is most of the load time and files are independent: parse in parallel, merge in file order.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
+        var parsed = new SigmaParseResult[files.Count];
+        Parallel.For(0, files.Count, i => parsed[i] = SigmaRuleParser.ParseFile(files[i]));
+        foreach (var r in parsed)
         {
             set.FileCount++;
-            var r = SigmaRuleParser.ParseFile(file);
             parsedRules.AddRange(r.Rules);
             set._filters.AddRange(r.Filters);
             set._errors.AddRange(r.Errors);
@@ -85,7 +92,10 @@ public sealed class SigmaRuleSet
             foreach (var rule in r.Rules)
                 set._errors.Add(new SigmaRuleError(file, rule.Line, $"'{rule.Title}' is a rule, not a filter (filter paths hold meta-filters only)"));
         }
+        set.ParseTime = clock.Elapsed;
+        clock.Restart();
         set.Compile(parsedRules, placeholders);
+        set.CompileTime = clock.Elapsed;
         return set;
     }
 

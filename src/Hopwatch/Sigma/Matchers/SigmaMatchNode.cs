@@ -41,6 +41,7 @@ internal sealed class SigmaConstNode(bool value) : SigmaMatchNode
 internal sealed class SigmaFieldNode(int fieldId, SigmaValueMatcher[] values, bool all) : SigmaMatchNode
 {
     public int FieldId { get; } = fieldId;
+    public SigmaValueMatcher[] Values => values;
     public override bool Matches(SigmaEventView v)
     {
         int index = v.IndexOf(FieldId);

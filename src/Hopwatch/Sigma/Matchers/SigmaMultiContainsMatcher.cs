@@ -9,18 +9,26 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
 {
-    private readonly SearchValues<string> _needles;
+    private readonly string[] _texts;
     private readonly int _count;
     private readonly bool _cased;
+    private SearchValues<string>? _needles; // built on first use: most rules never get this far
 
     public SigmaMultiContainsMatcher(IReadOnlyList<string> needles, bool cased)
     {
-        _needles = SearchValues.Create(needles.ToArray(), cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+        _texts = needles.ToArray();
         _count = needles.Count;
         _cased = cased;
     }
 
-    public override bool Matches(string? value, SigmaEventView view) => value is not null && value.AsSpan().IndexOfAny(_needles) >= 0;
+    private SearchValues<string> Build()
+    {
+        var sv = SearchValues.Create(_texts, _cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+        return Interlocked.CompareExchange(ref _needles, sv, null) ?? sv;
+    }
+
+    public override bool Matches(string? value, SigmaEventView view) =>
+        value is not null && value.AsSpan().IndexOfAny(_needles ?? Build()) >= 0;
 
     public override string Describe() => $"{(_cased ? "cased " : "")}contains any of {_count}";
 }
