@@ -141,19 +141,20 @@ public sealed class RulesCommand : ICliCommand
                 }
                 double read = (Cpu() - c0).TotalSeconds;
                 var detector = new SigmaDetector(set);
-                if (profile) detector.ProfileTicks = new long[set.Rules.Count];
+                if (profile) detector.EnableProfiling();
                 var perRule = new Dictionary<string, int>();
                 void Count(Alert al) => perRule[al.Title] = perRule.GetValueOrDefault(al.Title) + 1;
                 c0 = Cpu();
                 foreach (var e in events) detector.Process(e, Count);
                 detector.Complete(Count);
                 double match = (Cpu() - c0).TotalSeconds;
-                if (detector.ProfileTicks is { } ticks)
+                if (profile)
                 {
+                    var prof = detector.Profile().ToList();
                     Console.WriteLine("slowest rules (ms spent testing them):");
-                    foreach (var i in Enumerable.Range(0, ticks.Length).OrderByDescending(i => ticks[i]).Take(top))
-                        Console.WriteLine($"{ticks[i] * 1000.0 / System.Diagnostics.Stopwatch.Frequency,10:0.0}  {set.Rules[i].Id}  {Safe(set.Rules[i].Title)}");
-                    Console.WriteLine($"all rules: {ticks.Sum() * 1000.0 / System.Diagnostics.Stopwatch.Frequency:0} ms");
+                    foreach (var (rule, time) in prof.Take(top))
+                        Console.WriteLine($"{time.TotalMilliseconds,10:0.0}  {rule.Id}  {Safe(rule.Title)}");
+                    Console.WriteLine($"all rules: {prof.Sum(p => p.Time.TotalMilliseconds):0} ms");
                 }
                 foreach (var (title, n) in perRule.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(top))
                     Console.WriteLine($"{n,8}  {Safe(title)}");

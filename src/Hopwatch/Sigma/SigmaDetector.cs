@@ -24,9 +24,9 @@ public sealed class SigmaDetector : IDetector
     {
         _set = set;
         _view = new SigmaEventView(set.FieldTable);
-        _states = new SigmaCorrelationState[set.Rules.Count];
+        _states = new SigmaCorrelationState[set.AllRules.Count];
         foreach (var c in set.Correlations) _states[c.Index] = new SigmaCorrelationState(c);
-        _matchedAt = new int[set.Rules.Count];
+        _matchedAt = new int[set.AllRules.Count];
     }
 
     public string Name => "sigma";
@@ -68,11 +68,17 @@ public sealed class SigmaDetector : IDetector
         }
     }
 
-    /// <summary>
-    /// Per-rule cost: when set, each rule test is timed into this array (Stopwatch ticks by rule index).
-    /// For `hopwatch rules scan --profile`; off in normal runs.
-    /// </summary>
-    public long[]? ProfileTicks { get; set; }
+    /// <summary>Per-rule cost in Stopwatch ticks by rule index, when profiling (`hopwatch rules scan --profile`).</summary>
+    private long[]? ProfileTicks { get; set; }
+
+    /// <summary>Starts timing every rule test (costs a little per test; for finding slow rules).</summary>
+    public void EnableProfiling() => ProfileTicks ??= new long[_set.AllRules.Count];
+
+    /// <summary>Time spent testing each rule since profiling was enabled, slowest first.</summary>
+    public IEnumerable<(SigmaRule Rule, TimeSpan Time)> Profile() =>
+        ProfileTicks is not { } ticks ? []
+            : Enumerable.Range(0, ticks.Length).OrderByDescending(i => ticks[i])
+                .Select(i => (_set.AllRules[i], TimeSpan.FromSeconds(ticks[i] / (double)System.Diagnostics.Stopwatch.Frequency)));
 
     public void Complete(Action<Alert> emit)
     {

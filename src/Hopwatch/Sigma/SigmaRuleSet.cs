@@ -14,8 +14,11 @@ public sealed class SigmaRuleSet
     private readonly List<SigmaFilter> _filters = new();
     private readonly Dictionary<SigmaRule, List<SigmaLogSourceMapping>> _mappings = new();
 
-    /// <summary>Runnable rules: detection rules and correlation rules.</summary>
-    public IReadOnlyList<SigmaRule> Rules => _rules;
+    /// <summary>Runnable rules: detection rules and correlation rules (a correlation with a broken reference is in Errors instead).</summary>
+    public IReadOnlyList<SigmaRule> Rules => _runnable ??= _rules.Where((_, i) => !_disabled.Contains(i)).ToList();
+    private List<SigmaRule>? _runnable;
+    /// <summary>Every rule by index, including disabled correlations (indices used by the detector).</summary>
+    internal IReadOnlyList<SigmaRule> AllRules => _rules;
     public IReadOnlyList<SigmaRuleError> Errors => _errors;
     public IReadOnlyList<SigmaSkippedRule> Skipped => _skipped;
     public IReadOnlyList<SigmaFilter> Filters => _filters;

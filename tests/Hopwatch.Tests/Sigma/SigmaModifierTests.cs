@@ -154,16 +154,18 @@ public class SigmaModifierTests
     }
 
     [Fact]
-    public void RegexTimeoutIsNoMatchNotAHang()
+    public void CatastrophicRegexCannotHangARun()
     {
-        var set = Load(ProcessRule("selection:\n    CommandLine|re: '^(a+)+$'"), new SigmaOptions { RegexTimeout = TimeSpan.FromMilliseconds(50) });
+        // '^(a+)+$' backtracks exponentially on "aaa...!": the first timeout switches the rule to the linear engine.
+        var set = Load(ProcessRule("selection:\n    CommandLine|re: '^(a+)+$'"), new SigmaOptions { RegexTimeout = TimeSpan.FromMilliseconds(20) });
         var d = new SigmaDetector(set);
         var alerts = new List<Hopwatch.Events.Alert>();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 40) + "!")), alerts.Add);
-        Assert.Empty(alerts);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
-        Assert.True(d.RegexTimeouts <= 1); // NonBacktracking never needs the timeout for this pattern
+        for (int i = 0; i < 200; i++) d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 5000) + "!")), alerts.Add);
+        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 5000))), alerts.Add);
+        Assert.Single(alerts); // the all-'a' value still matches after the switch
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), sw.Elapsed.ToString());
+        Assert.True(d.RegexTimeouts <= 1, d.RegexTimeouts.ToString());
     }
 
     [Fact]

@@ -3,18 +3,20 @@ using System.Text.RegularExpressions;
 namespace Hopwatch.Sigma;
 
 /// <summary>
-/// `re` (with i/m/s). The pattern is checked when the rule loads; the matcher itself is built on
-/// first use (most rules never reach their regex) as a linear-time NonBacktracking regex where the
-/// pattern allows it — the spec's regex subset always does — so no event can make a rule slow and
-/// results never depend on machine load. Otherwise it backtracks with a match timeout; a time-out
-/// counts as no match and is counted on the view.
+/// `re` (with i/m/s), compiled once. It runs as the cheap-to-build backtracking interpreter with a
+/// match timeout; the first time a match times out (a hostile pattern or event, or just a loaded
+/// machine), the matcher switches for good to .NET's linear-time NonBacktracking engine — which every
+/// pattern of the spec's regex subset supports — and retries, so no event can hang a run and the
+/// answer does not depend on machine load. A pattern NonBacktracking cannot run keeps the timeout:
+/// a time-out then counts as no match and is counted on the view.
 /// </summary>
 internal sealed class SigmaRegexMatcher : SigmaValueMatcher
 {
     private readonly string _pattern;
     private readonly RegexOptions _options;
     private readonly TimeSpan _timeout;
-    private Regex? _regex;
+    private Regex _regex;
+    private volatile bool _linear;
 
     public SigmaRegexMatcher(string pattern, bool ignoreCase, bool multiline, bool singleline, TimeSpan timeout)
     {
@@ -25,29 +27,30 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         _pattern = pattern;
         _options = options;
         _timeout = timeout;
-        _ = new Regex(pattern, options, timeout); // validates: a bad pattern throws ArgumentException, reported by the parser
-    }
-
-    private Regex Build()
-    {
-        Regex r;
-        try { r = new Regex(_pattern, _options | RegexOptions.NonBacktracking, _timeout); }
-        catch (NotSupportedException) { r = new Regex(_pattern, _options, _timeout); }
-        return Interlocked.CompareExchange(ref _regex, r, null) ?? r;
+        _regex = new Regex(pattern, options, timeout); // a bad pattern throws ArgumentException, reported by the parser
     }
 
     public override bool Matches(string? value, SigmaEventView view)
     {
         if (value is null) return false;
-        var regex = _regex ?? Build();
         try
         {
-            return regex.IsMatch(value);
+            return _regex.IsMatch(value);
         }
         catch (RegexMatchTimeoutException)
         {
             view.RegexTimeouts++;
-            return false;
+            if (_linear) return false;
+            try
+            {
+                _regex = new Regex(_pattern, _options | RegexOptions.NonBacktracking);
+                _linear = true;
+                return _regex.IsMatch(value);
+            }
+            catch (NotSupportedException)
+            {
+                return false;
+            }
         }
     }
 
