@@ -60,7 +60,7 @@ public static class HtmlReportWriter
         if (analysis.EntityRisks.Count > 0)
         {
             sb.Append("<h3>Riskiest entities</h3><table class=\"grid\"><thead><tr><th>entity</th><th>kind</th><th>score</th><th>alerts</th><th>top contributions</th></tr></thead><tbody>");
-            foreach (var r in analysis.EntityRisks.Take(15))
+            foreach (var r in analysis.EntityRisks.Take(10))
             {
                 sb.Append("<tr><td>").Append(HtmlText.Escape(r.Name)).Append("</td><td>").Append(KindLabel(r.Kind)).Append("</td><td class=\"num\">").Append(r.Score)
                   .Append("</td><td class=\"num\">").Append(r.AlertCount).Append("</td><td>");
@@ -135,6 +135,12 @@ public static class HtmlReportWriter
             sb.Append("<li><b>").Append(HtmlText.Escape(step.Action)).Append("</b>: ").Append(HtmlText.Escape(step.Text)).Append("</li>");
         sb.Append("</ol></div>");
 
+        // The hop graph first: where the movement went is what a responder looks at next.
+        sb.Append("<h3>Hosts and hops</h3>");
+        if (inc.Graph.Path.Count > 0)
+            sb.Append("<p>Chain: ").Append(HtmlText.Escape(string.Join(" → ", inc.Graph.Path))).Append("</p>");
+        SvgHopGraph.Render(sb, inc, "g-" + index, options.MaxGraphNodes);
+
         // Aggregation (the KQL hunt's summarize).
         sb.Append("<table class=\"kv\"><tbody>");
         Kv(sb, "users", string.Join(", ", inc.Users));
@@ -172,11 +178,6 @@ public static class HtmlReportWriter
               .Append(c.Points > 0 ? "+" : "").Append(c.Points).Append(c.Count > 1 ? " ×" + c.Count : "").Append("</td></tr>");
         sb.Append("</tbody></table>");
 
-        // Graph and timeline.
-        sb.Append("<h3>Hosts and hops</h3>");
-        if (inc.Graph.Path.Count > 0)
-            sb.Append("<p>Chain: ").Append(HtmlText.Escape(string.Join(" → ", inc.Graph.Path))).Append("</p>");
-        SvgHopGraph.Render(sb, inc, "g-" + index, options.MaxGraphNodes);
         sb.Append("<h3>Timeline</h3>");
         SvgTimeline.Render(sb, inc, "t-" + index);
         sb.Append("<details><summary>").Append(inc.Timeline.Count).Append(" timeline entries</summary><table class=\"grid\"><thead><tr><th>time</th><th>kind</th><th>what</th><th>host</th><th>user</th><th>source</th></tr></thead><tbody>");
@@ -242,7 +243,7 @@ h1{margin:18px 0 2px;font-size:24px}h2{margin-top:28px;border-bottom:2px solid #
 .card.v-escalate .value{color:#c92a2a}.card.v-investigate .value{color:#d9480f}.card.v-benign .value{color:#2b8a3e}.card.warn .value{color:#d9480f}
 table.grid{border-collapse:collapse;width:100%;background:#fff;margin:6px 0;font-size:13px}
 table.grid th,table.grid td{border:1px solid #e3e6ea;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-table.grid th{background:#eef0f3}td.num{text-align:right;white-space:nowrap}
+table.grid th{background:#eef0f3;white-space:nowrap}td.num{text-align:right;white-space:nowrap}
 table.kv{border-collapse:collapse;margin:8px 0;font-size:13px}table.kv th{text-align:left;padding:2px 12px 2px 0;color:#4b5563;white-space:nowrap;vertical-align:top}table.kv td{overflow-wrap:anywhere}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:11px;font-weight:700;color:#fff;white-space:nowrap}
 .badge.v-escalate{background:#c92a2a}.badge.v-investigate{background:#e8590c}.badge.v-benign{background:#2b8a3e}

@@ -11,7 +11,7 @@ namespace Hopwatch.Reporting;
 /// </summary>
 internal static class SvgHopGraph
 {
-    private const int NodeW = 170, NodeH = 34, ColGap = 80, RowGap = 14, Pad = 20, MaxPerColumn = 12;
+    private const int NodeW = 170, NodeH = 34, ColGap = 70, RowGap = 14, Pad = 20, MaxPerColumn = 12, ColumnsPerBand = 6, BandGap = 56;
 
     public static void Render(StringBuilder sb, Incident inc, string svgId, int maxNodes)
     {
@@ -21,22 +21,26 @@ internal static class SvgHopGraph
             sb.Append("<p class=\"muted\">No host-to-host hop in this incident.</p>");
             return;
         }
-        var pos = new Dictionary<string, (double X, double Y)>(StringComparer.Ordinal);
-        int col = 0, maxRows = 0;
+        // Columns: one per layer, tall layers split into sub-columns of MaxPerColumn hosts.
+        var columns = new List<List<HopNode>>();
         foreach (var layer in nodes.GroupBy(n => n.Layer).OrderBy(g => g.Key))
         {
             var list = layer.ToList();
             for (int start = 0; start < list.Count; start += MaxPerColumn)
-            {
-                var chunk = list.Skip(start).Take(MaxPerColumn).ToList();
-                for (int r = 0; r < chunk.Count; r++)
-                    pos[chunk[r].Id] = (Pad + col * (NodeW + ColGap), Pad + r * (NodeH + RowGap));
-                maxRows = Math.Max(maxRows, chunk.Count);
-                col++;
-            }
+                columns.Add(list.Skip(start).Take(MaxPerColumn).ToList());
         }
-        double width = Pad * 2 + col * (NodeW + ColGap) - ColGap;
-        double height = Pad * 2 + maxRows * (NodeH + RowGap) - RowGap + 40;
+        // Long chains wrap into bands of ColumnsPerBand columns (read left to right, then the next
+        // band below), so an 8-hop chain stays legible instead of shrinking to fit one row.
+        int maxRows = columns.Max(c => c.Count);
+        int bands = (columns.Count + ColumnsPerBand - 1) / ColumnsPerBand;
+        int colsInRow = Math.Min(columns.Count, ColumnsPerBand);
+        double bandH = maxRows * (NodeH + RowGap) - RowGap + BandGap;
+        var pos = new Dictionary<string, (double X, double Y)>(StringComparer.Ordinal);
+        for (int c = 0; c < columns.Count; c++)
+            for (int r = 0; r < columns[c].Count; r++)
+                pos[columns[c][r].Id] = (Pad + (c % ColumnsPerBand) * (NodeW + ColGap), Pad + (c / ColumnsPerBand) * bandH + r * (NodeH + RowGap));
+        double width = Pad * 2 + colsInRow * (NodeW + ColGap) - ColGap;
+        double height = Pad * 2 + bands * bandH - BandGap + 40;
 
         sb.Append("<div class=\"zoombar\"><button type=\"button\" data-zoom-target=\"").Append(svgId).Append("\" data-zoom-step=\"0.8\">+</button>")
           .Append("<button type=\"button\" data-zoom-target=\"").Append(svgId).Append("\" data-zoom-step=\"1.25\">−</button>")
@@ -55,6 +59,13 @@ internal static class SvgHopGraph
             {
                 double x1 = a.X + NodeW, y1 = a.Y + NodeH / 2.0, x2 = b.X, y2 = b.Y + NodeH / 2.0, dx = (x2 - x1) / 2;
                 d = $"M {F(x1)} {F(y1)} C {F(x1 + dx)} {F(y1)}, {F(x2 - dx)} {F(y2)}, {F(x2)} {F(y2)}";
+                mx = (x1 + x2) / 2; my = (y1 + y2) / 2;
+            }
+            else if (b.Y > a.Y + NodeH + RowGap && b.X < a.X)
+            {
+                // Into the next band: leave from the bottom, arrive at the top.
+                double x1 = a.X + NodeW / 2.0, y1 = a.Y + NodeH, x2 = b.X + NodeW / 2.0, y2 = b.Y, dy = (y2 - y1) / 2;
+                d = $"M {F(x1)} {F(y1)} C {F(x1)} {F(y1 + dy)}, {F(x2)} {F(y2 - dy)}, {F(x2)} {F(y2)}";
                 mx = (x1 + x2) / 2; my = (y1 + y2) / 2;
             }
             else

@@ -33,7 +33,9 @@ public sealed class ContainmentPlanner
     {
         var steps = new List<ContainmentStep>();
         var users = inc.Users.Select(u => Qualified(u)).ToList();
-        var sources = inc.SourceHosts.Concat(inc.SourceIps).Concat(inc.Graph.Path.Take(1)).Distinct().ToList();
+        var sources = IncidentBuilder.SourceMachines(inc);
+        // Firewalls block addresses: the block step names the source IPs too.
+        var blockable = sources.Concat(inc.SourceIps).Distinct().ToList();
         var targets = inc.TargetHosts.ToList();
         var ports = PortsOf(inc);
         var credHosts = inc.Graph.Nodes.Where(n => n.CredentialAccess).Select(n => n.Id).ToList();
@@ -67,8 +69,8 @@ public sealed class ContainmentPlanner
             if (sources.Count > 0 && ports.Count > 0)
                 steps.Add(new ContainmentStep
                 {
-                    Action = "block-source", Targets = sources, Ports = ports,
-                    Text = $"If not confirmed: block {Describe(sources, "")} → {Describe(targets, "the targets")} at {string.Join(", ", ports)}.",
+                    Action = "block-source", Targets = blockable, Ports = ports,
+                    Text = $"If not confirmed: block {Describe(blockable, "")} → {Describe(targets, "the targets")} at {string.Join(", ", ports)}.",
                 });
             return steps;
         }
@@ -99,8 +101,8 @@ public sealed class ContainmentPlanner
         if (sources.Count > 0 && ports.Count > 0)
             steps.Add(new ContainmentStep
             {
-                Action = "block-source", Targets = sources, Ports = ports,
-                Text = $"Block {Describe(sources, "")} from reaching {Describe(targets, "the targets")} at {string.Join(", ", ports)} until they are rebuilt or cleared.",
+                Action = "block-source", Targets = blockable, Ports = ports,
+                Text = $"Block {Describe(blockable, "")} from reaching {Describe(targets, "the targets")} at {string.Join(", ", ports)} until they are rebuilt or cleared.",
             });
         var sensitive = inc.Graph.Nodes.Where(n => n.Sensitive).Select(n => n.Id).ToList();
         if (sensitive.Count > 0)

@@ -133,8 +133,9 @@ public sealed class EntityRiskScorer
     {
         var seen = new HashSet<(EntityKind, string)>();
         foreach (var u in a.Entities.Users) if (Names.UserKey(u) is { } k && seen.Add((EntityKind.User, k))) yield return (EntityKind.User, k);
-        foreach (var h in a.Entities.SourceHosts.Concat(a.Entities.SourceIps))
-            if (Names.HostKey(h) is { } k && seen.Add((EntityKind.SourceHost, k))) yield return (EntityKind.SourceHost, k);
+        // A source's name and address are one machine: score the name when there is one.
+        foreach (var k in IncidentBuilder.SourceKeys(a))
+            if (seen.Add((EntityKind.SourceHost, k))) yield return (EntityKind.SourceHost, k);
         foreach (var h in a.Entities.TargetHosts)
             if (Names.HostKey(h) is { } k && seen.Add((EntityKind.TargetHost, k))) yield return (EntityKind.TargetHost, k);
     }

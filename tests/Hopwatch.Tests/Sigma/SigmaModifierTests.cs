@@ -169,6 +169,38 @@ public class SigmaModifierTests
     }
 
     [Fact]
+    public void CatastrophicRegexRunsInLinearTimeWithTheRightAnswer()
+    {
+        // '^(a+)+$' takes exponential time on a backtracking engine; after the first timeout the matcher runs it
+        // on the non-backtracking one, which answers at once, so the verdict cannot depend on how loaded the machine is.
+        var set = Load(ProcessRule("selection:\n    CommandLine|re: '^(a+)+$'"), new SigmaOptions { RegexTimeout = TimeSpan.FromMilliseconds(50) });
+        var d = new SigmaDetector(set);
+        var alerts = new List<Hopwatch.Events.Alert>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 5000) + "!")), alerts.Add);
+        Assert.Empty(alerts);
+        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 5000))), alerts.Add);
+        Assert.Single(alerts);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
+        // The backtracking interpreter may time out once on the first event; the matcher then switches to the linear engine.
+        Assert.True(d.RegexTimeouts <= 1, d.RegexTimeouts.ToString());
+    }
+
+    [Fact]
+    public void BacktrackingOnlyRegexTimeoutIsNoMatchNotAHang()
+    {
+        // A backreference needs the backtracking engine; there the match timeout is the guard.
+        var set = Load(ProcessRule("selection:\n    CommandLine|re: '^(a+)+\\1$'"), new SigmaOptions { RegexTimeout = TimeSpan.FromMilliseconds(50) });
+        var d = new SigmaDetector(set);
+        var alerts = new List<Hopwatch.Events.Alert>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 40) + "!")), alerts.Add);
+        Assert.Empty(alerts);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(1, d.RegexTimeouts);
+    }
+
+    [Fact]
     public void Cidr()
     {
         // Spec: DestinationIp|cidr: 10.0.0.0/8; IPv6 too.

@@ -16,7 +16,7 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
     private readonly RegexOptions _options;
     private readonly TimeSpan _timeout;
     private Regex _regex;
-    private volatile bool _linear;
+    private volatile bool _linear, _noLinear;
 
     public SigmaRegexMatcher(string pattern, bool ignoreCase, bool multiline, bool singleline, TimeSpan timeout)
     {
@@ -40,7 +40,7 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         catch (RegexMatchTimeoutException)
         {
             view.RegexTimeouts++;
-            if (_linear) return false;
+            if (_linear || _noLinear) return false;
             try
             {
                 _regex = new Regex(_pattern, _options | RegexOptions.NonBacktracking);
@@ -49,6 +49,7 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
             }
             catch (NotSupportedException)
             {
+                _noLinear = true; // backreferences, lookarounds: the timeout stays the guard
                 return false;
             }
         }
