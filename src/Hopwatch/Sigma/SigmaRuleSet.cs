@@ -157,8 +157,9 @@ public sealed class SigmaRuleSet
         {
             int index = _rules.Count;
             _rules.Add(rule);
+            var required = SigmaEventIdConstraint.Of(rule.Detection!);
             foreach (var (m, node) in variants)
-                Variants.Add(new SigmaCompiledVariant { Rule = rule, RuleIndex = index, Mapping = m, Node = node });
+                Variants.Add(new SigmaCompiledVariant { Rule = rule, RuleIndex = index, Mapping = m, Node = node, EventIds = EffectiveIds(m, required) });
         }
         ResolveCorrelations(correlations);
 
@@ -178,6 +179,16 @@ public sealed class SigmaRuleSet
             FieldTable.AddAliases(format, map, Pipeline.FormatPrefixes.TryGetValue(format, out var p) ? p : []);
         FieldTable.Freeze();
         Index = new SigmaRuleIndex(Variants);
+    }
+
+    /// <summary>The mapping's EventIDs narrowed to those the detection requires (a rule can only match there).</summary>
+    private static IReadOnlyList<int> EffectiveIds(SigmaLogSourceMapping? m, HashSet<int>? required)
+    {
+        if (m is null) return [];
+        if (required is null) return m.EventIds;
+        if (m.EventIds.Count == 0) return required.Order().ToList();
+        var both = m.EventIds.Where(required.Contains).ToList();
+        return both.Count > 0 ? both : m.EventIds; // contradictory rule: keep the mapping (it simply never matches)
     }
 
     private static SigmaMatchNode CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)
