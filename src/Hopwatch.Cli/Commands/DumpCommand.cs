@@ -65,9 +65,8 @@ public sealed class DumpCommand : ICliCommand
 
     private static void WriteJsonLines(IEnumerable<string> paths, int threads, ReadDiagnostics diag, Stream output)
     {
-        using var writer = new RawEventJsonWriter(output);
-        foreach (var e in EvidenceReader.Read(paths, new EvidenceReadOptions { Normalise = false, Threads = threads }, diag))
-            writer.Write(e);
+        var events = EvidenceReader.Read(paths, new EvidenceReadOptions { Normalise = false, Threads = threads }, diag);
+        RawEventJsonWriter.WriteAll(events, output, threads);
     }
 
     private static void WriteXml(IEnumerable<string> paths, ReadDiagnostics diag, Stream output)
