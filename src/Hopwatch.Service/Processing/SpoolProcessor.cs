@@ -22,7 +22,11 @@ public sealed class SpoolProcessor : IDisposable
 
     private readonly SpoolWriter _spool;
     private readonly ServiceStore _store;
-    private readonly IEventParser _parser;
+    private readonly Func<IEventParser> _parserFactory;
+    private readonly System.Collections.Concurrent.ConcurrentBag<IEventParser> _parsers = new();
+    private readonly int _parallelism = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Lines per parse chunk: fixed (not tied to the core count) so numbering never depends on the machine.</summary>
+    internal const int ChunkLines = 512;
     private readonly IReadOnlyList<IDetector> _detectors;
     private readonly IIncidentAnalyzer _analyzer;
     private readonly ServiceMetrics _metrics;
@@ -30,7 +34,6 @@ public sealed class SpoolProcessor : IDisposable
     private readonly AutoResetEvent _wake = new(false);
     private readonly ReadDiagnostics _diag = new();
     private readonly List<PendingAlert> _pending = new();
-    private readonly List<LogEvent> _events = new();
     private Thread? _thread;
     private volatile bool _stopping;
     private SpoolReader? _reader;
@@ -42,12 +45,12 @@ public sealed class SpoolProcessor : IDisposable
     /// <summary>Set when the processing thread died (an unexpected store error); ingest then refuses.</summary>
     public Exception? Fault { get; private set; }
 
-    public SpoolProcessor(SpoolWriter spool, ServiceStore store, IEventParser parser, IReadOnlyList<IDetector> detectors,
+    public SpoolProcessor(SpoolWriter spool, ServiceStore store, Func<IEventParser> parserFactory, IReadOnlyList<IDetector> detectors,
         IIncidentAnalyzer analyzer, ServiceMetrics metrics, LiveFeed feed)
     {
         _spool = spool;
         _store = store;
-        _parser = parser;
+        _parserFactory = parserFactory;
         _detectors = detectors;
         _analyzer = analyzer;
         _metrics = metrics;
@@ -107,10 +110,12 @@ public sealed class SpoolProcessor : IDisposable
                     _wake.WaitOne(100);
                     continue;
                 }
-                foreach (var record in batch)
+                var parsed = ParseInParallel(batch);
+                for (int i = 0; i < batch.Count; i++)
                 {
+                    var record = batch[i];
                     Interlocked.Exchange(ref _inFlightAcceptedMs, record.AcceptedUnixMs);
-                    ProcessRecord(record);
+                    Detect(record, parsed[i]);
                     _position = record.Next;
                     _pendingSeq = record.FirstSeq + record.Count - 1;
                     dirty = true;
@@ -132,13 +137,81 @@ public sealed class SpoolProcessor : IDisposable
 
     private long _pendingSeq;
 
-    private void ProcessRecord(SpoolRecord record)
+    /// <summary>
+    /// Parses the records' lines on all cores, in chunks of <see cref="ChunkLines"/> lines (each
+    /// parser instance is used by one thread at a time); detection then runs in spool order.
+    /// </summary>
+    private List<LogEvent>[] ParseInParallel(List<SpoolRecord> batch)
     {
-        _events.Clear();
+        var chunks = new List<(int Record, SpoolRecord Chunk)>();
+        for (int r = 0; r < batch.Count; r++)
+            foreach (var c in Chunk(batch[r])) chunks.Add((r, c));
+        var results = new List<LogEvent>[chunks.Count];
         long warningsBefore = _diag.WarningCount;
-        _parser.Parse(record, _diag, _events);
+        void ParseOne(int i)
+        {
+            if (!_parsers.TryTake(out var parser)) parser = _parserFactory();
+            try
+            {
+                var list = new List<LogEvent>(chunks[i].Chunk.Count);
+                parser.Parse(chunks[i].Chunk, _diag, list);
+                results[i] = list;
+            }
+            finally { _parsers.Add(parser); }
+        }
+        if (_parallelism == 1 || chunks.Count == 1)
+            for (int i = 0; i < chunks.Count; i++) ParseOne(i);
+        else
+            Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, ParseOne);
         _metrics.ParseWarnings(_diag.WarningCount - warningsBefore);
-        foreach (var e in _events)
+        var perRecord = new List<LogEvent>[batch.Count];
+        for (int i = 0; i < chunks.Count; i++)
+        {
+            var list = perRecord[chunks[i].Record] ??= new List<LogEvent>(batch[chunks[i].Record].Count);
+            list.AddRange(results[i]);
+        }
+        for (int r = 0; r < batch.Count; r++) perRecord[r] ??= new List<LogEvent>();
+        return perRecord;
+    }
+
+    /// <summary>Splits a record into sub-records of at most <see cref="ChunkLines"/> lines, numbered as in the whole.</summary>
+    internal static IEnumerable<SpoolRecord> Chunk(SpoolRecord record)
+    {
+        if (record.Count <= ChunkLines) { yield return record; yield break; }
+        var lines = record.Lines;
+        int start = 0, taken = 0;
+        while (start < lines.Length || taken < record.Count)
+        {
+            int end = start, n = 0;
+            var span = lines.Span;
+            while (n < ChunkLines && end < span.Length)
+            {
+                int nl = span[end..].IndexOf((byte)'\n');
+                end = nl < 0 ? span.Length : end + nl + 1;
+                n++;
+            }
+            if (n == 0) yield break;
+            int len = end - start;
+            if (end <= span.Length && len > 0 && span[end - 1] == (byte)'\n') len--;
+            yield return new SpoolRecord
+            {
+                FirstSeq = record.FirstSeq + taken,
+                Count = n,
+                AcceptedUnixMs = record.AcceptedUnixMs,
+                Format = record.Format,
+                Source = record.Source,
+                Lines = lines.Slice(start, len),
+                Position = record.Position,
+                Next = record.Next,
+            };
+            taken += n;
+            start = end;
+        }
+    }
+
+    private void Detect(SpoolRecord record, List<LogEvent> events)
+    {
+        foreach (var e in events)
         {
             long seq = e.RecordId;
             foreach (var d in _detectors)
