@@ -6,6 +6,8 @@ need=()
 command -v evtxexport >/dev/null 2>&1 || need+=(libevtx-utils)
 command -v evtx_dump.py >/dev/null 2>&1 || need+=(python3-evtx)
 command -v jq >/dev/null 2>&1 || need+=(jq)
+# The service's web UI tests drive Debian's chromium through Playwright (no browser download).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}" >&2
   SUDO=""
