@@ -6,8 +6,9 @@ need=()
 command -v evtxexport >/dev/null 2>&1 || need+=(libevtx-utils)
 command -v evtx_dump.py >/dev/null 2>&1 || need+=(python3-evtx)
 command -v jq >/dev/null 2>&1 || need+=(jq)
-# The service's web UI tests drive Debian's chromium through Playwright (no browser download).
-[ -x /usr/bin/chromium ] || need+=(chromium)
+# Headless browser for the HTML report tests (XSS, rendering at scale, docs/report-screenshot.png)
+# and the service's Playwright web UI tests (/usr/bin/chromium, nothing downloaded).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}" >&2
   SUDO=""

@@ -1,18 +1,234 @@
+using System.Buffers;
 using Hopwatch.Events;
 
 namespace Hopwatch.Reading.Evtx;
 
 /// <summary>
-/// Native EVTX reader: records as <see cref="LogEvent"/> with raw System + EventData/UserData fields.
-/// CONTRACT PLACEHOLDER — the EVTX issue replaces the bodies; the signatures are what other stages use.
+/// Native EVTX reader: records as <see cref="LogEvent"/> with raw System + EventData/UserData fields,
+/// or as XML. Reads chunk by chunk (64 KiB), so memory does not depend on file size; damage becomes
+/// warnings in <see cref="ReadDiagnostics"/> and reading goes on with the next record or chunk.
 /// </summary>
 public static class EvtxEventReader
 {
     /// <summary>Reads records from a stream (need not be seekable), in file order. Damage is reported to <paramref name="diag"/>.</summary>
     public static IEnumerable<LogEvent> Read(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default)
-        => throw new NotSupportedException("EVTX reader not built yet");
+    {
+        var events = new List<LogEvent>(512);
+        foreach (var _ in ReadChunks(stream, displayName, diag, events, null, ct))
+        {
+            foreach (var e in events) yield return e;
+            events.Clear();
+        }
+    }
 
     /// <summary>Reads a file, decoding chunks on up to <paramref name="threads"/> threads; output stays in file order.</summary>
     public static IEnumerable<LogEvent> ReadFile(string path, ReadDiagnostics diag, int threads = 1, CancellationToken ct = default)
-        => throw new NotSupportedException("EVTX reader not built yet");
+    {
+        if (threads <= 1)
+            return ReadFileSequential(path, diag, ct);
+        return ReadFileParallel(path, diag, threads, ct);
+    }
+
+    /// <summary>Records of a file rendered as XML in evtxexport's layout, in file order.</summary>
+    public static IEnumerable<EvtxXmlRecord> ReadXml(string path, ReadDiagnostics diag, CancellationToken ct = default)
+    {
+        FileStream? fs = Open(path, diag);
+        if (fs is null) yield break;
+        using (fs)
+        {
+            var xml = new List<EvtxXmlRecord>(512);
+            foreach (var _ in ReadChunks(fs, path, diag, null, xml, ct))
+            {
+                foreach (var x in xml) yield return x;
+                xml.Clear();
+            }
+        }
+    }
+
+    /// <summary>Records of a stream rendered as XML in evtxexport's layout, in file order.</summary>
+    public static IEnumerable<EvtxXmlRecord> ReadXml(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default)
+    {
+        var xml = new List<EvtxXmlRecord>(512);
+        foreach (var _ in ReadChunks(stream, displayName, diag, null, xml, ct))
+        {
+            foreach (var x in xml) yield return x;
+            xml.Clear();
+        }
+    }
+
+    private static FileStream? Open(string path, ReadDiagnostics diag)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diag.Warn(path, "file", "cannot open: " + e.Message);
+            return null;
+        }
+    }
+
+    private static IEnumerable<LogEvent> ReadFileSequential(string path, ReadDiagnostics diag, CancellationToken ct)
+    {
+        var fs = Open(path, diag);
+        if (fs is null) yield break;
+        using (fs)
+            foreach (var e in Read(fs, path, diag, ct)) yield return e;
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; fewer only at end of stream. IO errors end the stream with a warning.</summary>
+    private static int ReadBlock(Stream s, byte[] buffer, string file, ReadDiagnostics diag, long offset, int count = -1)
+    {
+        if (count < 0) count = buffer.Length;
+        int total = 0;
+        try
+        {
+            while (total < count)
+            {
+                int n = s.Read(buffer, total, count - total);
+                if (n <= 0) break;
+                total += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            diag.Warn(file, $"offset 0x{offset + total:x}", "read error: " + e.Message);
+        }
+        return total;
+    }
+
+    /// <summary>Validates the file header; false (with a warning) when this is not an EVTX file.</summary>
+    private static bool ReadHeader(Stream stream, string file, ReadDiagnostics diag)
+    {
+        var header = new byte[EvtxFileHeader.Size];
+        int n = ReadBlock(stream, header, file, diag, 0);
+        var parsed = EvtxFileHeader.Parse(header.AsSpan(0, n));
+        if (parsed is null)
+        {
+            diag.Warn(file, "file header", n < 8 ? "file too short for an EVTX header" : "not an EVTX file (no ElfFile signature)");
+            return false;
+        }
+        if (n < EvtxFileHeader.Size) diag.Warn(file, "file header", $"truncated file header ({n} bytes)");
+        else if (!parsed.Value.ChecksumOk) diag.Warn(file, "file header", "file header checksum mismatch");
+        return true;
+    }
+
+    /// <summary>
+    /// The sequential core: decodes chunk after chunk into the caller's lists and yields after each
+    /// chunk so the caller can hand the records on and clear the lists.
+    /// </summary>
+    private static IEnumerable<int> ReadChunks(Stream stream, string file, ReadDiagnostics diag,
+        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct)
+    {
+        diag.FileOpened();
+        if (!ReadHeader(stream, file, diag)) yield break;
+        var decoder = new EvtxChunkDecoder();
+        var data = decoder.Chunk.Data;
+        long offset = EvtxFileHeader.Size;
+        for (int index = 0; ; index++)
+        {
+            ct.ThrowIfCancellationRequested();
+            int n = ReadBlock(stream, data, file, diag, offset);
+            if (n == 0) break;
+            if (n < data.Length)
+            {
+                Array.Clear(data, n, data.Length - n);
+                if (!EvtxChunkHeader.IsUnused(data.AsSpan(0, n)))
+                    diag.Warn(file, $"chunk {index} offset 0x{offset:x}", $"truncated chunk ({n} of {data.Length} bytes)");
+            }
+            decoder.Load(index, offset);
+            int good = decoder.DecodeRecords(file, diag, n, events, xml);
+            diag.RecordsRead(good);
+            yield return good;
+            offset += n;
+            if (n < data.Length) break;
+        }
+    }
+
+    [ThreadStatic] private static EvtxChunkDecoder? t_decoder;
+
+    private sealed class ChunkJob
+    {
+        public required byte[] Data;
+        public required int Length;
+        public required int Index;
+        public required long Offset;
+        public List<LogEvent> Events = new();
+    }
+
+    /// <summary>
+    /// One reader thread (this one) reads chunks in order and hands each to the thread pool; results are
+    /// yielded in chunk order. At most 2×threads chunks are in flight, so memory stays bounded.
+    /// </summary>
+    private static IEnumerable<LogEvent> ReadFileParallel(string path, ReadDiagnostics diag, int threads, CancellationToken ct)
+    {
+        var fs = Open(path, diag);
+        if (fs is null) yield break;
+        using (fs)
+        {
+            diag.FileOpened();
+            if (!ReadHeader(fs, path, diag)) yield break;
+            var pending = new Queue<Task<ChunkJob>>();
+            long offset = EvtxFileHeader.Size;
+            bool eof = false;
+            int index = 0;
+            int maxInFlight = Math.Max(2, threads * 2);
+            try
+            {
+                while (true)
+                {
+                    while (!eof && pending.Count < maxInFlight)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
+                        int n = ReadBlock(fs, buf, path, diag, offset, EvtxChunkHeader.ChunkSize);
+                        if (n == 0)
+                        {
+                            ArrayPool<byte>.Shared.Return(buf);
+                            eof = true;
+                            break;
+                        }
+                        var job = new ChunkJob { Data = buf, Length = n, Index = index++, Offset = offset };
+                        pending.Enqueue(Task.Run(() => DecodeJob(job, path, diag), ct));
+                        offset += n;
+                        if (n < EvtxChunkHeader.ChunkSize) eof = true;
+                    }
+                    if (pending.Count == 0) break;
+                    var done = pending.Dequeue().GetAwaiter().GetResult();
+                    foreach (var e in done.Events) yield return e;
+                }
+            }
+            finally
+            {
+                // Consumer stopped early or failed: let in-flight work finish so no buffer is used after return.
+                foreach (var t in pending)
+                    try { t.Wait(); } catch (Exception) { /* already reported or cancelled */ }
+            }
+        }
+    }
+
+    private static ChunkJob DecodeJob(ChunkJob job, string path, ReadDiagnostics diag)
+    {
+        var decoder = t_decoder ??= new EvtxChunkDecoder();
+        var data = decoder.Chunk.Data;
+        try
+        {
+            job.Data.AsSpan(0, job.Length).CopyTo(data);
+            if (job.Length < data.Length)
+            {
+                Array.Clear(data, job.Length, data.Length - job.Length);
+                if (!EvtxChunkHeader.IsUnused(data.AsSpan(0, job.Length)))
+                    diag.Warn(path, $"chunk {job.Index} offset 0x{job.Offset:x}", $"truncated chunk ({job.Length} of {data.Length} bytes)");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(job.Data);
+        }
+        decoder.Load(job.Index, job.Offset);
+        int good = decoder.DecodeRecords(path, diag, job.Length, job.Events, null);
+        diag.RecordsRead(good);
+        return job;
+    }
 }

@@ -1,0 +1,326 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Hopwatch.Reading.Evtx;
+
+/// <summary>
+/// Decodes Binary XML tokens of one chunk into <see cref="BinXmlNode"/> trees (templates, record bodies
+/// without a template, nested BinXml values) and reads template instances. Every read is bounds-checked
+/// against the fragment end; nesting is capped at <see cref="MaxDepth"/>.
+/// </summary>
+internal sealed class BinXmlParser(EvtxChunk chunk)
+{
+    public const int MaxDepth = 40;
+    public const int MaxValuesPerInstance = 4096;
+
+    private byte[] B => chunk.Data;
+    public EvtxChunk Chunk => chunk;
+
+    private static void Need(int pos, int n, int end)
+    {
+        if (pos < 0 || (long)pos + n > end)
+            throw new EvtxFormatException($"token at 0x{pos:x} runs past its end 0x{end:x}", pos);
+    }
+
+    private static void CheckDepth(int depth, int pos)
+    {
+        if (depth > MaxDepth) throw new EvtxFormatException("binary XML nested too deeply", pos);
+    }
+
+    /// <summary>Decodes a fragment (top-level content up to end-of-fragment or <paramref name="end"/>).</summary>
+    public BinXmlNode[] ParseFragment(int pos, int end, int depth, bool inTemplate)
+    {
+        CheckDepth(depth, pos);
+        var nodes = ReadContent(ref pos, end, depth, topLevel: true, inTemplate);
+        return nodes;
+    }
+
+    private BinXmlNode[] ReadContent(ref int pos, int end, int depth, bool topLevel, bool inTemplate)
+    {
+        List<BinXmlNode>? list = null;
+        while (pos < end)
+        {
+            byte token = B[pos];
+            BinXmlNode? node;
+            switch (token & 0xBF)
+            {
+                case BinXmlToken.EndOfFragment:
+                    pos++;
+                    return ToArray(list);
+                case BinXmlToken.EndElement:
+                    if (topLevel) throw new EvtxFormatException("end-of-element outside an element", pos);
+                    pos++;
+                    return ToArray(list);
+                case BinXmlToken.FragmentHeader:
+                    Need(pos, 4, end);
+                    pos += 4;
+                    continue;
+                case BinXmlToken.OpenStartElement:
+                    node = ReadElement(ref pos, end, depth + 1, inTemplate);
+                    break;
+                case BinXmlToken.TemplateInstance:
+                    node = ReadTemplateInstanceNode(ref pos, end, depth + 1);
+                    break;
+                case BinXmlToken.PITarget:
+                    node = ReadProcessingInstruction(ref pos, end);
+                    break;
+                case BinXmlToken.Value:
+                case BinXmlToken.CDataSection:
+                case BinXmlToken.CharRef:
+                case BinXmlToken.EntityRef:
+                case BinXmlToken.NormalSubstitution:
+                case BinXmlToken.OptionalSubstitution:
+                    node = ReadValuePart(ref pos, end);
+                    break;
+                default:
+                    throw new EvtxFormatException($"unexpected binary XML token 0x{token:x2}", pos);
+            }
+            (list ??= new List<BinXmlNode>(4)).Add(node);
+        }
+        // Ran off the end without end-of-fragment: accept at top level (some writers omit it), not inside an element.
+        if (!topLevel) throw new EvtxFormatException("element not closed before the end of its fragment", pos);
+        return ToArray(list);
+    }
+
+    private static BinXmlNode[] ToArray(List<BinXmlNode>? list) => list is null ? BinXmlNode.None : list.ToArray();
+
+    private BinXmlNode ReadElement(ref int pos, int end, int depth, bool inTemplate)
+    {
+        CheckDepth(depth, pos);
+        int start = pos;
+        byte token = B[pos];
+        // Inside template definitions: token, dependency id (u16), data size (u32), name offset (u32).
+        // Fragments outside templates (records without a template, e.g. forwarded events) have no
+        // dependency id. When the expected layout gives an impossible name offset, try the other one.
+        bool withDependencyId = inTemplate;
+        int headerSize = withDependencyId ? 11 : 9;
+        Need(pos, headerSize, end);
+        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + headerSize - 4));
+        if (!PlausibleNameOffset(nameOffset, pos + headerSize) && pos + 11 <= end)
+        {
+            int otherSize = withDependencyId ? 9 : 11;
+            int other = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + otherSize - 4));
+            if (PlausibleNameOffset(other, pos + otherSize)) { headerSize = otherSize; nameOffset = other; }
+        }
+        pos += headerSize;
+        string name = ReadNameRef(nameOffset, ref pos, end);
+        if ((token & BinXmlToken.MoreFlag) != 0)
+        {
+            Need(pos, 4, end);
+            pos += 4; // attribute list size: attributes are read token by token instead
+        }
+        var node = new BinXmlNode { Kind = BinXmlNodeKind.Element, Name = name };
+        List<BinXmlAttribute>? attrs = null;
+        while (true)
+        {
+            Need(pos, 1, end);
+            byte t = B[pos];
+            if ((t & 0xBF) != BinXmlToken.Attribute) break;
+            Need(pos, 5, end);
+            int attrNameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 1));
+            pos += 5;
+            string attrName = ReadNameRef(attrNameOffset, ref pos, end);
+            var parts = ReadAttributeValue(ref pos, end);
+            var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = EvtxNamePool.Get(name + "_" + attrName) };
+            (attrs ??= new List<BinXmlAttribute>(4)).Add(attr);
+            if (attrs.Count > 1024) throw new EvtxFormatException("too many attributes", pos);
+        }
+        if (attrs is not null) node.Attributes = attrs.ToArray();
+        Need(pos, 1, end);
+        byte close = B[pos];
+        if (close == BinXmlToken.CloseEmptyElement)
+        {
+            pos++;
+            node.EmptyElement = true;
+        }
+        else if (close == BinXmlToken.CloseStartElement)
+        {
+            pos++;
+            node.Children = ReadContent(ref pos, end, depth, topLevel: false, inTemplate);
+            foreach (var c in node.Children)
+                if (c.Kind is BinXmlNodeKind.Element or BinXmlNodeKind.TemplateInstance or BinXmlNodeKind.ProcessingInstruction
+                    || (c.Kind == BinXmlNodeKind.Substitution && (c.ValueType & 0x7F) == BinXmlValueType.BinXml))
+                    node.HasElementChildren = true;
+        }
+        else
+        {
+            throw new EvtxFormatException($"element at 0x{start:x}: expected close token, found 0x{close:x2}", pos);
+        }
+        return node;
+    }
+
+    /// <summary>A name is either inline (at the current position) or earlier in the chunk.</summary>
+    private static bool PlausibleNameOffset(int nameOffset, int here)
+        => nameOffset >= EvtxChunkHeader.HeaderSize && nameOffset <= here;
+
+    /// <summary>A name reference: when it points at the current position the name is stored inline and skipped.</summary>
+    private string ReadNameRef(int nameOffset, ref int pos, int end)
+    {
+        string name = chunk.ReadName(nameOffset, out int nameEnd);
+        if (nameOffset == pos)
+        {
+            if (nameEnd > end) throw new EvtxFormatException("inline name runs past its fragment", pos);
+            pos = nameEnd;
+        }
+        return name;
+    }
+
+    private BinXmlNode[] ReadAttributeValue(ref int pos, int end)
+    {
+        BinXmlNode? single = null;
+        List<BinXmlNode>? list = null;
+        while (pos < end)
+        {
+            byte t = (byte)(B[pos] & 0xBF);
+            if (t is not (BinXmlToken.Value or BinXmlToken.NormalSubstitution or BinXmlToken.OptionalSubstitution
+                or BinXmlToken.CharRef or BinXmlToken.EntityRef or BinXmlToken.CDataSection)) break;
+            var part = ReadValuePart(ref pos, end);
+            if (single is null) single = part;
+            else (list ??= new List<BinXmlNode> { single }).Add(part);
+            if (list is { Count: > 1024 }) throw new EvtxFormatException("attribute value has too many parts", pos);
+        }
+        if (list is not null) return list.ToArray();
+        return single is null ? BinXmlNode.None : [single];
+    }
+
+    private BinXmlNode ReadValuePart(ref int pos, int end)
+    {
+        byte token = (byte)(B[pos] & 0xBF);
+        switch (token)
+        {
+            case BinXmlToken.Value:
+            {
+                Need(pos, 2, end);
+                byte type = B[pos + 1];
+                pos += 2;
+                string text;
+                if (type == BinXmlValueType.String)
+                {
+                    text = ReadCountedString(ref pos, end);
+                }
+                else
+                {
+                    int size = BinXmlValueType.FixedSize(type);
+                    if (size == 0) throw new EvtxFormatException($"value token of unsupported type 0x{type:x2}", pos);
+                    Need(pos, size, end);
+                    text = BinXmlValueFormatter.ToString(new TextBuffer(), type, B.AsSpan(pos, size), EvtxValueStyle.Windows);
+                    pos += size;
+                }
+                return new BinXmlNode { Kind = BinXmlNodeKind.Text, Text = text };
+            }
+            case BinXmlToken.CDataSection:
+                pos++;
+                return new BinXmlNode { Kind = BinXmlNodeKind.CData, Text = ReadCountedString(ref pos, end) };
+            case BinXmlToken.CharRef:
+                Need(pos, 3, end);
+                var cr = new BinXmlNode { Kind = BinXmlNodeKind.CharRef, CharValue = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 1)) };
+                pos += 3;
+                return cr;
+            case BinXmlToken.EntityRef:
+            {
+                Need(pos, 5, end);
+                int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 1));
+                pos += 5;
+                return new BinXmlNode { Kind = BinXmlNodeKind.EntityRef, Name = ReadNameRef(nameOffset, ref pos, end) };
+            }
+            case BinXmlToken.NormalSubstitution:
+            case BinXmlToken.OptionalSubstitution:
+            {
+                Need(pos, 4, end);
+                var n = new BinXmlNode
+                {
+                    Kind = BinXmlNodeKind.Substitution,
+                    SubstitutionId = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 1)),
+                    ValueType = B[pos + 3],
+                    Optional = token == BinXmlToken.OptionalSubstitution,
+                };
+                pos += 4;
+                return n;
+            }
+            default:
+                throw new EvtxFormatException($"unexpected token 0x{token:x2} in a value", pos);
+        }
+    }
+
+    private string ReadCountedString(ref int pos, int end)
+    {
+        Need(pos, 2, end);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos));
+        pos += 2;
+        Need(pos, 2 * count, end);
+        var s = new string(MemoryMarshal.Cast<byte, char>(B.AsSpan(pos, 2 * count)));
+        pos += 2 * count;
+        return s;
+    }
+
+    private BinXmlNode ReadProcessingInstruction(ref int pos, int end)
+    {
+        Need(pos, 5, end);
+        int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 1));
+        pos += 5;
+        var node = new BinXmlNode { Kind = BinXmlNodeKind.ProcessingInstruction, Name = ReadNameRef(nameOffset, ref pos, end) };
+        if (pos < end && B[pos] == BinXmlToken.PIData)
+        {
+            pos++;
+            node.Text = ReadCountedString(ref pos, end);
+        }
+        return node;
+    }
+
+    private BinXmlNode ReadTemplateInstanceNode(ref int pos, int end, int depth)
+    {
+        var template = ReadTemplateInstanceHeader(ref pos, end, depth, out int count);
+        var values = new BinXmlValueRef[count];
+        ReadValueRefs(ref pos, end, values);
+        return new BinXmlNode { Kind = BinXmlNodeKind.TemplateInstance, Template = template, Values = values };
+    }
+
+    /// <summary>
+    /// Reads a template-instance token up to its value count: the template (defined inline here or
+    /// earlier in the chunk) and how many value descriptors follow at <paramref name="pos"/>.
+    /// </summary>
+    public EvtxTemplate ReadTemplateInstanceHeader(ref int pos, int end, int depth, out int valueCount)
+    {
+        CheckDepth(depth, pos);
+        Need(pos, 10, end);
+        uint templateId = BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 2));
+        int defOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 6));
+        pos += 10;
+        if (defOffset == pos)
+        {
+            // Definition stored inline: next-template offset, GUID, data size, data.
+            Need(pos, 24, end);
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 20));
+            if (pos + 24 + size > end) throw new EvtxFormatException("inline template runs past its record", pos);
+            pos += 24 + (int)size;
+        }
+        var template = chunk.GetTemplate(defOffset, this, depth);
+        // The template id repeats the first four bytes of the definition's GUID. A mismatch means the
+        // offset points at other data (e.g. a record left over from an earlier use of the chunk).
+        if (templateId != template.Id)
+            throw new EvtxFormatException($"template id 0x{templateId:x8} does not match the definition at 0x{defOffset:x}", pos);
+        Need(pos, 4, end);
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos));
+        pos += 4;
+        if (count > MaxValuesPerInstance || (long)pos + 4L * count > end)
+            throw new EvtxFormatException($"template instance claims {count} values", pos);
+        valueCount = (int)count;
+        return template;
+    }
+
+    /// <summary>Reads <c>values.Length</c> value descriptors at <paramref name="pos"/> and locates their data after them.</summary>
+    public void ReadValueRefs(ref int pos, int end, Span<BinXmlValueRef> values)
+    {
+        int data = pos + 4 * values.Length;
+        for (int i = 0; i < values.Length; i++)
+        {
+            int size = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 4 * i));
+            byte type = B[pos + 4 * i + 2];
+            if ((long)data + size > end)
+                throw new EvtxFormatException($"value {i} (size {size}) runs past its record", data);
+            values[i] = new BinXmlValueRef(type, data, size);
+            data += size;
+        }
+        pos = data;
+    }
+}

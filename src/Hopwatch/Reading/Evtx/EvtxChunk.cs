@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Hopwatch.Reading.Evtx;
+
+/// <summary>
+/// One 64 KiB chunk in memory with its per-chunk caches: names by offset and decoded templates by
+/// offset. Names and templates are chunk-local in EVTX, so the caches live and die with the chunk.
+/// Instances are reused chunk after chunk by one decoding thread.
+/// </summary>
+internal sealed class EvtxChunk
+{
+    /// <summary>Limits that keep hostile input from costing unbounded memory or time.</summary>
+    public const int MaxNameChars = 4096;
+    public const int MaxTemplatesPerChunk = 4096;
+
+    public readonly byte[] Data = new byte[EvtxChunkHeader.ChunkSize];
+    public int Index { get; private set; }
+    public long FileOffset { get; private set; }
+    public EvtxChunkHeader Header { get; private set; }
+
+    private readonly Dictionary<int, string> _names = new();
+    private readonly Dictionary<int, EvtxTemplate?> _templates = new();
+    private readonly HashSet<int> _templatesInProgress = new();
+
+    public void Reset(int index, long fileOffset)
+    {
+        Index = index;
+        FileOffset = fileOffset;
+        Header = EvtxChunkHeader.Parse(Data);
+        _names.Clear();
+        _templates.Clear();
+        _templatesInProgress.Clear();
+    }
+
+    /// <summary>
+    /// The name stored at <paramref name="offset"/> (u32 next, u16 hash, u16 length, UTF-16, NUL).
+    /// Returns the offset just past the name structure through <paramref name="nameEnd"/>.
+    /// </summary>
+    public string ReadName(int offset, out int nameEnd)
+    {
+        if (offset < EvtxChunkHeader.HeaderSize || offset > Data.Length - 8)
+            throw new EvtxFormatException($"name offset 0x{offset:x} outside the chunk", offset);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(Data.AsSpan(offset + 6));
+        nameEnd = offset + 8 + 2 * count + 2;
+        if (count > MaxNameChars || nameEnd > Data.Length)
+            throw new EvtxFormatException($"name at 0x{offset:x} runs past the chunk", offset);
+        if (_names.TryGetValue(offset, out var cached)) return cached;
+        var chars = MemoryMarshal.Cast<byte, char>(Data.AsSpan(offset + 8, 2 * count));
+        var name = EvtxNamePool.Get(chars);
+        _names[offset] = name;
+        return name;
+    }
+
+    /// <summary>The template defined at <paramref name="offset"/>, decoded on first use.</summary>
+    public EvtxTemplate GetTemplate(int offset, BinXmlParser parser, int depth)
+    {
+        if (_templates.TryGetValue(offset, out var t))
+            return t ?? throw new EvtxFormatException($"template at 0x{offset:x} did not decode", offset);
+        if (offset < EvtxChunkHeader.HeaderSize || offset > Data.Length - 24)
+            throw new EvtxFormatException($"template offset 0x{offset:x} outside the chunk", offset);
+        if (_templates.Count >= MaxTemplatesPerChunk)
+            throw new EvtxFormatException("too many templates in one chunk", offset);
+        if (!_templatesInProgress.Add(offset))
+            throw new EvtxFormatException($"template at 0x{offset:x} refers to itself", offset);
+        try
+        {
+            var guid = new Guid(Data.AsSpan(offset + 4, 16));
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(Data.AsSpan(offset + 20));
+            long end = offset + 24 + size;
+            if (end > Data.Length)
+                throw new EvtxFormatException($"template at 0x{offset:x} (size {size}) runs past the chunk", offset);
+            var root = parser.ParseFragment(offset + 24, (int)end, depth + 1, inTemplate: true);
+            t = new EvtxTemplate(guid, offset, root);
+            _templates[offset] = t;
+            return t;
+        }
+        catch (EvtxFormatException)
+        {
+            _templates[offset] = null;
+            throw;
+        }
+        finally
+        {
+            _templatesInProgress.Remove(offset);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Buffers.Binary;
+using Hopwatch.Events;
+
+namespace Hopwatch.Reading.Evtx;
+
+/// <summary>
+/// Decodes the records of one chunk at a time (one instance per thread, reused chunk after chunk):
+/// validates the chunk, walks its records, turns each into a <see cref="LogEvent"/> (or XML) and turns
+/// damage into warnings. Nothing here throws for bad data.
+/// </summary>
+internal sealed class EvtxChunkDecoder
+{
+    private const uint RecordSignature = 0x00002A2A;
+    private const int RecordHeaderSize = 24;
+
+    public EvtxChunk Chunk { get; } = new();
+    public BinXmlParser Parser { get; }
+    public BinXmlValueArena Arena { get; } = new();
+    public TextBuffer Text { get; } = new();
+    private readonly EvtxFieldExtractor _fields;
+    private readonly EvtxXmlRenderer _xml;
+
+    public EvtxChunkDecoder()
+    {
+        Parser = new BinXmlParser(Chunk);
+        _xml = new EvtxXmlRenderer(this);
+        _fields = new EvtxFieldExtractor(this);
+    }
+
+    public EvtxXmlRenderer Xml => _xml;
+
+    /// <summary>
+    /// Opens a Binary XML fragment at [pos, end): a template instance (values pushed on the arena; the
+    /// caller pops them) or a plain fragment decoded on the spot.
+    /// </summary>
+    public BinXmlFragment OpenFragment(int pos, int end, int depth)
+    {
+        var b = Chunk.Data;
+        while (pos + 4 <= end && b[pos] == BinXmlToken.FragmentHeader) pos += 4;
+        if (pos < end && b[pos] == BinXmlToken.TemplateInstance)
+        {
+            var template = Parser.ReadTemplateInstanceHeader(ref pos, end, depth, out int count);
+            var values = Arena.Push(count);
+            Parser.ReadValueRefs(ref pos, end, values);
+            return new BinXmlFragment(template.Root, values);
+        }
+        return new BinXmlFragment(Parser.ParseFragment(pos, end, depth, inTemplate: false), default);
+    }
+
+    /// <summary>Loads <paramref name="count"/> bytes already in <see cref="Chunk"/>.Data as chunk <paramref name="index"/>.</summary>
+    public void Load(int index, long fileOffset) => Chunk.Reset(index, fileOffset);
+
+    /// <summary>What to produce for each good record.</summary>
+    public enum Output { Events, Xml }
+
+    /// <summary>
+    /// Decodes every record of the loaded chunk into <paramref name="events"/> or <paramref name="xml"/>.
+    /// <paramref name="validBytes"/> is how much of the chunk was actually read (less for a truncated file).
+    /// </summary>
+    public int DecodeRecords(string file, ReadDiagnostics diag, int validBytes, List<LogEvent>? events, List<EvtxXmlRecord>? xml)
+    {
+        var data = Chunk.Data;
+        var header = Chunk.Header;
+        string where = $"chunk {Chunk.Index}";
+        if (!EvtxChunkHeader.HasMagic(data))
+        {
+            if (EvtxChunkHeader.IsUnused(data.AsSpan(0, validBytes))) return 0;
+            // A damaged signature alone need not lose the chunk: try its records if the first one looks right.
+            diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset:x}", "bad chunk signature");
+            if (BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(EvtxChunkHeader.HeaderSize)) != RecordSignature) return 0;
+        }
+        else
+        {
+            if (EvtxChunkHeader.ComputeHeaderChecksum(data) != header.HeaderChecksum)
+                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset:x}", "chunk header checksum mismatch");
+            uint free = header.FreeSpaceOffset;
+            if (free >= EvtxChunkHeader.HeaderSize && free <= data.Length
+                && Crc32.Compute(data.AsSpan(EvtxChunkHeader.HeaderSize, (int)free - EvtxChunkHeader.HeaderSize)) != header.RecordsChecksum)
+                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset:x}", "chunk records checksum mismatch");
+        }
+
+        int limit = header.FreeSpaceOffset >= EvtxChunkHeader.HeaderSize && header.FreeSpaceOffset <= data.Length
+            ? (int)header.FreeSpaceOffset : data.Length;
+        int end = Math.Min(validBytes, data.Length);
+        int pos = EvtxChunkHeader.HeaderSize;
+        int good = 0;
+        ulong previousId = 0;
+        while (pos + RecordHeaderSize + 4 <= end)
+        {
+            uint sig = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos));
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 4));
+            bool beyondFree = pos >= limit;
+            if (sig != RecordSignature || size < RecordHeaderSize + 4 || pos + size > end
+                || BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + (int)size - 4)) != size)
+            {
+                // Past the free-space offset this is normal unused space; before it, the record is damaged.
+                if (beyondFree) break;
+                int next = Resync(data, pos + 8, limit);
+                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}",
+                    sig != RecordSignature ? "no record signature" : $"bad record size {size}");
+                if (next < 0) break;
+                pos = next;
+                continue;
+            }
+            ulong id = BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(pos + 8));
+            // A dirty file's last chunk can hold records written after its header was last updated;
+            // take them only when they continue the id sequence (stale slack does not).
+            if (beyondFree && (good == 0 || id != previousId + 1)) break;
+            int arenaTop = Arena.Top;
+            try
+            {
+                long written = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos + 16));
+                var fragment = OpenFragment(pos + RecordHeaderSize, pos + (int)size - 4, 0);
+                if (events is not null)
+                {
+                    var e = new LogEvent { File = file, RecordId = (long)id, Format = SourceFormat.Evtx };
+                    _fields.Extract(fragment, e, written);
+                    events.Add(e);
+                }
+                else
+                {
+                    Text.Clear();
+                    _xml.RenderDocument(fragment, Text);
+                    xml!.Add(new EvtxXmlRecord((long)id, Text.ToString()));
+                }
+                good++;
+                previousId = id;
+            }
+            catch (EvtxFormatException ex)
+            {
+                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}", $"record {id}: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException or FormatException)
+            {
+                // A bounds check we did not foresee: still only this record is lost.
+                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}", $"record {id}: {ex.GetType().Name}: {ex.Message}");
+            }
+            finally
+            {
+                Arena.PopTo(arenaTop);
+                Text.Clear();
+            }
+            pos += (int)size;
+        }
+        return good;
+    }
+
+    /// <summary>Next record signature at or after <paramref name="from"/> and before <paramref name="limit"/>, or -1.</summary>
+    private static int Resync(byte[] data, int from, int limit)
+    {
+        if (from >= limit) return -1;
+        int i = data.AsSpan(from, limit - from).IndexOf("**\0\0"u8);
+        return i < 0 ? -1 : from + i;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Hopwatch.Events;
+
+namespace Hopwatch.Reading.Evtx;
+
+/// <summary>
+/// Turns a decoded record into raw fields: System children (text as the element name, attributes as
+/// Element_Attribute, TimeCreated's SystemTime as TimeCreated), EventData &lt;Data Name="X"&gt; as X
+/// (unnamed: Data, Data_2, ...), UserData leaves by element name; and fills the LogEvent header.
+/// Walks the template tree with the record's values, so most values become a string exactly once.
+/// </summary>
+internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
+{
+    private static readonly string NameAttr = EvtxNamePool.Get("Name");
+    private static readonly string DataName = EvtxNamePool.NumberedName(EvtxNamePool.Get("Data"), 1);
+    private static readonly string TimeCreatedName = EvtxNamePool.Get("TimeCreated");
+
+    private enum Scope { Root, Event, System, EventData, UserData, UserLeaves }
+
+    private EventFields _fields = null!;
+    private LogEvent _event = null!;
+    private int _unnamedData;
+    private long _timeTicks;
+    private readonly EvtxXmlRenderer _inlineXml = new(decoder) { Style = EvtxValueStyle.Windows };
+
+    public void Extract(BinXmlFragment fragment, LogEvent e, long writtenFileTime)
+    {
+        _fields = new EventFields(24);
+        _event = e;
+        _unnamedData = 0;
+        _timeTicks = -1;
+        Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
+        e.Fields = _fields;
+        if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
+            _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
+        if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
+    }
+
+    private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    {
+        if (depth > BinXmlParser.MaxDepth) throw new EvtxFormatException("XML nested too deeply", 0);
+        foreach (var n in nodes)
+        {
+            switch (n.Kind)
+            {
+                case BinXmlNodeKind.Element:
+                    OnElement(n, values, scope, depth + 1);
+                    break;
+                case BinXmlNodeKind.TemplateInstance:
+                    Walk(n.Template!.Root, n.Values, scope, depth + 1);
+                    break;
+                case BinXmlNodeKind.Substitution:
+                    if (n.SubstitutionId < values.Length)
+                    {
+                        var v = values[n.SubstitutionId];
+                        if (v.Type == BinXmlValueType.BinXml && v.Size > 0) WalkNested(v, scope, depth + 1);
+                    }
+                    break;
+            }
+        }
+    }
+
+    private void WalkNested(BinXmlValueRef v, Scope scope, int depth)
+    {
+        int top = decoder.Arena.Top;
+        try
+        {
+            var f = decoder.OpenFragment(v.Offset, v.Offset + v.Size, depth);
+            Walk(f.Nodes, f.Values, scope, depth);
+        }
+        finally
+        {
+            decoder.Arena.PopTo(top);
+        }
+    }
+
+    private void OnElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    {
+        if (EvtxXmlRenderer.IsOmitted(e, values)) return;
+        // An unnamed element holding an array is one element per item (Data, Data_2, ...) as in the XML;
+        // an element with attributes (Data Name="X") keeps one field with the items joined by ','.
+        if (e.Attributes.Length == 0 && EvtxXmlRenderer.TryArraySlot(e, values, out int slot))
+        {
+            int top = decoder.Arena.Top;
+            try
+            {
+                var array = values[slot];
+                var copy = decoder.Arena.Push(values.Length);
+                values.CopyTo(copy);
+                int pos = array.Offset;
+                while (BinXmlArray.Next(decoder.Chunk.Data, array, ref pos, out var item))
+                {
+                    copy[slot] = item;
+                    OnElementCore(e, copy, scope, depth);
+                }
+            }
+            finally
+            {
+                decoder.Arena.PopTo(top);
+            }
+            return;
+        }
+        OnElementCore(e, values, scope, depth);
+    }
+
+    private void OnElementCore(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    {
+        switch (scope)
+        {
+            case Scope.Root:
+                Walk(e.Children, values, Scope.Event, depth);
+                break;
+            case Scope.Event:
+                switch (e.Name)
+                {
+                    case "System": Walk(e.Children, values, Scope.System, depth); break;
+                    case "EventData": Walk(e.Children, values, Scope.EventData, depth); break;
+                    case "UserData": Walk(e.Children, values, Scope.UserData, depth); break;
+                }
+                break;
+            case Scope.System:
+                OnSystemElement(e, values, depth);
+                break;
+            case Scope.EventData:
+                if (ReferenceEquals(e.Name, DataName) || e.Name == "Data")
+                {
+                    string? name = null;
+                    foreach (var a in e.Attributes)
+                        if (a.Name == "Name") { name = EvtxNamePool.Get(RenderParts(a.Parts, values, depth)); break; }
+                    if (string.IsNullOrEmpty(name)) name = EvtxNamePool.NumberedName(DataName, ++_unnamedData);
+                    _fields.Add(name, RenderParts(e.Children, values, depth));
+                }
+                else
+                {
+                    _fields.Add(e.Name, RenderParts(e.Children, values, depth));
+                }
+                break;
+            case Scope.UserData:
+            case Scope.UserLeaves:
+                if (e.HasElementChildren) Walk(e.Children, values, Scope.UserLeaves, depth);
+                else _fields.Add(e.Name, RenderParts(e.Children, values, depth));
+                break;
+        }
+    }
+
+    private void OnSystemElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, int depth)
+    {
+        foreach (var a in e.Attributes)
+        {
+            if (!EvtxXmlRenderer.AttributePresent(a, values)) continue;
+            if (a.Name == "SystemTime" && e.Name == "TimeCreated")
+            {
+                _fields.Add(TimeCreatedName, RenderTime(a.Parts, values, depth));
+                continue;
+            }
+            string value = RenderParts(a.Parts, values, depth);
+            _fields.Add(a.QualifiedName, value);
+            if (a.QualifiedName == "Provider_Name") _event.Provider = value;
+        }
+        if (e.Children.Length == 0) return;
+        string text = RenderParts(e.Children, values, depth);
+        _fields.Add(e.Name, text);
+        switch (e.Name)
+        {
+            case "EventID": _event.EventId = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id) ? id : 0; break;
+            case "Channel": _event.Channel = text; break;
+            case "Computer": _event.Computer = text; break;
+        }
+    }
+
+    /// <summary>TimeCreated as yyyy-MM-ddTHH:mm:ss.fffffffZ; also sets the event time.</summary>
+    private string RenderTime(BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
+    {
+        if (parts.Length == 1 && parts[0].Kind == BinXmlNodeKind.Substitution && parts[0].SubstitutionId < values.Length)
+        {
+            var v = values[parts[0].SubstitutionId];
+            if (v.Type == BinXmlValueType.FileTime && v.Size == 8)
+            {
+                long ft = BinaryPrimitives.ReadInt64LittleEndian(decoder.Chunk.Data.AsSpan(v.Offset));
+                if (ft >= 0 && ft <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
+                {
+                    var dt = new DateTime(ft + BinXmlValueFormatter.FileTimeEpochTicks, DateTimeKind.Utc);
+                    _timeTicks = dt.Ticks;
+                    return BinXmlValueFormatter.FormatTicks(dt);
+                }
+            }
+        }
+        string s = RenderParts(parts, values, depth);
+        if (DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            _timeTicks = parsed.Ticks;
+            return BinXmlValueFormatter.FormatTicks(parsed);
+        }
+        return s;
+    }
+
+    /// <summary>Text of content parts; one plain substitution (the usual case) is formatted straight to a string.</summary>
+    private string RenderParts(BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
+    {
+        if (parts.Length == 0) return "";
+        var sb = decoder.Text;
+        if (parts.Length == 1)
+        {
+            var p = parts[0];
+            if (p.Kind == BinXmlNodeKind.Text) return p.Text;
+            if (p.Kind == BinXmlNodeKind.Substitution)
+            {
+                if (p.SubstitutionId >= values.Length) return "";
+                var v = values[p.SubstitutionId];
+                if (v.IsNull) return "";
+                if (v.Type != BinXmlValueType.BinXml)
+                    return BinXmlValueFormatter.ToString(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), EvtxValueStyle.Windows);
+            }
+        }
+        int start = sb.Length;
+        foreach (var p in parts) AppendPart(p, values, sb, depth);
+        string s = sb.ToStringFrom(start);
+        sb.Truncate(start);
+        return s;
+    }
+
+    private void AppendPart(BinXmlNode p, ReadOnlySpan<BinXmlValueRef> values, TextBuffer sb, int depth)
+    {
+        switch (p.Kind)
+        {
+            case BinXmlNodeKind.Text:
+            case BinXmlNodeKind.CData:
+                sb.Append(p.Text);
+                break;
+            case BinXmlNodeKind.CharRef:
+                sb.Append((char)p.CharValue);
+                break;
+            case BinXmlNodeKind.EntityRef:
+                switch (p.Name)
+                {
+                    case "amp": sb.Append('&'); break;
+                    case "lt": sb.Append('<'); break;
+                    case "gt": sb.Append('>'); break;
+                    case "quot": sb.Append('"'); break;
+                    case "apos": sb.Append('\''); break;
+                    default: sb.Append('&'); sb.Append(p.Name); sb.Append(';'); break;
+                }
+                break;
+            case BinXmlNodeKind.Substitution:
+                if (p.SubstitutionId >= values.Length) break;
+                var v = values[p.SubstitutionId];
+                if (v.IsNull) break;
+                if (v.Type == BinXmlValueType.BinXml) _inlineXml.RenderNested(v, sb, -1, depth + 1);
+                else BinXmlValueFormatter.Append(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), EvtxValueStyle.Windows);
+                break;
+            case BinXmlNodeKind.Element:
+            case BinXmlNodeKind.TemplateInstance:
+            case BinXmlNodeKind.ProcessingInstruction:
+                _inlineXml.RenderInline([p], values, sb, depth + 1);
+                break;
+        }
+    }
+}
