@@ -65,7 +65,10 @@ public sealed class HopwatchService : IAsyncDisposable
         Store = new ServiceStore(Path.Combine(options.StateDir, "hopwatch.db"), TimeSpan.FromMinutes(options.IncidentWindowMinutes));
         foreach (var (k, v) in Store.AlertCountsByAnalytic()) Metrics.AlertsByAnalytic[k] = v;
         Authenticator = new TokenAuthenticator(options.Tokens, options.InsecureNoAuth);
-        Processor = new SpoolProcessor(Spool, Store, parserFactory, detectors, analyzer ?? new BasicIncidentAnalyzer(), Metrics, Feed);
+        Processor = new SpoolProcessor(Spool, Store, parserFactory, detectors, analyzer ?? new BasicIncidentAnalyzer(), Metrics, Feed)
+        {
+            WarmupSegments = options.WarmupSegments,
+        };
         Metrics.Progress = () => (Spool.NextSeq - 1, Processor.ProcessedSeq, Processor.LagSeconds);
     }
 

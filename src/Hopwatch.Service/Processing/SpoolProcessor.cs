@@ -74,13 +74,20 @@ public sealed class SpoolProcessor : IDisposable
     public long DetectorErrors => Interlocked.Read(ref _detectorErrors);
     public ReadDiagnostics Diagnostics => _diag;
 
+    /// <summary>Spool segments re-read before the checkpoint at start (see ServiceOptions.WarmupSegments).</summary>
+    public int WarmupSegments { get; init; }
+
     public void Start()
     {
         var (pos, seq) = _store.ReadCheckpoint();
+        _floor = pos;
         _position = pos;
         _processedSeq = seq;
         _pendingSeq = seq;
-        _reader = new SpoolReader(_spool, pos);
+        var from = pos;
+        if (pos.Segment > 0 && WarmupSegments > 0)
+            from = new SpoolPosition(Math.Max(1, pos.Segment - WarmupSegments + 1), SpoolWriter.SegmentHeaderSize);
+        _reader = new SpoolReader(_spool, from);
         _thread = new Thread(Run) { IsBackground = true, Name = "hopwatch-processor" };
         _thread.Start();
     }
@@ -116,8 +123,8 @@ public sealed class SpoolProcessor : IDisposable
                     var record = batch[i];
                     Interlocked.Exchange(ref _inFlightAcceptedMs, record.AcceptedUnixMs);
                     Detect(record, parsed[i]);
-                    _position = record.Next;
-                    _pendingSeq = record.FirstSeq + record.Count - 1;
+                    if (record.Next.CompareTo(_floor) > 0) _position = record.Next;
+                    _pendingSeq = Math.Max(_pendingSeq, record.FirstSeq + record.Count - 1);
                     dirty = true;
                 }
                 if (sinceCommit.Elapsed >= CommitEvery || _pending.Count >= CommitAtAlerts)
@@ -136,6 +143,8 @@ public sealed class SpoolProcessor : IDisposable
     }
 
     private long _pendingSeq;
+    // The checkpoint found at start: warm-up re-reads before it but never moves it back.
+    private SpoolPosition _floor;
 
     /// <summary>
     /// Parses the records' lines on all cores, in chunks of <see cref="ChunkLines"/> lines (each
@@ -228,7 +237,8 @@ public sealed class SpoolProcessor : IDisposable
                 }
             }
         }
-        _metrics.Parsed(record.Count);
+        // Warm-up re-reads (before the start checkpoint) were counted by the run that first processed them.
+        if (record.Next.CompareTo(_floor) > 0) _metrics.Parsed(record.Count);
     }
 
     private void Commit()
