@@ -112,6 +112,7 @@ public sealed class SpoolProcessor : IDisposable
                 if (batch.Count == 0)
                 {
                     if (dirty) { Commit(); dirty = false; sinceCommit.Restart(); }
+                    Reassess(force: true);
                     Interlocked.Exchange(ref _inFlightAcceptedMs, 0);
                     if (_stopping) return;
                     _wake.WaitOne(100);
@@ -132,6 +133,7 @@ public sealed class SpoolProcessor : IDisposable
                     Commit();
                     dirty = false;
                     sinceCommit.Restart();
+                    Reassess(force: false);
                 }
             }
         }
@@ -143,6 +145,14 @@ public sealed class SpoolProcessor : IDisposable
     }
 
     private long _pendingSeq;
+    // Incidents with new alerts since they were last scored; scored at most every ReassessEvery.
+    private readonly HashSet<string> _dirtyIncidents = new(StringComparer.Ordinal);
+    private readonly Stopwatch _sinceReassess = Stopwatch.StartNew();
+    private static readonly TimeSpan ReassessEvery = TimeSpan.FromSeconds(2);
+    private volatile int _unscored;
+
+    /// <summary>Incidents whose latest alerts are stored but not yet scored (0 when idle).</summary>
+    public int UnscoredIncidents => _unscored;
     // The checkpoint found at start: warm-up re-reads before it but never moves it back.
     private SpoolPosition _floor;
 
@@ -243,7 +253,9 @@ public sealed class SpoolProcessor : IDisposable
 
     private void Commit()
     {
-        var inserted = _store.CommitBatch(_pending, _position, _pendingSeq, _analyzer);
+        var inserted = _store.CommitBatch(_pending, _position, _pendingSeq);
+        foreach (var a in inserted) if (a.IncidentId is not null) _dirtyIncidents.Add(a.IncidentId);
+        _unscored = _dirtyIncidents.Count;
         double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var acceptedById = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var p in _pending) acceptedById.TryAdd(p.Alert.Id, p.AcceptedUnixMs);
@@ -259,6 +271,17 @@ public sealed class SpoolProcessor : IDisposable
         _pending.Clear();
         Interlocked.Exchange(ref _processedSeq, _pendingSeq);
         if (inserted.Count > 0) _feed.PublishAlerts(inserted);
+    }
+
+    /// <summary>Scores the incidents that changed (when idle, or every <see cref="ReassessEvery"/> under load).</summary>
+    private void Reassess(bool force)
+    {
+        if (_dirtyIncidents.Count == 0 || (!force && _sinceReassess.Elapsed < ReassessEvery)) return;
+        _store.ReassessIncidents(_dirtyIncidents, _analyzer);
+        foreach (var id in _dirtyIncidents) _feed.Publish("incident", new System.Text.Json.Nodes.JsonObject { ["id"] = id });
+        _dirtyIncidents.Clear();
+        _unscored = 0;
+        _sinceReassess.Restart();
     }
 
     public void Dispose()
