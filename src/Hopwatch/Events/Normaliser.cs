@@ -1,18 +1,714 @@
+using System.Globalization;
+using static Hopwatch.Events.FieldMap;
+
 namespace Hopwatch.Events;
 
 /// <summary>
-/// Fills the typed normalised view of a <see cref="LogEvent"/> from its raw fields, whatever the
-/// source called them. CONTRACT PLACEHOLDER — the readers issue builds the real mapping.
+/// Fills the typed normalised view of a <see cref="LogEvent"/> from its raw fields. Readers have
+/// already added the canonical Windows names (<see cref="FieldMap"/>), so this class reads only
+/// those and is the same for every source format. Per event type it decides which canonical field
+/// means what (a 4624's IpAddress is the source, a 4648's the destination; a WFP event's Source is
+/// the local end). Values "-" and "" become null; host and user names are lower-cased; DOMAIN\user
+/// and user@domain are split; IPv4-mapped IPv6 addresses become IPv4.
 /// </summary>
 public static class Normaliser
 {
+    /// <summary>The semantic view of each catalogue event (reference 002), by log and event id.</summary>
+    public static readonly IReadOnlyDictionary<(EventSource Source, int EventId), EventKind> Kinds = new Dictionary<(EventSource, int), EventKind>
+    {
+        [(EventSource.Security, 4624)] = EventKind.Logon,
+        [(EventSource.Security, 4625)] = EventKind.FailedLogon,
+        [(EventSource.Security, 4634)] = EventKind.Logoff,
+        [(EventSource.Security, 4647)] = EventKind.Logoff,
+        [(EventSource.Security, 4648)] = EventKind.ExplicitCredentials,
+        [(EventSource.Security, 4656)] = EventKind.ObjectAccess,
+        [(EventSource.Security, 4663)] = EventKind.ObjectAccess,
+        [(EventSource.Security, 4672)] = EventKind.SpecialPrivileges,
+        [(EventSource.Security, 4674)] = EventKind.PrivilegedObjectOperation,
+        [(EventSource.Security, 4688)] = EventKind.ProcessStart,
+        [(EventSource.Security, 4697)] = EventKind.ServiceInstall,
+        [(EventSource.Security, 4698)] = EventKind.ScheduledTask,
+        [(EventSource.Security, 4768)] = EventKind.KerberosTgt,
+        [(EventSource.Security, 4769)] = EventKind.KerberosService,
+        [(EventSource.Security, 4770)] = EventKind.KerberosServiceRenewal,
+        [(EventSource.Security, 4771)] = EventKind.KerberosPreauthFailed,
+        [(EventSource.Security, 4776)] = EventKind.NtlmValidation,
+        [(EventSource.Security, 4778)] = EventKind.RdpSessionReconnect,
+        [(EventSource.Security, 4779)] = EventKind.RdpSessionDisconnect,
+        [(EventSource.Security, 4825)] = EventKind.RdpDenied,
+        [(EventSource.Security, 4964)] = EventKind.SpecialGroups,
+        [(EventSource.Security, 5140)] = EventKind.ShareAccess,
+        [(EventSource.Security, 5142)] = EventKind.ShareChange,
+        [(EventSource.Security, 5143)] = EventKind.ShareChange,
+        [(EventSource.Security, 5145)] = EventKind.ShareAccess,
+        [(EventSource.Security, 5152)] = EventKind.FirewallBlock,
+        [(EventSource.Security, 5154)] = EventKind.NetworkListen,
+        [(EventSource.Security, 5155)] = EventKind.FirewallBlock,
+        [(EventSource.Security, 5156)] = EventKind.NetworkConnection,
+        [(EventSource.Security, 5157)] = EventKind.FirewallBlock,
+        [(EventSource.Security, 5158)] = EventKind.NetworkBind,
+        [(EventSource.Security, 5159)] = EventKind.FirewallBlock,
+        [(EventSource.Sysmon, 1)] = EventKind.ProcessStart,
+        [(EventSource.Sysmon, 2)] = EventKind.FileTimeChange,
+        [(EventSource.Sysmon, 3)] = EventKind.NetworkConnection,
+        [(EventSource.Sysmon, 7)] = EventKind.ImageLoad,
+        [(EventSource.Sysmon, 10)] = EventKind.ProcessAccess,
+        [(EventSource.Sysmon, 11)] = EventKind.FileCreate,
+        [(EventSource.Sysmon, 12)] = EventKind.RegistryChange,
+        [(EventSource.Sysmon, 13)] = EventKind.RegistryChange,
+        [(EventSource.Sysmon, 14)] = EventKind.RegistryChange,
+        [(EventSource.Sysmon, 17)] = EventKind.PipeEvent,
+        [(EventSource.Sysmon, 18)] = EventKind.PipeEvent,
+        [(EventSource.PowerShell, 4103)] = EventKind.PowerShell,
+        [(EventSource.PowerShell, 4104)] = EventKind.PowerShell,
+        [(EventSource.PowerShell, 400)] = EventKind.PowerShell,
+        [(EventSource.PowerShell, 800)] = EventKind.PowerShell,
+        [(EventSource.WinRm, 6)] = EventKind.WinRm,
+        [(EventSource.WinRm, 91)] = EventKind.WinRm,
+        [(EventSource.WinRm, 169)] = EventKind.WinRm,
+        [(EventSource.SmbServer, 4000)] = EventKind.ShareAccess,
+        [(EventSource.TerminalServicesLocalSessionManager, 21)] = EventKind.RdpSessionLogon,
+        [(EventSource.TerminalServicesLocalSessionManager, 22)] = EventKind.RdpShellStart,
+        [(EventSource.TerminalServicesLocalSessionManager, 23)] = EventKind.RdpSessionLogoff,
+        [(EventSource.TerminalServicesLocalSessionManager, 24)] = EventKind.RdpSessionDisconnect,
+        [(EventSource.TerminalServicesLocalSessionManager, 25)] = EventKind.RdpSessionReconnect,
+        [(EventSource.TerminalServicesRemoteConnectionManager, 1149)] = EventKind.RdpAuthSucceeded,
+        [(EventSource.RdpCoreTs, 131)] = EventKind.RdpConnectionAttempt,
+        [(EventSource.ServiceControlManager, 7045)] = EventKind.ServiceInstall,
+        // OpenSSH 4 and Linux sshd: the kind comes from the message (accepted / failed / disconnected).
+    };
+
+    /// <summary>Defender Advanced Hunting rows: table and ActionType (null = any) → kind.</summary>
+    public static readonly IReadOnlyList<(string Table, string? ActionType, EventKind Kind)> DefenderKinds =
+    [
+        ("DeviceLogonEvents", "LogonSuccess", EventKind.Logon),
+        ("DeviceLogonEvents", "LogonFailed", EventKind.FailedLogon),
+        ("DeviceLogonEvents", "LogonAttempted", EventKind.ExplicitCredentials),
+        ("DeviceNetworkEvents", "ConnectionFailed", EventKind.NetworkConnection),
+        ("DeviceNetworkEvents", null, EventKind.NetworkConnection),
+        ("DeviceProcessEvents", null, EventKind.ProcessStart),
+        ("DeviceFileEvents", null, EventKind.FileCreate),
+        ("DeviceImageLoadEvents", null, EventKind.ImageLoad),
+        ("DeviceEvents", "ServiceInstalled", EventKind.ServiceInstall),
+        ("DeviceEvents", "ScheduledTaskCreated", EventKind.ScheduledTask),
+        ("DeviceEvents", "PowerShellCommand", EventKind.PowerShell),
+        ("DeviceEvents", "NamedPipeEvent", EventKind.PipeEvent),
+        ("DeviceEvents", "RegistryValueSet", EventKind.RegistryChange),
+        ("DeviceEvents", "ProcessCreatedUsingWmiQuery", EventKind.ProcessStart),
+    ];
+
     public static void Normalise(LogEvent e)
     {
-        if (string.IsNullOrEmpty(e.Host) && !string.IsNullOrEmpty(e.Computer))
+        var f = e.Fields;
+        SetHost(e);
+        var source = EventSources.Of(e);
+        e.Kind = Kinds.TryGetValue((source, e.EventId), out var k) ? k : EventKind.Other;
+        switch (source)
         {
-            e.Host = e.Computer.ToLowerInvariant();
-            var dot = e.Host.IndexOf('.');
-            e.HostShort = dot > 0 ? e.Host[..dot] : e.Host;
+            case EventSource.Security: Security(e, f); break;
+            case EventSource.Sysmon: Process(e, f); Network(e, f); break;
+            case EventSource.PowerShell: PowerShell(e, f); break;
+            case EventSource.WinRm: WinRm(e, f); break;
+            case EventSource.SmbServer: SmbServer(e, f); break;
+            case EventSource.TerminalServicesLocalSessionManager: LocalSessionManager(e, f); break;
+            case EventSource.TerminalServicesRemoteConnectionManager: RemoteConnectionManager(e, f); break;
+            case EventSource.RdpCoreTs: RdpCoreTs(e, f); break;
+            case EventSource.OpenSsh: OpenSsh(e, f); break;
+            case EventSource.ServiceControlManager: Service(e, f); break;
+            case EventSource.Defender: Defender(e, f); break;
+            case EventSource.LinuxAuth: LinuxAuth(e, f); break;
+            default: Generic(e, f); break;
         }
+    }
+
+    // ---------------- Windows Security ----------------
+
+    private static void Security(LogEvent e, EventFields f)
+    {
+        Subject(e, f);
+        switch (e.EventId)
+        {
+            case 4624 or 4625:
+                Logon(e, f);
+                break;
+            case 4634 or 4647 or 4964:
+                Target(e, f);
+                e.LogonId = LogonIdOf(f, TargetLogonId);
+                e.LogonType = Int(f, LogonType);
+                break;
+            case 4648:
+                Target(e, f);
+                e.TargetServer = Lower(V(f, TargetServerName));
+                e.DestinationHost = e.TargetServer is "localhost" ? e.Host : e.TargetServer;
+                e.DestinationIp = Ip(V(f, IpAddress));
+                e.DestinationPort = Port(V(f, IpPort));
+                e.LogonId = LogonIdOf(f, SubjectLogonId);
+                ProcessNameAndId(e, f);
+                break;
+            case 4672 or 4656 or 4663 or 4674 or 4697 or 4698 or 5140 or 5142 or 5143 or 5145:
+                UserFromSubject(e);
+                e.LogonId = LogonIdOf(f, SubjectLogonId);
+                ProcessNameAndId(e, f);
+                e.AccessMask = V(f, AccessMask);
+                e.ShareName = V(f, ShareName);
+                e.RelativeTargetName = V(f, RelativeTargetName);
+                e.ServiceName = V(f, ServiceName);
+                e.ServiceImage = V(f, ServiceFileName);
+                e.TaskName = V(f, TaskName);
+                e.SourceIp = Ip(V(f, IpAddress));
+                e.SourcePort = Port(V(f, IpPort));
+                if (e.SourceIp is not null) e.DestinationHost = e.Host;
+                break;
+            case 4688:
+                Target(e, f);
+                if (e.UserName is null) UserFromSubject(e);
+                e.LogonId = LogonIdOf(f, TargetLogonId) ?? LogonIdOf(f, SubjectLogonId);
+                e.ProcessImage = V(f, NewProcessName);
+                e.CommandLine = V(f, CommandLine);
+                e.ParentImage = V(f, ParentProcessName);
+                e.ProcessId = Pid(V(f, NewProcessId));
+                e.ParentProcessId = Pid(V(f, ProcessId));
+                break;
+            case 4768 or 4769 or 4770 or 4771:
+                Target(e, f);
+                e.UserSid ??= V(f, TargetSid);
+                e.ServiceName = V(f, ServiceName);
+                e.SourceIp = Ip(V(f, IpAddress));
+                e.SourcePort = Port(V(f, IpPort));
+                e.DestinationHost = e.Host;
+                e.Status = V(f, Status);
+                e.AuthPackage = "Kerberos";
+                break;
+            case 4776:
+                Target(e, f);
+                e.SourceHost = HostName(V(f, Workstation));
+                e.AuthPackage = AuthPackageOf(V(f, PackageName)) ?? "NTLM";
+                e.Status = V(f, Status);
+                break;
+            case 4778 or 4779 or 4825:
+                SplitInto(e, V(f, AccountName), V(f, AccountDomain));
+                e.LogonId = LogonIdOf(f, LogonID);
+                e.SessionId = V(f, SessionName);
+                e.SourceHost = HostName(V(f, ClientName));
+                e.SourceIp = Ip(V(f, ClientAddress));
+                e.DestinationHost = e.Host;
+                break;
+            case >= 5152 and <= 5159:
+                FilteringPlatform(e, f);
+                break;
+            default:
+                Generic(e, f);
+                break;
+        }
+    }
+
+    /// <summary>4624/4625 and every source's equivalent of them.</summary>
+    private static void Logon(LogEvent e, EventFields f)
+    {
+        Target(e, f);
+        e.SourceHost = HostName(V(f, WorkstationName));
+        e.SourceIp = Ip(V(f, IpAddress));
+        e.SourcePort = Port(V(f, IpPort));
+        e.DestinationHost = e.Host;
+        e.LogonType = Int(f, LogonType);
+        e.LogonId = LogonIdOf(f, TargetLogonId);
+        e.AuthPackage = AuthPackageOf(V(f, AuthenticationPackageName));
+        if (e.AuthPackage is null or "Negotiate" && V(f, LmPackageName) is { } lm && lm.StartsWith("NTLM", StringComparison.OrdinalIgnoreCase)) e.AuthPackage ??= "NTLM";
+        e.LogonProcess = V(f, LogonProcessName)?.Trim();
+        e.KeyLength = Int(f, KeyLength);
+        e.ElevatedToken = V(f, ElevatedToken);
+        ProcessNameAndId(e, f);
+        e.Status = V(f, Status);
+        e.SubStatus = V(f, SubStatus);
+        e.FailureReason = V(f, FailureReason);
+    }
+
+    /// <summary>
+    /// Windows Filtering Platform (5152–5159): Source* is always the local end and Destination* the
+    /// remote one; for inbound traffic (%%14592) the remote end is the real source, so swap.
+    /// </summary>
+    private static void FilteringPlatform(LogEvent e, EventFields f)
+    {
+        e.ProcessImage = V(f, Application);
+        e.ProcessId = Pid(V(f, ProcessId));
+        string? localIp = Ip(V(f, SourceAddress)), remoteIp = Ip(V(f, DestAddress));
+        int? localPort = Port(V(f, SourcePort)), remotePort = Port(V(f, DestPort));
+        bool inbound = V(f, Direction) is { } d && (d == "%%14592" || d.Equals("Inbound", StringComparison.OrdinalIgnoreCase));
+        if (inbound)
+        {
+            (e.SourceIp, e.SourcePort, e.DestinationIp, e.DestinationPort) = (remoteIp, remotePort, localIp, localPort);
+            e.DestinationHost = e.Host;
+        }
+        else
+        {
+            (e.SourceIp, e.SourcePort, e.DestinationIp, e.DestinationPort) = (localIp, localPort, remoteIp, remotePort);
+            if (remoteIp is not null) e.SourceHost = e.Host;
+        }
+    }
+
+    // ---------------- Sysmon and other process/network sources ----------------
+
+    private static void Process(LogEvent e, EventFields f)
+    {
+        UserFrom(e, V(f, User));
+        if (e.UserName is null) Target(e, f);
+        e.ProcessImage = V(f, Image) ?? V(f, SourceImage);
+        e.CommandLine = V(f, CommandLine);
+        e.ParentImage = V(f, ParentImage);
+        e.ParentCommandLine = V(f, ParentCommandLine);
+        e.ProcessId = Pid(V(f, ProcessId)) ?? Pid(V(f, SourceProcessId));
+        e.ParentProcessId = Pid(V(f, ParentProcessId));
+        e.TargetImage = V(f, TargetImage) ?? V(f, ImageLoaded) ?? V(f, TargetFilename);
+        e.AccessMask = V(f, GrantedAccess);
+        e.LogonId = LogonIdOf(f, LogonId);
+    }
+
+    private static void Network(LogEvent e, EventFields f)
+    {
+        if (!f.Contains(DestinationIp) && !f.Contains(SourceIp)) return;
+        e.SourceIp = Ip(V(f, SourceIp));
+        e.SourcePort = Port(V(f, SourcePort));
+        e.SourceHost = HostName(V(f, SourceHostname));
+        e.DestinationIp = Ip(V(f, DestinationIp));
+        e.DestinationPort = Port(V(f, DestinationPort));
+        e.DestinationHost = HostName(V(f, DestinationHostname));
+        // Sysmon 3: Initiated=true means this host opened the connection.
+        if (V(f, Initiated) is { } init)
+        {
+            if (init.Equals("true", StringComparison.OrdinalIgnoreCase)) e.SourceHost ??= e.Host;
+            else e.DestinationHost ??= e.Host;
+        }
+    }
+
+    // ---------------- PowerShell / WinRM ----------------
+
+    private static void PowerShell(LogEvent e, EventFields f)
+    {
+        UserFrom(e, V(f, User));
+        e.Message = V(f, ScriptBlockText) ?? V(f, Payload);
+        // 4103 ContextInfo and classic 400/800 Data hold "Key = value" / "Key=value" lines.
+        string? context = V(f, ContextInfo);
+        if (context is null)
+            for (int i = 0; i < f.Count; i++)
+                if (f.NameAt(i).StartsWith(Data, StringComparison.OrdinalIgnoreCase) && f.ValueAt(i) is { } dv && dv.Contains("HostApplication", StringComparison.Ordinal))
+                { context = dv; break; }
+        if (context is not null)
+        {
+            e.CommandLine = KeyValue(context, "HostApplication") ?? KeyValue(context, "Host Application");
+            e.ProcessImage = e.CommandLine is { } cl ? FirstToken(cl) : null;
+            if (e.UserName is null) UserFrom(e, KeyValue(context, "UserId") ?? KeyValue(context, "User"));
+            e.Message ??= context;
+        }
+        e.ProcessImage ??= V(f, HostApplication);
+    }
+
+    private static void WinRm(LogEvent e, EventFields f)
+    {
+        UserFrom(e, V(f, "username") ?? V(f, User));
+        e.AuthPackage = AuthPackageOf(V(f, AuthenticationMechanism));
+        if (V(f, Connection) is { } conn)
+        {
+            // "host.example.com/wsman?PSVersion=5.1" or "http://host:5985/wsman"
+            var c = conn;
+            int scheme = c.IndexOf("://", StringComparison.Ordinal);
+            if (scheme >= 0) c = c[(scheme + 3)..];
+            int end = c.IndexOfAny(['/', '?']);
+            if (end >= 0) c = c[..end];
+            int colon = c.LastIndexOf(':');
+            if (colon > 0 && !c.Contains('[') && c.Count(ch => ch == ':') == 1)
+            {
+                e.DestinationPort = Port(c[(colon + 1)..]);
+                c = c[..colon];
+            }
+            e.DestinationHost = HostName(c);
+            e.SourceHost = e.Host;
+        }
+        e.Message = V(f, ResourceUri) ?? V(f, Connection);
+    }
+
+    private static void SmbServer(LogEvent e, EventFields f)
+    {
+        UserFrom(e, V(f, UserName) ?? V(f, User));
+        if (e.UserName is null) Target(e, f);
+        e.ShareName = V(f, ShareName);
+        e.SourceHost = HostName(V(f, ClientName));
+        e.SourceIp = Ip(V(f, ClientAddress) ?? V(f, IpAddress));
+        e.DestinationHost = e.Host;
+        e.SessionId = V(f, "SessionId") ?? V(f, "SessionGUID");
+    }
+
+    // ---------------- RDP ----------------
+
+    private static void LocalSessionManager(LogEvent e, EventFields f)
+    {
+        UserFrom(e, V(f, User));
+        e.SessionId = V(f, SessionID) ?? V(f, "SessionId");
+        var address = V(f, Address);
+        if (address is not null && !address.Equals("LOCAL", StringComparison.OrdinalIgnoreCase)) e.SourceIp = Ip(address);
+        e.DestinationHost = e.Host;
+    }
+
+    private static void RemoteConnectionManager(LogEvent e, EventFields f)
+    {
+        // 1149: Param1 user, Param2 domain, Param3 client address.
+        SplitInto(e, V(f, Param1), V(f, Param2));
+        e.SourceIp = Ip(V(f, Param3));
+        if (e.UserName is null && V(f, Message) is { } msg)
+        {
+            // Shippers that drop UserData (NXLog) keep only the rendered message:
+            // "User: alice\r\nDomain: corp\r\nSource Network Address: 10.0.0.5"
+            SplitInto(e, MessageLine(msg, "User:"), MessageLine(msg, "Domain:"));
+            e.SourceIp = Ip(MessageLine(msg, "Source Network Address:"));
+        }
+        e.DestinationHost = e.Host;
+    }
+
+    private static void RdpCoreTs(LogEvent e, EventFields f)
+    {
+        // 131: "The server accepted a new TCP connection from client 10.0.0.5:51234." → ClientIP "10.0.0.5:51234"
+        if (V(f, ClientIP) is { } client)
+        {
+            var (ip, port) = SplitEndpoint(client);
+            e.SourceIp = Ip(ip);
+            e.SourcePort = port;
+        }
+        e.DestinationHost = e.Host;
+        e.DestinationPort = 3389;
+        e.Message = V(f, ConnType);
+    }
+
+    // ---------------- SSH ----------------
+
+    private static void OpenSsh(LogEvent e, EventFields f)
+    {
+        var payload = V(f, SshPayload) ?? V(f, Message);
+        if (payload is not null) Ssh(e, payload);
+    }
+
+    private static void LinuxAuth(LogEvent e, EventFields f)
+    {
+        var program = V(f, SyslogProgram) ?? e.Provider;
+        var message = V(f, Message);
+        e.Message = message;
+        e.ProcessId = Pid(V(f, SyslogPid));
+        if (message is null) return;
+        if (program.StartsWith("sshd", StringComparison.Ordinal)) Ssh(e, message);
+        else if (program == "sudo") Sudo(e, message);
+    }
+
+    private static void Ssh(LogEvent e, string message)
+    {
+        var m = SshMessage.Parse(message);
+        if (m.Kind == EventKind.Other) { e.Message ??= message; return; }
+        e.Kind = m.Kind;
+        if (m.User is not null) SplitInto(e, m.User, null);
+        e.SourceIp = Ip(m.Ip);
+        e.SourcePort = m.Port;
+        e.AuthPackage = m.Method;
+        e.FailureReason = m.FailureReason;
+        e.DestinationHost = e.Host;
+        e.Message = message;
+    }
+
+    private static void Sudo(LogEvent e, string message)
+    {
+        // "alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls /root"
+        int colon = message.IndexOf(" : ", StringComparison.Ordinal);
+        if (colon <= 0 || !message.Contains("COMMAND=", StringComparison.Ordinal)) return;
+        e.Kind = EventKind.Sudo;
+        SplitInto(e, message[..colon].Trim(), null);
+        e.SubjectUserName = e.UserName;
+        foreach (var part in message[(colon + 3)..].Split(" ; "))
+        {
+            if (part.StartsWith("COMMAND=", StringComparison.Ordinal)) e.CommandLine = part[8..];
+            else if (part.StartsWith("USER=", StringComparison.Ordinal)) e.TargetServer = null; // run-as user kept in Message
+        }
+        e.ProcessImage = e.CommandLine is { } c ? FirstToken(c) : null;
+    }
+
+    // ---------------- services, Defender, anything else ----------------
+
+    private static void Service(LogEvent e, EventFields f)
+    {
+        e.ServiceName = V(f, ServiceName);
+        e.ServiceImage = V(f, ImagePath) ?? V(f, ServiceFileName);
+        UserFrom(e, V(f, AccountName));
+        if (e.Kind == EventKind.Other) Generic(e, f);
+    }
+
+    private static void Defender(LogEvent e, EventFields f)
+    {
+        string table = V(f, DefenderTable) ?? e.Channel;
+        string? action = V(f, ActionType);
+        e.Kind = EventKind.Other;
+        foreach (var (t, a, kind) in DefenderKinds)
+            if (t == table && (a is null || a == action)) { e.Kind = kind; break; }
+        switch (table)
+        {
+            case "DeviceLogonEvents":
+                Subject(e, f);
+                Logon(e, f);
+                // Defender writes LogonId as a decimal number; Windows as hex.
+                break;
+            case "DeviceProcessEvents":
+                Subject(e, f);
+                Process(e, f);
+                break;
+            case "DeviceNetworkEvents":
+                Subject(e, f);
+                Process(e, f);
+                if (e.UserName is null) UserFromSubject(e);
+                Network(e, f);
+                break;
+            default:
+                Subject(e, f);
+                Generic(e, f);
+                e.ServiceName = V(f, ServiceName);
+                e.ServiceImage = V(f, ImagePath);
+                break;
+        }
+        e.Message ??= action;
+    }
+
+    /// <summary>Events without a specific rule still get the common fields they carry.</summary>
+    private static void Generic(LogEvent e, EventFields f)
+    {
+        if (e.SubjectUserName is null) Subject(e, f);
+        Target(e, f);
+        if (e.UserName is null) UserFrom(e, V(f, User) ?? V(f, AccountName));
+        if (e.UserName is null) UserFromSubject(e);
+        e.SourceIp ??= Ip(V(f, IpAddress));
+        e.SourcePort ??= Port(V(f, IpPort));
+        e.SourceHost ??= HostName(V(f, WorkstationName));
+        e.LogonType ??= Int(f, LogonType);
+        e.LogonId ??= LogonIdOf(f, TargetLogonId) ?? LogonIdOf(f, SubjectLogonId) ?? LogonIdOf(f, LogonId);
+        e.ProcessImage ??= V(f, Image) ?? V(f, ProcessName) ?? V(f, NewProcessName);
+        e.CommandLine ??= V(f, CommandLine);
+        e.ProcessId ??= Pid(V(f, ProcessId));
+        e.ShareName ??= V(f, ShareName);
+        e.ServiceName ??= V(f, ServiceName);
+        e.TaskName ??= V(f, TaskName);
+        e.Status ??= V(f, Status);
+        e.Message ??= V(f, Message);
+    }
+
+    // ---------------- field helpers ----------------
+
+    private static void SetHost(LogEvent e)
+    {
+        if (string.IsNullOrEmpty(e.Computer)) return;
+        e.Host = HostName(e.Computer);
+        if (e.Host is null) return;
+        int dot = e.Host.IndexOf('.');
+        e.HostShort = dot > 0 && !IsIpv4(e.Host) ? e.Host[..dot] : e.Host;
+    }
+
+    private static void Subject(LogEvent e, EventFields f)
+    {
+        var (name, domain) = SplitUser(V(f, SubjectUserName), V(f, SubjectDomainName));
+        e.SubjectUserName = name;
+        e.SubjectDomain = domain;
+    }
+
+    private static void UserFromSubject(LogEvent e)
+    {
+        if (e.SubjectUserName is null) return;
+        e.UserName = e.SubjectUserName;
+        e.UserDomain = e.SubjectDomain;
+        e.UserSid ??= V(e.Fields, SubjectUserSid);
+    }
+
+    private static void Target(LogEvent e, EventFields f)
+    {
+        var (name, domain) = SplitUser(V(f, TargetUserName), V(f, TargetDomainName));
+        if (name is null) return;
+        e.UserName = name;
+        e.UserDomain = domain;
+        e.UserSid = V(f, TargetUserSid) ?? V(f, TargetSid);
+    }
+
+    private static void UserFrom(LogEvent e, string? raw)
+    {
+        var (name, domain) = SplitUser(raw, null);
+        if (name is null) return;
+        e.UserName = name;
+        e.UserDomain = domain;
+    }
+
+    private static void SplitInto(LogEvent e, string? user, string? domain)
+    {
+        var (name, dom) = SplitUser(user, domain);
+        e.UserName = name;
+        e.UserDomain = dom;
+    }
+
+    private static void ProcessNameAndId(LogEvent e, EventFields f)
+    {
+        e.ProcessImage = V(f, ProcessName);
+        e.ProcessId = Pid(V(f, ProcessId));
+    }
+
+    /// <summary>A field's value with "-" and "" (Windows' "no value") as null.</summary>
+    internal static string? V(EventFields f, string name)
+    {
+        var v = f.Get(name);
+        if (v is null || v.Length == 0 || v == "-") return null;
+        return v;
+    }
+
+    /// <summary>"DOMAIN\user" and "user@domain" split; an explicit domain wins; both lower-cased.</summary>
+    public static (string? Name, string? Domain) SplitUser(string? user, string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(user) || user == "-") return (null, NullIfDash(domain)?.ToLowerInvariant());
+        user = user.Trim();
+        string? dom = NullIfDash(domain);
+        int bs = user.IndexOf('\\');
+        if (bs >= 0)
+        {
+            dom ??= user[..bs];
+            user = user[(bs + 1)..];
+        }
+        else
+        {
+            int at = user.LastIndexOf('@');
+            if (at > 0 && at < user.Length - 1)
+            {
+                dom ??= user[(at + 1)..];
+                user = user[..at];
+            }
+        }
+        if (user.Length == 0) return (null, dom?.ToLowerInvariant());
+        return (user.ToLowerInvariant(), string.IsNullOrEmpty(dom) ? null : dom.ToLowerInvariant());
+    }
+
+    private static string? NullIfDash(string? s) => string.IsNullOrWhiteSpace(s) || s == "-" ? null : s.Trim();
+
+    /// <summary>Normalises an IP address: IPv4-mapped IPv6 → IPv4, brackets and zone dropped; "-"/"" → null.</summary>
+    public static string? Ip(string? s)
+    {
+        if (string.IsNullOrWhiteSpace(s) || s == "-") return null;
+        s = s.Trim();
+        if (s.Length > 2 && s[0] == '[' && s[^1] == ']') s = s[1..^1];
+        if (s.StartsWith("::ffff:", StringComparison.OrdinalIgnoreCase) && IsIpv4(s[7..])) return s[7..];
+        int zone = s.IndexOf('%');
+        if (zone > 0 && s.Contains(':')) s = s[..zone];
+        return s.Contains(':') ? s.ToLowerInvariant() : s;
+    }
+
+    private static bool IsIpv4(string s)
+    {
+        int dots = 0;
+        foreach (char c in s)
+        {
+            if (c == '.') dots++;
+            else if (!char.IsAsciiDigit(c)) return false;
+        }
+        return dots == 3;
+    }
+
+    private static int? Port(string? s)
+    {
+        if (s is null || !int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int p) || p <= 0 || p > 65535) return null;
+        return p;
+    }
+
+    private static int? Int(EventFields f, string name)
+    {
+        var s = V(f, name);
+        if (s is null) return null;
+        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)) return v;
+        if (LogonTypeNumbers.TryGetValue(s, out var num)) return int.Parse(num, CultureInfo.InvariantCulture);
+        return null;
+    }
+
+    /// <summary>Decimal or 0x-hex process ids.</summary>
+    private static long? Pid(string? s)
+    {
+        if (s is null) return null;
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return long.TryParse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out long h) ? h : null;
+        return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long d) ? d : null;
+    }
+
+    /// <summary>Logon ids as lower-case hex ("0x3e7"), whether the source wrote hex or decimal.</summary>
+    private static string? LogonIdOf(EventFields f, string name)
+    {
+        var s = V(f, name);
+        if (s is null) return null;
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            return ulong.TryParse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong h) ? "0x" + h.ToString("x", CultureInfo.InvariantCulture) : s.ToLowerInvariant();
+        return ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong d) ? "0x" + d.ToString("x", CultureInfo.InvariantCulture) : s;
+    }
+
+    /// <summary>NTLM / Kerberos / Negotiate whatever the spelling; other packages as given.</summary>
+    public static string? AuthPackageOf(string? s)
+    {
+        if (s is null) return null;
+        s = s.Trim();
+        if (s.Length == 0 || s == "-") return null;
+        if (s.Contains("NTLM", StringComparison.OrdinalIgnoreCase) || s.Equals("MICROSOFT_AUTHENTICATION_PACKAGE_V1_0", StringComparison.OrdinalIgnoreCase)) return "NTLM";
+        if (s.Contains("Kerberos", StringComparison.OrdinalIgnoreCase)) return "Kerberos";
+        if (s.Contains("Negotiate", StringComparison.OrdinalIgnoreCase)) return "Negotiate";
+        return s;
+    }
+
+    /// <summary>Lower-case host name; "\\HOST" prefixes dropped; "-"/"" null.</summary>
+    private static string? HostName(string? s)
+    {
+        if (string.IsNullOrWhiteSpace(s) || s == "-") return null;
+        s = s.Trim().TrimStart('\\');
+        return s.Length == 0 ? null : s.ToLowerInvariant();
+    }
+
+    private static string? Lower(string? s) => s?.ToLowerInvariant();
+
+    private static (string? Ip, int? Port) SplitEndpoint(string s)
+    {
+        s = s.Trim();
+        if (s.StartsWith('['))
+        {
+            int close = s.IndexOf(']');
+            if (close > 0) return (s[1..close], close + 2 < s.Length ? Port(s[(close + 2)..]) : null);
+        }
+        int colon = s.LastIndexOf(':');
+        if (colon > 0 && s.IndexOf(':') == colon) return (s[..colon], Port(s[(colon + 1)..]));
+        return (s, null);
+    }
+
+    private static string? KeyValue(string text, string key)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
+            var rest = line[key.Length..].TrimStart();
+            if (rest.Length == 0 || rest[0] != '=') continue;
+            var value = rest[1..].Trim();
+            return value.Length == 0 ? null : value;
+        }
+        return null;
+    }
+
+    /// <summary>The value after "Label:" on its own line of a rendered event message.</summary>
+    private static string? MessageLine(string message, string label)
+    {
+        int i = message.IndexOf(label, StringComparison.Ordinal);
+        if (i < 0) return null;
+        int start = i + label.Length;
+        int end = message.IndexOfAny(['\r', '\n'], start);
+        var v = (end < 0 ? message[start..] : message[start..end]).Trim();
+        return v.Length == 0 || v == "-" ? null : v;
+    }
+
+    private static string FirstToken(string commandLine)
+    {
+        commandLine = commandLine.Trim();
+        if (commandLine.StartsWith('"'))
+        {
+            int close = commandLine.IndexOf('"', 1);
+            return close > 0 ? commandLine[1..close] : commandLine.Trim('"');
+        }
+        int sp = commandLine.IndexOf(' ');
+        return sp > 0 ? commandLine[..sp] : commandLine;
     }
 }

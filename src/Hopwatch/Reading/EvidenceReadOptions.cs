@@ -15,4 +15,18 @@ public sealed class EvidenceReadOptions
     public Action<long>? OnBytes { get; init; }
     /// <summary>Total input bytes, known once the inputs are enumerated (for progress bars).</summary>
     public Action<long>? OnTotalBytes { get; init; }
+
+    /// <summary>Zip-bomb bound: most bytes all archives and .gz inside one input may expand to.</summary>
+    public long MaxExpandedBytes { get; init; } = 64L << 30;
+    /// <summary>Zip-bomb bound: most output bytes per compressed byte one member may produce (after the first 4 MiB).</summary>
+    public double MaxCompressionRatio { get; init; } = 200;
+    /// <summary>How deep archives may nest (zip in zip in gz ...).</summary>
+    public int MaxArchiveDepth { get; init; } = 8;
+    /// <summary>Largest nested zip held in memory to read its directory (zip needs random access).</summary>
+    public long MaxNestedZipBytes { get; init; } = 2L << 30;
+    /// <summary>
+    /// "Now" for year-less syslog timestamps (RFC 3164): the log is taken to end at or before it.
+    /// Null: the file's (or archive member's) modification time.
+    /// </summary>
+    public DateTime? SyslogReferenceTime { get; init; }
 }

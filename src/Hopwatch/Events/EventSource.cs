@@ -1,0 +1,56 @@
+namespace Hopwatch.Events;
+
+/// <summary>Which log (provider family) an event comes from — decides how its event id is read.</summary>
+public enum EventSource
+{
+    Other = 0,
+    Security,
+    Sysmon,
+    PowerShell,
+    WinRm,
+    SmbServer,
+    TerminalServicesLocalSessionManager,
+    TerminalServicesRemoteConnectionManager,
+    RdpCoreTs,
+    OpenSsh,
+    ServiceControlManager,
+    Defender,
+    LinuxAuth,
+}
+
+/// <summary>Recognises the <see cref="EventSource"/> from channel and provider names.</summary>
+public static class EventSources
+{
+    [ThreadStatic] private static string? _lastChannel, _lastProvider;
+    [ThreadStatic] private static SourceFormat _lastFormat;
+    [ThreadStatic] private static EventSource _last;
+
+    public static EventSource Of(LogEvent e)
+    {
+        if (ReferenceEquals(e.Channel, _lastChannel) && ReferenceEquals(e.Provider, _lastProvider) && e.Format == _lastFormat) return _last;
+        var s = Classify(e.Format, e.Channel, e.Provider);
+        _lastChannel = e.Channel;
+        _lastProvider = e.Provider;
+        _lastFormat = e.Format;
+        _last = s;
+        return s;
+    }
+
+    public static EventSource Classify(SourceFormat format, string channel, string provider)
+    {
+        if (format == SourceFormat.JsonDefender) return EventSource.Defender;
+        if (format is SourceFormat.AuthLog or SourceFormat.Syslog or SourceFormat.Journald) return EventSource.LinuxAuth;
+        bool Has(string part) => channel.Contains(part, StringComparison.OrdinalIgnoreCase) || provider.Contains(part, StringComparison.OrdinalIgnoreCase);
+        if (channel.Equals("Security", StringComparison.OrdinalIgnoreCase) || Has("Security-Auditing")) return EventSource.Security;
+        if (Has("Sysmon")) return EventSource.Sysmon;
+        if (Has("PowerShell")) return EventSource.PowerShell;
+        if (Has("WinRM")) return EventSource.WinRm;
+        if (Has("SMBServer")) return EventSource.SmbServer;
+        if (Has("LocalSessionManager")) return EventSource.TerminalServicesLocalSessionManager;
+        if (Has("RemoteConnectionManager")) return EventSource.TerminalServicesRemoteConnectionManager;
+        if (Has("RdpCoreTS")) return EventSource.RdpCoreTs;
+        if (Has("OpenSSH")) return EventSource.OpenSsh;
+        if (Has("Service Control Manager") || channel.Equals("System", StringComparison.OrdinalIgnoreCase)) return EventSource.ServiceControlManager;
+        return EventSource.Other;
+    }
+}
