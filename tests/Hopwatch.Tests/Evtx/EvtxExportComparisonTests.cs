@@ -19,22 +19,7 @@ public sealed class EvtxExportComparisonTests(ITestOutputHelper output)
     private static readonly TimeSpan PerFileTimeout = TimeSpan.FromSeconds(90);
 
     /// <summary>What one file's comparison saw, for deciding whether a difference is known.</summary>
-    private sealed record FileContext(string File, EvtxExportResult Reference, ReadDiagnostics Diagnostics, int HopwatchRecords)
-    {
-        private HashSet<long>? _headerNumbers;
-
-        /// <summary>The record numbers in the records' own headers (offset 8 after each record magic).</summary>
-        public HashSet<long> HeaderNumbers => _headerNumbers ??= ReadHeaderNumbers(File);
-
-        private static HashSet<long> ReadHeaderNumbers(string file)
-        {
-            var data = System.IO.File.ReadAllBytes(file);
-            return EvtxLayout.RecordStarts(data, int.MaxValue)
-                .Where(p => p + 16 <= data.Length)
-                .Select(p => (long)BitConverter.ToUInt64(data, p + 8))
-                .ToHashSet();
-        }
-    }
+    private sealed record FileContext(string File, EvtxExportResult Reference, ReadDiagnostics Diagnostics, int HopwatchRecords);
 
     /// <param name="File">File name this entry is limited to, or null for a rule that holds for every file.</param>
     private sealed record KnownDifference(string Id, string? File, string Explanation, Func<EvtxDifference, FileContext, bool> Covers);
@@ -50,14 +35,6 @@ public sealed class EvtxExportComparisonTests(ITestOutputHelper output)
             "e.g. 'unsupported type: 0x05' in WEC-forwarded files, sub token 0x49 in CAPI2 logs). Hopwatch warns about that " +
             "record and goes on, so it returns the later records that evtxexport never printed.",
             (d, c) => d.Kind == EvtxDifferenceKind.ExtraInHopwatch && c.Reference.Aborted),
-
-        new("record-id-is-the-record-header-number", null,
-            "LogEvent.RecordId is the number in the record's binary header. In logs re-exported with wevtutil/Event Viewer " +
-            "(most attack samples) those restart at 1 while System/EventRecordID keeps the source log's id, which is what " +
-            "evtxexport's XML shows. Records are paired on Fields[EventRecordID], compared exactly; this accepts RecordId " +
-            "only when it is the header number of a record in the file.",
-            (d, c) => d.Kind == EvtxDifferenceKind.FieldMismatch && d.Field == "record_id" &&
-                      long.TryParse(d.Actual, out long n) && c.HeaderNumbers.Contains(n)),
 
         new("hex-integer-zero-padding", null,
             "evtxexport prints HexInt32/HexInt64 values zero-padded to 8/16 digits (Keywords 0x8020000000000000 is the same " +
