@@ -79,20 +79,11 @@ public sealed class DumpCommand : ICliCommand
 
     private static void WriteJsonLines(IEnumerable<string> paths, EvidenceReadOptions readOptions, ReadDiagnostics diag, Stream output)
     {
-<<<<<<< HEAD
         var events = EvidenceReader.Read(paths, readOptions, diag);
         if (!readOptions.Normalise)
         {
             // The raw dump is the throughput path (benchmarked against evtxexport): hand-rolled writer.
             RawEventJsonWriter.WriteAll(events, output, readOptions.Threads);
-=======
-        if (!readOptions.Normalise)
-        {
-            // Raw records only: the allocation-light writer (the benchmarked path).
-            using var raw = new RawEventJsonWriter(output);
-            foreach (var e in EvidenceReader.Read(paths, readOptions, diag))
-                raw.Write(e);
->>>>>>> main
             return;
         }
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
