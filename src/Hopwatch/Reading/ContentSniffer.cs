@@ -58,6 +58,8 @@ internal static class ContentSniffer
         }
         if (SyslogEventReader.LooksLikeSyslog(firstLine)) return ContentKind.Syslog;
         if (CsvEventReader.LooksLikeEventCsv(firstLine)) return ContentKind.Csv;
+        // evtxexport starts with a banner line ("evtxexport 20181227") before its <Event> elements.
+        if (text.IndexOf("<Event xmlns"u8) >= 0 || text.IndexOf("<Event>"u8) >= 0) return ContentKind.Xml;
         if (head.IndexOf((byte)0) >= 0) { why = "binary data of an unknown kind"; return ContentKind.Unknown; }
         why = "text, but its first line is not JSON, Windows event XML, syslog or an event CSV header: " + Printable(firstLine, 80);
         return ContentKind.Unknown;
