@@ -119,6 +119,8 @@ public static class Normaliser
             case EventSource.LinuxAuth: LinuxAuth(e, f); break;
             default: Generic(e, f); break;
         }
+        // auditd: an EXECVE record is a program started, with its argv as the command line.
+        if (e.Format == SourceFormat.LinuxAudit && V(f, "type") == "EXECVE") e.Kind = EventKind.ProcessStart;
     }
 
     // ---------------- Windows Security ----------------

@@ -155,6 +155,9 @@ public static class EvidenceReader
             case ContentKind.Syslog:
                 foreach (var e in SyslogEventReader.Read(body, name, reference, ctx.Diag, ctx.Ct)) yield return e;
                 yield break;
+            case ContentKind.LinuxAudit:
+                foreach (var e in LinuxAuditEventReader.Read(body, name, ctx.Diag, ctx.Ct)) yield return e;
+                yield break;
             default:
                 ctx.Diag.Unrecognised(name, why);
                 yield break;
@@ -357,6 +360,7 @@ public static class EvidenceReader
         SourceFormat.Evtx => ContentKind.Evtx,
         SourceFormat.WindowsXml => ContentKind.Xml,
         SourceFormat.AuthLog or SourceFormat.Syslog => ContentKind.Syslog,
+        SourceFormat.LinuxAudit => ContentKind.LinuxAudit,
         _ => ContentKind.Json,
     };
 
