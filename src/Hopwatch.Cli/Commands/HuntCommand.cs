@@ -1,0 +1,134 @@
+using Hopwatch.Events;
+using Hopwatch.Pipeline;
+using Spectre.Console;
+
+namespace Hopwatch.Cli.Commands;
+
+/// <summary>`hopwatch hunt`: the main job — read evidence, detect, score, write alerts and reports.</summary>
+public sealed class HuntCommand : ICliCommand
+{
+    public string Name => "hunt";
+    public string Summary => "find lateral movement in evidence; writes alerts.jsonl and reports to --out";
+    public string Usage => """
+        usage: hopwatch hunt PATH... --out DIR [--sigma RULES_DIR]... [options]
+
+        Reads files, folders (recursively), .gz and .zip archives of any supported format, runs
+        Hopwatch's lateral-movement analytics and any Sigma rules given, and writes DIR/alerts.jsonl
+        (one alert per line, docs/alert-schema.md) plus the reports. Exits 0 whether or not alerts
+        are found.
+
+        options:
+          --out DIR             output folder (created if missing)               [required]
+          --sigma DIR           Sigma rules folder or file (repeatable)
+          --placeholders FILE   values for Sigma placeholders (%admin_jump_hosts% ...), YAML
+          --config FILE         analytics thresholds and allowlists (default: built in, see config/analytics.yml)
+          --assets FILE         asset inventory CSV: host,ip,role,owner,department
+          --state FILE          baseline store (SQLite) for rare-path
+          --format NAME         force an input format (see `hopwatch formats`)
+          --threads N           reader threads (default: number of cores)
+          --no-analytics        run Sigma rules only
+          --quiet               no progress, no summary; errors only
+          --json                print the run summary as one JSON object on stdout
+
+        exit codes: 0 done (alerts or not), 1 error (unreadable input, bad rules folder), 2 wrong usage.
+        """;
+
+    public int Run(string[] args)
+    {
+        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json");
+        var inputs = a.Positionals.ToList();
+        var outDir = a.Option("--out");
+        var sigma = a.Options("--sigma").ToList();
+        var placeholders = a.Option("--placeholders");
+        var config = a.Option("--config");
+        var assets = a.Option("--assets");
+        var state = a.Option("--state");
+        var formatName = a.Option("--format");
+        int threads = a.Int("--threads", Environment.ProcessorCount);
+        bool noAnalytics = a.Flag("--no-analytics");
+        bool quiet = a.Flag("--quiet");
+        bool json = a.Flag("--json");
+        a.RejectUnknown();
+
+        if (inputs.Count == 0) throw new CliUsageException("give at least one PATH to read");
+        if (outDir is null) throw new CliUsageException("--out DIR is required");
+        if (threads < 1) throw new CliUsageException("--threads must be at least 1");
+        SourceFormat? format = null;
+        if (formatName is not null)
+        {
+            if (!Enum.TryParse<SourceFormat>(formatName, ignoreCase: true, out var f))
+                throw new CliUsageException($"unknown format '{formatName}' (see `hopwatch formats`)");
+            format = f;
+        }
+        foreach (var p in inputs.Concat(sigma))
+            if (!File.Exists(p) && !Directory.Exists(p))
+            {
+                Console.Error.WriteLine($"hopwatch hunt: no such file or folder: {p}");
+                return 1;
+            }
+        foreach (var p in new[] { placeholders, config, assets })
+            if (p is not null && !File.Exists(p))
+            {
+                Console.Error.WriteLine($"hopwatch hunt: no such file: {p}");
+                return 1;
+            }
+
+        var diag = new ReadDiagnostics();
+        bool interactive = !quiet && !json && !Console.IsErrorRedirected;
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+        HuntResult Hunt(Action<long>? onBytes, Action<long>? onTotal) => HuntRunner.Run(new HuntOptions
+        {
+            Inputs = inputs,
+            OutDir = outDir,
+            SigmaDirs = sigma,
+            SigmaPlaceholdersPath = placeholders,
+            AnalyticsConfigPath = config,
+            AssetsPath = assets,
+            StatePath = state,
+            Threads = threads,
+            Format = format,
+            Analytics = !noAnalytics,
+            OnBytes = onBytes,
+            OnTotalBytes = onTotal,
+        }, diag);
+
+        HuntResult result;
+        try
+        {
+            if (interactive)
+            {
+                HuntResult? r = null;
+                err.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                        new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("reading evidence", maxValue: 1);
+                        r = Hunt(n => task.Increment(n), total => task.MaxValue = Math.Max(1, total));
+                        task.Value = task.MaxValue;
+                    });
+                result = r!;
+            }
+            else
+            {
+                result = Hunt(null, null);
+            }
+        }
+        catch (HuntSetupException e)
+        {
+            Console.Error.WriteLine("hopwatch hunt: " + e.Message);
+            return 1;
+        }
+
+        if (!quiet && !json)
+        {
+            foreach (var w in result.SetupWarnings.Take(20)) err.WriteLine("warning: " + w);
+            if (result.SetupWarnings.Count > 20) err.WriteLine($"... {result.SetupWarnings.Count - 20} more rule warnings (see `hopwatch rules validate`)");
+        }
+        if (json)
+            Hopwatch.Reporting.ConsoleSummary.Write(Console.Out, result, result.Analysis!, json: true);
+        else if (!quiet)
+            HuntConsole.PrintSummary(err, result, outDir);
+        return 0;
+    }
+}

@@ -1,0 +1,23 @@
+using Hopwatch.Pipeline;
+using Spectre.Console;
+
+namespace Hopwatch.Cli;
+
+/// <summary>The human summary of a hunt on the terminal. Log text is escaped before it reaches markup.</summary>
+internal static class HuntConsole
+{
+    public static void PrintSummary(IAnsiConsole console, HuntResult result, string outDir)
+    {
+        var d = result.Diagnostics;
+        console.MarkupLine($"[bold]hunt[/]: {d.FileCount} files, {result.EventCount:N0} events, " +
+                           $"{d.WarningCount} warnings, {result.Alerts.Count} alerts, {result.Suppressed.Count} suppressed, " +
+                           $"{result.Elapsed.TotalSeconds:F2} s");
+        foreach (var w in d.Warnings.Take(10))
+            console.MarkupLine($"[yellow]warning[/] {Markup.Escape(w.ToString())}");
+        if (d.WarningCount > 10) console.MarkupLine($"[yellow]... {d.WarningCount - 10} more warnings[/]");
+
+        if (result.Analysis is { } analysis)
+            Hopwatch.Reporting.ConsoleSummary.Write(console, result, analysis, json: false);
+        console.MarkupLine($"output: {Markup.Escape(Path.GetFullPath(outDir))}");
+    }
+}

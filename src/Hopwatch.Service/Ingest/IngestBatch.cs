@@ -1,0 +1,19 @@
+using Hopwatch.Service.Spool;
+
+namespace Hopwatch.Service.Ingest;
+
+/// <summary>A posted body turned into spool-ready lines, or the reason it was refused.</summary>
+public sealed class IngestBatch
+{
+    public SpoolPayloadFormat Format { get; init; }
+    /// <summary>The events' lines joined by '\n' (no trailing newline).</summary>
+    public ReadOnlyMemory<byte> Lines { get; init; }
+    public int Count { get; init; }
+
+    /// <summary>Set when the batch is refused: the first bad line (1-based) and what is wrong with it.</summary>
+    public int ErrorLine { get; init; }
+    public string? Error { get; init; }
+    public bool Ok => Error is null;
+
+    public static IngestBatch Fail(int line, string message) => new() { ErrorLine = line, Error = message };
+}

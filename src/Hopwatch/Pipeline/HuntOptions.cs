@@ -1,0 +1,28 @@
+namespace Hopwatch.Pipeline;
+
+/// <summary>Everything `hopwatch hunt` (and `eval`, `serve`) can ask of a hunt.</summary>
+public sealed class HuntOptions
+{
+    /// <summary>Files, folders, archives to read.</summary>
+    public required IReadOnlyList<string> Inputs { get; init; }
+    /// <summary>Where alerts.jsonl and the reports go; null: write nothing, just return the result.</summary>
+    public string? OutDir { get; init; }
+    /// <summary>Sigma rule folders or files (--sigma, repeatable). None: only Hopwatch's own analytics run.</summary>
+    public IReadOnlyList<string> SigmaDirs { get; init; } = Array.Empty<string>();
+    /// <summary>Placeholder values for Sigma rules (%admin_jump_hosts% ...), YAML.</summary>
+    public string? SigmaPlaceholdersPath { get; init; }
+    /// <summary>Analytics thresholds and allowlists (YAML); null: built-in defaults.</summary>
+    public string? AnalyticsConfigPath { get; init; }
+    /// <summary>Asset inventory CSV (host, ip, role, owner, department).</summary>
+    public string? AssetsPath { get; init; }
+    /// <summary>Baseline store (SQLite) for rare-path; null: baseline only from this run's data.</summary>
+    public string? StatePath { get; init; }
+    public int Threads { get; init; } = 1;
+    /// <summary>Force an input format instead of detecting it.</summary>
+    public Hopwatch.Events.SourceFormat? Format { get; init; }
+    /// <summary>Run Hopwatch's own stateful analytics (default) — off to run Sigma alone.</summary>
+    public bool Analytics { get; init; } = true;
+    /// <summary>Progress: bytes consumed since last call / total bytes.</summary>
+    public Action<long>? OnBytes { get; init; }
+    public Action<long>? OnTotalBytes { get; init; }
+}

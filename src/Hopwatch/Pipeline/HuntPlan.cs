@@ -1,0 +1,59 @@
+using Hopwatch.Events;
+using Hopwatch.Reporting;
+using Hopwatch.Scoring;
+using Hopwatch.Sigma;
+
+namespace Hopwatch.Pipeline;
+
+/// <summary>
+/// The detectors and report writers one hunt uses, built from its options. This is the single
+/// place where the stages are wired together.
+/// </summary>
+public sealed class HuntPlan : IDisposable
+{
+    public List<IDetector> Detectors { get; } = new();
+    public List<(Alert Alert, string Reason)> Suppressed { get; } = new();
+    /// <summary>Configuration problems that did not stop the hunt (invalid rules are reported, the rest run).</summary>
+    public List<string> SetupWarnings { get; } = new();
+    public TriageBaseline Triage { get; private set; } = new();
+    public SigmaRuleSet? SigmaRules { get; private set; }
+    private readonly List<IDisposable> _owned = new();
+    private HuntOptions _options = null!;
+
+    public static HuntPlan Create(HuntOptions options, ReadDiagnostics diag)
+    {
+        var plan = new HuntPlan { _options = options };
+
+        if (options.SigmaDirs.Count > 0)
+        {
+            var set = SigmaRuleSet.Load(options.SigmaDirs, new SigmaOptions { PlaceholderConfigPath = options.SigmaPlaceholdersPath });
+            if (set.Rules.Count == 0 && set.Errors.Count > 0 && set.FileCount == set.Errors.Count)
+                throw new HuntSetupException($"no usable Sigma rule in {string.Join(", ", options.SigmaDirs)}: {set.Errors[0]}");
+            foreach (var e in set.Errors) plan.SetupWarnings.Add("sigma rule error: " + e);
+            foreach (var s in set.Skipped) plan.SetupWarnings.Add("sigma rule skipped: " + s);
+            plan.SigmaRules = set;
+            plan.Detectors.Add(new SigmaDetector(set));
+        }
+
+        // Collects the facts triage answers from (usual sources, hours, failures, first access).
+        plan.Detectors.Add(plan.Triage);
+        return plan;
+    }
+
+    /// <summary>Scores the alerts into incidents (sets <see cref="HuntResult.Analysis"/>).</summary>
+    public void Score(HuntResult result)
+    {
+        result.Analysis = IncidentAnalysis.Run(result.Alerts, Triage, new ScoringOptions());
+    }
+
+    public void WriteReports(string outDir, HuntResult result)
+    {
+        if (result.Analysis is null) Score(result);
+        ReportSet.WriteAll(outDir, result, result.Analysis!, new ReportOptions { Inputs = _options.Inputs });
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _owned) d.Dispose();
+    }
+}

@@ -1,0 +1,42 @@
+using Hopwatch.Events;
+
+namespace Hopwatch.Pipeline;
+
+/// <summary>
+/// Puts events from many inputs into one time order. Evidence files cover overlapping periods
+/// (one EVTX per host and channel), so a hunt cannot trust input order; a stable sort keeps
+/// each file's own order for events with equal timestamps.
+/// </summary>
+public sealed class TimeOrderedBuffer
+{
+    private readonly List<LogEvent> _events = new();
+
+    public int Count => _events.Count;
+
+    public void Add(LogEvent e) => _events.Add(e);
+
+    /// <summary>Yields all events oldest first and empties the buffer.</summary>
+    public IEnumerable<LogEvent> Drain()
+    {
+        var keys = new long[_events.Count];
+        var index = new int[_events.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = _events[i].Time.Ticks;
+            index[i] = i;
+        }
+        // Array.Sort is not stable; sorting (time, original index) pairs makes it so.
+        Array.Sort(index, (x, y) =>
+        {
+            int c = keys[x].CompareTo(keys[y]);
+            return c != 0 ? c : x.CompareTo(y);
+        });
+        var snapshot = _events.ToArray();
+        _events.Clear();
+        for (int i = 0; i < index.Length; i++)
+        {
+            yield return snapshot[index[i]];
+            snapshot[index[i]] = null!; // let processed events be collected
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using Hopwatch.Scoring;
+
+namespace Hopwatch.Reporting;
+
+/// <summary>An incident's timeline as a horizontally zoomable SVG: one lane per entry kind, marks coloured by severity.</summary>
+internal static class SvgTimeline
+{
+    private static readonly string[] Lanes = ["alert", "failure", "activity", "credential-access"];
+    private const double Left = 130, Width = 1000, LaneH = 26, Top = 10;
+
+    public static void Render(StringBuilder sb, Incident inc, string svgId)
+    {
+        var entries = inc.Timeline;
+        if (entries.Count == 0) return;
+        var t0 = entries.Min(e => e.Time);
+        var t1 = entries.Max(e => e.Time);
+        if ((t1 - t0).TotalSeconds < 60) { t0 = t0.AddSeconds(-30); t1 = t1.AddSeconds(30); }
+        double span = (t1 - t0).Ticks;
+        double X(DateTime t) => Left + (t - t0).Ticks / span * (Width - Left - 20);
+        double height = Top + Lanes.Length * LaneH + 30;
+
+        sb.Append("<div class=\"zoombar\"><button type=\"button\" data-zoom-target=\"").Append(svgId).Append("\" data-zoom-step=\"0.7\">+</button>")
+          .Append("<button type=\"button\" data-zoom-target=\"").Append(svgId).Append("\" data-zoom-step=\"1.4\">−</button>")
+          .Append("<button type=\"button\" data-zoom-target=\"").Append(svgId).Append("\" data-zoom-step=\"0\">reset</button>")
+          .Append("<span class=\"muted\"> wheel to zoom time, drag to pan</span></div>");
+        sb.Append("<svg class=\"timeline zoomable\" data-zoom=\"x\" id=\"").Append(svgId).Append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+          .Append(Width).Append(' ').Append(SvgHopGraph.F(height)).Append("\" role=\"img\" aria-label=\"timeline\">");
+        for (int i = 0; i < Lanes.Length; i++)
+        {
+            double y = Top + i * LaneH;
+            sb.Append("<line x1=\"").Append(Left).Append("\" x2=\"").Append(Width - 20).Append("\" y1=\"").Append(SvgHopGraph.F(y + LaneH / 2)).Append("\" y2=\"").Append(SvgHopGraph.F(y + LaneH / 2)).Append("\" class=\"lane\"/>");
+            sb.Append("<text x=\"4\" y=\"").Append(SvgHopGraph.F(y + LaneH / 2 + 4)).Append("\" class=\"lanelabel\">").Append(Lanes[i]).Append("</text>");
+        }
+        bool days = (t1 - t0).TotalHours > 36;
+        for (int i = 0; i <= 5; i++)
+        {
+            var t = t0 + TimeSpan.FromTicks((long)(span * i / 5));
+            double x = X(t);
+            sb.Append("<line x1=\"").Append(SvgHopGraph.F(x)).Append("\" x2=\"").Append(SvgHopGraph.F(x)).Append("\" y1=\"").Append(Top).Append("\" y2=\"").Append(SvgHopGraph.F(height - 22)).Append("\" class=\"tick\"/>");
+            sb.Append("<text x=\"").Append(SvgHopGraph.F(x)).Append("\" y=\"").Append(SvgHopGraph.F(height - 8)).Append("\" text-anchor=\"middle\" class=\"ticklabel\">")
+              .Append(t.ToString(days ? "MM-dd HH:mm" : "HH:mm:ss", CultureInfo.InvariantCulture)).Append("</text>");
+        }
+        foreach (var e in entries.Take(2000))
+        {
+            int lane = Array.IndexOf(Lanes, e.Kind);
+            if (lane < 0) lane = 0;
+            double y = Top + lane * LaneH + LaneH / 2;
+            sb.Append("<circle cx=\"").Append(SvgHopGraph.F(X(e.Time))).Append("\" cy=\"").Append(SvgHopGraph.F(y)).Append("\" r=\"5\" class=\"mark ")
+              .Append(e.Kind == "alert" ? "sev-" + (e.Severity ?? "medium") : "kind-" + e.Kind).Append("\"><title>")
+              .Append(HtmlText.Escape($"{TriageAnswers.Ts(e.Time)} {e.Title} {(e.Host is null ? "" : "on " + e.Host)} {(e.User is null ? "" : "by " + e.User)}"))
+              .Append("</title></circle>");
+        }
+        sb.Append("</svg>");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Text.Json;
+using Hopwatch.Events;
+
+namespace Hopwatch.Scoring;
+
+/// <summary>
+/// Reads analytic details whatever shape they arrive in: CLR lists straight from an analytic, or
+/// JsonElements when alerts were read back from alerts.jsonl.
+/// </summary>
+internal static class AlertDetails
+{
+    /// <summary>The ordered host path of a chain alert (Details["path"]), host keys; empty when absent.</summary>
+    public static List<string> Path(Alert a)
+    {
+        var result = new List<string>();
+        if (a.Details is null || !a.Details.TryGetValue("path", out var v) || v is null) return result;
+        foreach (var s in Strings(v))
+        {
+            var k = Names.HostKey(s);
+            if (k is not null && (result.Count == 0 || result[^1] != k)) result.Add(k);
+        }
+        return result;
+    }
+
+    public static IEnumerable<string> Strings(object v)
+    {
+        switch (v)
+        {
+            case string s:
+                foreach (var part in s.Split(["->", "→", ",", ">"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    yield return part;
+                break;
+            case JsonElement { ValueKind: JsonValueKind.Array } arr:
+                foreach (var x in arr.EnumerateArray())
+                    if (x.ValueKind == JsonValueKind.String) yield return x.GetString()!;
+                    else if (x.ValueKind == JsonValueKind.Object && TryHost(x, out var h)) yield return h;
+                break;
+            case JsonElement { ValueKind: JsonValueKind.String } str:
+                foreach (var s2 in Strings(str.GetString()!)) yield return s2;
+                break;
+            case IEnumerable e:
+                foreach (var x in e)
+                    if (x is string xs) yield return xs;
+                    else if (x is JsonElement je && je.ValueKind == JsonValueKind.String) yield return je.GetString()!;
+                    else if (x is not null && x.ToString() is { Length: > 0 } t) yield return t;
+                break;
+        }
+    }
+
+    /// <summary>An integer detail (e.g. "logon_type"), if present.</summary>
+    public static int? Int(Alert a, string key)
+    {
+        if (a.Details is null || !a.Details.TryGetValue(key, out var v) || v is null) return null;
+        return v switch
+        {
+            int i => i,
+            long l => (int)l,
+            JsonElement { ValueKind: JsonValueKind.Number } n when n.TryGetInt32(out int j) => j,
+            string s when int.TryParse(s, out int k) => k,
+            _ => null,
+        };
+    }
+
+    private static bool TryHost(JsonElement o, out string host)
+    {
+        foreach (var name in new[] { "host", "to", "target" })
+            if (o.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String) { host = p.GetString()!; return true; }
+        host = "";
+        return false;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Hopwatch.Sigma;
+
+/// <summary>Plain string value with wildcards (and contains/startswith/endswith/cased): the common case.</summary>
+internal sealed class SigmaStringMatcher(SigmaStringPattern pattern) : SigmaValueMatcher
+{
+    public SigmaStringPattern Pattern { get; } = pattern;
+
+    public override bool Matches(string? value, SigmaEventView view) => value is not null && Pattern.Matches(value);
+
+    public override string Describe() => (Pattern.Cased ? "cased " : "") + Pattern.Kind.ToString().ToLowerInvariant() + " '" + Pattern.Source + "'";
+}

@@ -1,0 +1,178 @@
+namespace Hopwatch.Sigma;
+
+/// <summary>How a pattern sits in the value: whole value, prefix, suffix, anywhere, or a general wildcard pattern.</summary>
+internal enum SigmaPatternKind { Exact, Prefix, Suffix, Contains, Glob }
+
+/// <summary>
+/// A Sigma string value compiled once: escapes resolved (`\*`, `\?`, `\\`), wildcards `*` and `?`
+/// turned into a pattern, the common shapes (exact/prefix/suffix/contains) reduced to one span
+/// comparison. Matching never allocates. Case-insensitive unless cased.
+/// </summary>
+internal sealed class SigmaStringPattern
+{
+    private readonly string _literal = "";      // for non-glob kinds
+    private readonly string[] _parts = [];       // glob without '?': literals between '*'
+    private readonly bool _anchorStart, _anchorEnd;
+    private readonly string _chars = "";        // glob with '?': pattern chars
+    private readonly bool[] _wild = [];          // ... and which of them are wildcards
+    private readonly bool _hasQuestion;
+    private readonly StringComparison _cmp;
+
+    public SigmaPatternKind Kind { get; }
+    public bool Cased { get; }
+    public string Source { get; }
+
+    private SigmaStringPattern(string source, bool cased, SigmaPatternKind kind)
+    {
+        Source = source;
+        Cased = cased;
+        Kind = kind;
+        _cmp = cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="value"/> (Sigma wildcard syntax, or a plain literal when
+    /// <paramref name="literal"/>) with contains/startswith/endswith applied as leading/trailing '*'.
+    /// </summary>
+    public static SigmaStringPattern Compile(string value, bool literal, bool leadingStar, bool trailingStar, bool cased)
+    {
+        // Tokens: chars plus a parallel "is wildcard" flag.
+        var chars = new System.Text.StringBuilder(value.Length + 2);
+        var wild = new List<bool>(value.Length + 2);
+        if (leadingStar) { chars.Append('*'); wild.Add(true); }
+        if (literal)
+        {
+            foreach (char c in value) { chars.Append(c); wild.Add(false); }
+        }
+        else
+        {
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                if (c == '\\' && i + 1 < value.Length && value[i + 1] is '*' or '?' or '\\')
+                {
+                    chars.Append(value[i + 1]); wild.Add(false); i++;
+                }
+                else if (c is '*' or '?') { chars.Append(c); wild.Add(true); }
+                else { chars.Append(c); wild.Add(false); }
+            }
+        }
+        if (trailingStar) { chars.Append('*'); wild.Add(true); }
+
+        // Collapse runs of '*' (they mean the same as one).
+        var cs = new System.Text.StringBuilder(chars.Length);
+        var ws = new List<bool>(wild.Count);
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (wild[i] && chars[i] == '*' && ws.Count > 0 && ws[^1] && cs[^1] == '*') continue;
+            cs.Append(chars[i]); ws.Add(wild[i]);
+        }
+        string p = cs.ToString();
+        bool[] w = ws.ToArray();
+        bool hasQ = false;
+        var stars = new List<int>();
+        for (int i = 0; i < w.Length; i++)
+        {
+            if (!w[i]) continue;
+            if (p[i] == '?') hasQ = true; else stars.Add(i);
+        }
+
+        string display = (leadingStar ? "*" : "") + value + (trailingStar ? "*" : "");
+        if (!hasQ)
+        {
+            bool starFirst = stars.Count > 0 && stars[0] == 0;
+            bool starLast = stars.Count > 0 && stars[^1] == p.Length - 1;
+            int inner = stars.Count - (starFirst ? 1 : 0) - (starLast && p.Length > 1 ? 1 : 0);
+            if (p.Length == 1 && w[0]) return new SigmaStringPattern(display, cased, SigmaPatternKind.Prefix, "");
+            if (stars.Count == 0) return new SigmaStringPattern(display, cased, SigmaPatternKind.Exact, p);
+            if (inner == 0)
+            {
+                string lit = p.Substring(starFirst ? 1 : 0, p.Length - (starFirst ? 1 : 0) - (starLast ? 1 : 0));
+                var kind = starFirst && starLast ? SigmaPatternKind.Contains : starFirst ? SigmaPatternKind.Suffix : SigmaPatternKind.Prefix;
+                return new SigmaStringPattern(display, cased, kind, lit);
+            }
+        }
+        return new SigmaStringPattern(display, cased, p, w, hasQ);
+    }
+
+    private SigmaStringPattern(string source, bool cased, SigmaPatternKind kind, string literal) : this(source, cased, kind) =>
+        _literal = literal;
+
+    private SigmaStringPattern(string source, bool cased, string chars, bool[] wild, bool hasQuestion)
+        : this(source, cased, SigmaPatternKind.Glob)
+    {
+        _chars = chars;
+        _wild = wild;
+        _hasQuestion = hasQuestion;
+        if (!hasQuestion)
+        {
+            var parts = new List<string>();
+            var sb = new System.Text.StringBuilder();
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (wild[i]) { parts.Add(sb.ToString()); sb.Clear(); }
+                else sb.Append(chars[i]);
+            }
+            parts.Add(sb.ToString());
+            _parts = parts.ToArray();
+            _anchorStart = !wild[0];
+            _anchorEnd = !wild[^1];
+        }
+    }
+
+    public bool Matches(ReadOnlySpan<char> value) => Kind switch
+    {
+        SigmaPatternKind.Exact => value.Equals(_literal, _cmp),
+        SigmaPatternKind.Prefix => value.StartsWith(_literal, _cmp),
+        SigmaPatternKind.Suffix => value.EndsWith(_literal, _cmp),
+        SigmaPatternKind.Contains => value.Contains(_literal, _cmp),
+        _ => _hasQuestion ? MatchChars(value) : MatchParts(value),
+    };
+
+    /// <summary>'*'-only glob: anchored first/last parts, then left-most search for the middle parts (greedy is exact here).</summary>
+    private bool MatchParts(ReadOnlySpan<char> value)
+    {
+        var parts = _parts;
+        int first = 0, last = parts.Length - 1;
+        if (_anchorStart)
+        {
+            if (!value.StartsWith(parts[0], _cmp)) return false;
+            value = value[parts[0].Length..];
+            first = 1;
+        }
+        if (_anchorEnd)
+        {
+            if (value.Length < parts[last].Length || !value.EndsWith(parts[last], _cmp)) return false;
+            value = value[..^parts[last].Length];
+            last--;
+        }
+        for (int i = first; i <= last; i++)
+        {
+            if (parts[i].Length == 0) continue;
+            int at = value.IndexOf(parts[i], _cmp);
+            if (at < 0) return false;
+            value = value[(at + parts[i].Length)..];
+        }
+        return true;
+    }
+
+    /// <summary>General glob with '?' (one character) and '*' (any run), backtracking to the last '*'.</summary>
+    private bool MatchChars(ReadOnlySpan<char> value)
+    {
+        string p = _chars;
+        bool[] w = _wild;
+        int pi = 0, vi = 0, star = -1, mark = 0;
+        while (vi < value.Length)
+        {
+            if (pi < p.Length && w[pi] && p[pi] == '*') { star = pi++; mark = vi; }
+            else if (pi < p.Length && ((w[pi] && p[pi] == '?') || (!w[pi] && CharEquals(p[pi], value[vi])))) { pi++; vi++; }
+            else if (star >= 0) { pi = star + 1; vi = ++mark; }
+            else return false;
+        }
+        while (pi < p.Length && w[pi] && p[pi] == '*') pi++;
+        return pi == p.Length;
+    }
+
+    private bool CharEquals(char a, char b) =>
+        a == b || (!Cased && char.ToUpperInvariant(a) == char.ToUpperInvariant(b));
+}

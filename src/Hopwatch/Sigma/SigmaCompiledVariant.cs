@@ -1,0 +1,11 @@
+namespace Hopwatch.Sigma;
+
+/// <summary>A detection rule compiled for one log-source mapping (or for none: runs on every event).</summary>
+internal sealed class SigmaCompiledVariant
+{
+    public required SigmaRule Rule { get; init; }
+    /// <summary>Position of the rule in the set (for per-event de-duplication and correlation lookup).</summary>
+    public required int RuleIndex { get; init; }
+    public SigmaLogSourceMapping? Mapping { get; init; }
+    public required SigmaMatchNode Node { get; init; }
+}

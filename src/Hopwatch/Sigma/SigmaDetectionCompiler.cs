@@ -1,0 +1,238 @@
+using System.Text;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// Turns a parsed detection into a tree of <see cref="SigmaMatchNode"/>s for one log-source variant:
+/// field names mapped, modifiers applied, values compiled. Errors throw <see cref="SigmaRuleException"/>
+/// (bad rule) or <see cref="SigmaUnfilledPlaceholderException"/> (rule needs configuration).
+/// </summary>
+internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceholders placeholders, TimeSpan regexTimeout)
+{
+    public static readonly HashSet<string> KnownModifiers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "contains", "startswith", "endswith", "all", "base64", "base64offset", "wide", "utf16le", "utf16be", "utf16",
+        "windash", "re", "i", "m", "s", "ignorecase", "multiline", "dotall", "cidr", "exists", "expand", "fieldref",
+        "gt", "gte", "lt", "lte", "neq", "cased", "minute", "hour", "day", "week", "month", "year",
+    };
+
+    public SigmaMatchNode Compile(SigmaDetection detection, IReadOnlyDictionary<string, string>? fieldMap)
+    {
+        var searches = new Dictionary<string, SigmaMatchNode>(StringComparer.Ordinal);
+        foreach (var s in detection.Searches) searches[s.Name] = CompileSearch(s, fieldMap);
+        return CompileCondition(detection.Condition, searches, detection);
+    }
+
+    private SigmaMatchNode CompileCondition(SigmaConditionNode node, Dictionary<string, SigmaMatchNode> searches, SigmaDetection det) => node switch
+    {
+        SigmaAnd a => new SigmaAndNode([CompileCondition(a.Left, searches, det), CompileCondition(a.Right, searches, det)]),
+        SigmaOr o => new SigmaOrNode([CompileCondition(o.Left, searches, det), CompileCondition(o.Right, searches, det)]),
+        SigmaNot n => new SigmaNotNode(CompileCondition(n.Operand, searches, det)),
+        SigmaSearchRef r => searches.TryGetValue(r.Name, out var s) ? s
+            : throw new SigmaRuleException(det.Line, $"condition names '{r.Name}', which is not a search identifier of the detection"),
+        SigmaOf of => CompileOf(of, searches, det),
+        _ => throw new InvalidOperationException("unknown condition node " + node),
+    };
+
+    private static SigmaMatchNode CompileOf(SigmaOf of, Dictionary<string, SigmaMatchNode> searches, SigmaDetection det)
+    {
+        var names = SigmaConditionParser.Expand(of.Pattern, det.Searches.Select(s => s.Name)).ToList();
+        if (names.Count == 0)
+            throw new SigmaRuleException(det.Line, $"'{(of.All ? "all" : "1")} of {of.Pattern}' matches no search identifier");
+        var nodes = names.Select(n => searches[n]).ToArray();
+        return of.All ? new SigmaAndNode(nodes) : new SigmaOrNode(nodes);
+    }
+
+    private SigmaMatchNode CompileSearch(SigmaSearch search, IReadOnlyDictionary<string, string>? fieldMap)
+    {
+        var alternatives = new List<SigmaMatchNode>();
+        foreach (var alt in search.Alternatives)
+        {
+            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).ToArray();
+            alternatives.Add(parts.Length == 1 ? parts[0] : new SigmaAndNode(parts));
+        }
+        return alternatives.Count == 1 ? alternatives[0] : new SigmaOrNode(alternatives.ToArray());
+    }
+
+    private string MapField(string field, IReadOnlyDictionary<string, string>? fieldMap) =>
+        fieldMap is not null && fieldMap.TryGetValue(field, out var mapped) ? mapped : field;
+
+    /// <summary>A value on its way through the modifiers: Sigma wildcard text, or a literal (after encoding).</summary>
+    private readonly record struct Pending(string Text, bool Literal);
+
+    internal SigmaMatchNode CompileSpec(SigmaFieldSpec spec, IReadOnlyDictionary<string, string>? fieldMap)
+    {
+        int line = spec.Line;
+        var mods = spec.Modifiers.Select(m => m.ToLowerInvariant()).ToList();
+        foreach (var m in mods)
+            if (!KnownModifiers.Contains(m)) throw new SigmaRuleException(line, $"unknown value modifier '{m}'");
+        int? fieldId = spec.Field is null ? null : table.IdOf(MapField(spec.Field, fieldMap));
+
+        if (mods.Contains("exists"))
+        {
+            if (fieldId is null) throw new SigmaRuleException(line, "'exists' needs a field");
+            if (spec.Values.Count != 1 || !bool.TryParse(spec.Values[0], out bool expected))
+                throw new SigmaRuleException(line, "'exists' takes one value, true or false");
+            return new SigmaExistsNode(fieldId.Value, expected);
+        }
+
+        bool all = false, cased = false, neq = false, regex = false, cidr = false, fieldref = false;
+        bool reI = false, reM = false, reS = false, leading = false, trailing = false;
+        SigmaCompare? compare = null;
+        SigmaTimePart? timePart = null;
+        Encoding encoding = Encoding.UTF8;
+        bool bom = false;
+        var values = new List<Pending?>();
+        foreach (var v in spec.Values) values.Add(v is null ? null : new Pending(v, false));
+
+        foreach (var m in mods)
+        {
+            switch (m)
+            {
+                case "all": all = true; break;
+                case "cased": cased = true; break;
+                case "neq": neq = true; break;
+                case "contains": leading = trailing = true; break;
+                case "startswith": trailing = true; break;
+                case "endswith": leading = true; break;
+                case "re": regex = true; break;
+                case "i" or "ignorecase": RequireRe(regex, m, line); reI = true; break;
+                case "m" or "multiline": RequireRe(regex, m, line); reM = true; break;
+                case "s" or "dotall": RequireRe(regex, m, line); reS = true; break;
+                case "cidr": cidr = true; break;
+                case "fieldref": fieldref = true; break;
+                case "gt": compare = SigmaCompare.Gt; break;
+                case "gte": compare = SigmaCompare.Gte; break;
+                case "lt": compare = SigmaCompare.Lt; break;
+                case "lte": compare = SigmaCompare.Lte; break;
+                case "minute": timePart = SigmaTimePart.Minute; break;
+                case "hour": timePart = SigmaTimePart.Hour; break;
+                case "day": timePart = SigmaTimePart.Day; break;
+                case "week": timePart = SigmaTimePart.Week; break;
+                case "month": timePart = SigmaTimePart.Month; break;
+                case "year": timePart = SigmaTimePart.Year; break;
+                case "wide" or "utf16le": encoding = new UnicodeEncoding(false, false); bom = false; break;
+                case "utf16be": encoding = new UnicodeEncoding(true, false); bom = false; break;
+                case "utf16": encoding = new UnicodeEncoding(false, false); bom = true; break;
+                case "windash": values = Map(values, p => p.Literal ? [p] : SigmaWindash.Expand(p.Text).Select(t => new Pending(t, false))); break;
+                case "expand": values = Map(values, p => p.Literal ? [p] : ExpandPlaceholders(p.Text, line).Select(t => new Pending(t, false))); break;
+                case "base64":
+                    values = Map(values, p => [new Pending(Convert.ToBase64String(Encode(Unescape(p), encoding, bom)), true)]);
+                    cased = true; // base64 text is case-sensitive by nature
+                    break;
+                case "base64offset":
+                    values = Map(values, p => SigmaBase64Offset.Variants(Encode(Unescape(p), encoding, bom)).Select(t => new Pending(t, true)));
+                    cased = true;
+                    break;
+            }
+        }
+
+        var matchers = new List<SigmaValueMatcher>();
+        foreach (var p in values)
+        {
+            if (p is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
+            var text = p.Value.Text;
+            SigmaValueMatcher matcher;
+            try
+            {
+                if (regex)
+                    matcher = new SigmaRegexMatcher(text, reI, reM, reS, regexTimeout);
+                else if (cidr)
+                    matcher = new SigmaCidrMatcher(text);
+                else if (timePart is not null)
+                    matcher = new SigmaTimePartMatcher(timePart.Value, compare ?? SigmaCompare.Eq, ParseNumber(text, line));
+                else if (compare is not null)
+                    matcher = new SigmaNumericMatcher(compare.Value, ParseNumber(text, line));
+                else if (fieldref)
+                {
+                    string other = MapField(text, fieldMap);
+                    var kind = leading && trailing ? SigmaPatternKind.Contains : leading ? SigmaPatternKind.Suffix : trailing ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact;
+                    matcher = new SigmaFieldRefMatcher(table.IdOf(other), other, kind, cased);
+                }
+                else
+                {
+                    // Keywords search inside any field value, so they are substring matches by nature.
+                    bool kw = fieldId is null;
+                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Value.Literal, leading || kw, trailing || kw, cased));
+                }
+            }
+            catch (ArgumentException e) { throw new SigmaRuleException(line, $"bad regular expression '{text}': {e.Message}"); }
+            catch (FormatException e) { throw new SigmaRuleException(line, e.Message); }
+            matchers.Add(neq ? new SigmaNotMatcher(matcher) : matcher);
+        }
+        if (matchers.Count == 0) throw new SigmaRuleException(line, $"'{spec.Field}' has no values");
+        // neq over a list: the field differs from every value.
+        if (neq) all = true;
+        var arr = matchers.ToArray();
+        return fieldId is null ? new SigmaKeywordNode(arr, all) : new SigmaFieldNode(fieldId.Value, arr, all);
+    }
+
+    private static void RequireRe(bool regex, string m, int line)
+    {
+        if (!regex) throw new SigmaRuleException(line, $"modifier '{m}' only applies after 're'");
+    }
+
+    private static List<Pending?> Map(List<Pending?> values, Func<Pending, IEnumerable<Pending>> f)
+    {
+        var result = new List<Pending?>();
+        foreach (var v in values)
+            if (v is null) result.Add(null); else result.AddRange(f(v.Value).Select(p => (Pending?)p));
+        return result;
+    }
+
+    private static double ParseNumber(string text, int line) =>
+        SigmaNumericMatcher.TryParseNumber(text, out double d) ? d : throw new SigmaRuleException(line, $"'{text}' is not a number");
+
+    private static byte[] Encode(string s, Encoding enc, bool bom)
+    {
+        var bytes = enc.GetBytes(s);
+        return bom ? [0xFF, 0xFE, .. bytes] : bytes;
+    }
+
+    /// <summary>The plain text of a wildcard value (escapes removed), for encoding modifiers.</summary>
+    private static string Unescape(Pending p)
+    {
+        if (p.Literal) return p.Text;
+        var sb = new StringBuilder(p.Text.Length);
+        for (int i = 0; i < p.Text.Length; i++)
+        {
+            char c = p.Text[i];
+            if (c == '\\' && i + 1 < p.Text.Length && p.Text[i + 1] is '*' or '?' or '\\') { sb.Append(p.Text[i + 1]); i++; }
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>`%name%` → each configured value (cartesian product for several); `\%` is a plain percent.</summary>
+    private IEnumerable<string> ExpandPlaceholders(string text, int line)
+    {
+        var results = new List<StringBuilder> { new() };
+        int i = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c == '\\' && i + 1 < text.Length && text[i + 1] == '%')
+            {
+                foreach (var r in results) r.Append('%');
+                i += 2;
+                continue;
+            }
+            int end = c == '%' ? text.IndexOf('%', i + 1) : -1;
+            if (end > i + 1)
+            {
+                string name = text[(i + 1)..end];
+                if (!placeholders.TryGet(name, out var vals) || vals.Length == 0)
+                    throw new SigmaUnfilledPlaceholderException(name, line);
+                var next = new List<StringBuilder>();
+                foreach (var r in results)
+                    foreach (var v in vals) next.Add(new StringBuilder(r.ToString()).Append(v));
+                results = next;
+                i = end + 1;
+                continue;
+            }
+            foreach (var r in results) r.Append(c);
+            i++;
+        }
+        return results.Select(r => r.ToString());
+    }
+}

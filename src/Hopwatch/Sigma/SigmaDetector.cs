@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using Hopwatch.Events;
+using Hopwatch.Pipeline;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// Runs a <see cref="SigmaRuleSet"/> over events: one alert per event a detection rule matches, one
+/// per correlation hit. Not thread-safe (one detector per thread); the rule set may be shared.
+/// </summary>
+public sealed class SigmaDetector : IDetector
+{
+    private const int MaxValueInDescription = 160;
+
+    private readonly SigmaRuleSet _set;
+    private readonly SigmaEventView _view;
+    private readonly SigmaCorrelationState[] _states;
+    private readonly int[] _matchedAt;
+    private int _eventNo;
+    private readonly List<SigmaCorrelationHit> _hits = new();
+
+    public SigmaDetector(SigmaRuleSet set)
+    {
+        _set = set;
+        _view = new SigmaEventView(set.FieldTable);
+        _states = new SigmaCorrelationState[set.Rules.Count];
+        foreach (var c in set.Correlations) _states[c.Index] = new SigmaCorrelationState(c);
+        _matchedAt = new int[set.Rules.Count];
+    }
+
+    public string Name => "sigma";
+
+    /// <summary>Events looked at, and rule evaluations done (for benchmarks and tests of the index).</summary>
+    public long EventCount { get; private set; }
+    public long Evaluations { get; private set; }
+    public long RegexTimeouts => _view.RegexTimeouts;
+
+    public void Process(LogEvent e, Action<Alert> emit)
+    {
+        EventCount++;
+        if (++_eventNo == int.MaxValue) { Array.Clear(_matchedAt); _eventNo = 1; }
+        string channel = e.Channel;
+        if (string.IsNullOrEmpty(channel)) channel = e.Fields.Get("Channel") ?? "";
+        int eventId = e.EventId;
+        if (eventId == 0 && e.Fields.Get("EventID") is { } idText) int.TryParse(idText, NumberStyles.Integer, CultureInfo.InvariantCulture, out eventId);
+
+        var candidates = _set.Index.Candidates(channel, eventId);
+        if (candidates.Length == 0) return;
+        _view.Bind(e);
+        foreach (var v in candidates)
+        {
+            if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
+            Evaluations++;
+            if (!v.Node.Matches(_view)) continue;
+            _matchedAt[v.RuleIndex] = _eventNo;
+            if (_set.Emits[v.RuleIndex]) emit(RuleAlert(v.Rule, v.RuleIndex, e));
+            if (_set.Consumers[v.RuleIndex].Count > 0)
+                Feed(new SigmaMatch { SourceIndex = v.RuleIndex, Time = e.Time, Events = [e] }, emit);
+        }
+    }
+
+    public void Complete(Action<Alert> emit)
+    {
+        // Close inner correlations first so their hits reach the chained ones before those close.
+        foreach (var c in OrderedForCompletion())
+        {
+            _hits.Clear();
+            _states[c.Index].Complete(_hits);
+            foreach (var h in _hits.ToList()) OnHit(h, emit);
+        }
+    }
+
+    /// <summary>Correlations ordered so that each comes after everything it consumes.</summary>
+    private IEnumerable<SigmaCompiledCorrelation> OrderedForCompletion()
+    {
+        var byIndex = _set.Correlations.ToDictionary(c => c.Index);
+        var done = new HashSet<int>();
+        var order = new List<SigmaCompiledCorrelation>();
+        void Visit(SigmaCompiledCorrelation c)
+        {
+            if (!done.Add(c.Index)) return;
+            foreach (var s in c.Sources) if (byIndex.TryGetValue(s, out var inner)) Visit(inner);
+            order.Add(c);
+        }
+        foreach (var c in _set.Correlations) Visit(c);
+        return order;
+    }
+
+    private void Feed(SigmaMatch m, Action<Alert> emit)
+    {
+        foreach (var c in _set.Consumers[m.SourceIndex])
+        {
+            var hits = new List<SigmaCorrelationHit>();
+            _states[c.Index].Add(m, hits);
+            foreach (var h in hits) OnHit(h, emit);
+        }
+    }
+
+    private void OnHit(SigmaCorrelationHit h, Action<Alert> emit)
+    {
+        int index = h.Correlation.Index;
+        if (_set.Emits[index]) emit(CorrelationAlert(h));
+        if (_set.Consumers[index].Count > 0)
+            Feed(new SigmaMatch { SourceIndex = index, Time = h.TimeLast, Events = h.Events, GroupValues = h.GroupValues }, emit);
+    }
+
+    private Alert RuleAlert(SigmaRule rule, int index, LogEvent e)
+    {
+        var evidence = AlertEvidence.From(e);
+        var alert = new Alert
+        {
+            Analytic = "sigma",
+            RuleId = rule.Id,
+            Title = rule.Title,
+            Severity = rule.Severity,
+            Techniques = rule.Techniques.ToList(),
+            TimeFirst = e.Time,
+            TimeLast = e.Time,
+            Evidence = [evidence],
+        };
+        alert.Entities.AddFrom(e);
+        alert.Id = AlertIds.For("sigma", rule.Id, alert.Evidence);
+
+        var sb = new StringBuilder();
+        sb.Append("Sigma rule '").Append(rule.Title).Append("' (").Append(rule.Id).Append(", ").Append(rule.Level ?? "medium")
+          .Append(") matched ").Append(string.IsNullOrEmpty(e.Channel) ? "event" : e.Channel).Append(' ').Append(e.EventId)
+          .Append(" on ").Append(string.IsNullOrEmpty(e.Computer) ? "unknown host" : e.Computer)
+          .Append(" at ").Append(e.Time.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        var details = new Dictionary<string, object?>();
+        int shown = 0;
+        foreach (var f in _set.KeyFields[index])
+        {
+            if (!e.Fields.TryGet(f, out var value) || string.IsNullOrEmpty(value)) continue;
+            sb.Append(shown == 0 ? ": " : "; ").Append(f).Append('=').Append(Shorten(value));
+            details[f] = value;
+            if (++shown == 4) break;
+        }
+        sb.Append('.');
+        if (!string.IsNullOrEmpty(rule.Description)) sb.Append(' ').Append(Shorten(rule.Description.Trim()));
+        alert.Description = sb.ToString();
+        details["sigma_level"] = rule.Level ?? "medium";
+        if (rule.Tags.Count > 0) details["sigma_tags"] = rule.Tags;
+        alert.Details = details;
+        return alert;
+    }
+
+    private Alert CorrelationAlert(SigmaCorrelationHit h)
+    {
+        var rule = h.Correlation.Rule;
+        var spec = h.Correlation.Spec;
+        var alert = new Alert
+        {
+            Analytic = "sigma",
+            RuleId = rule.Id,
+            Title = rule.Title,
+            Severity = rule.Severity,
+            Techniques = rule.Techniques.ToList(),
+            TimeFirst = h.TimeFirst,
+            TimeLast = h.TimeLast,
+            Evidence = h.Events.Select(AlertEvidence.From).ToList(),
+        };
+        foreach (var e in h.Events) alert.Entities.AddFrom(e);
+        alert.Id = AlertIds.For("sigma", rule.Id, alert.Evidence);
+        string type = SigmaCorrelation.TypeName(spec.Type);
+        string group = h.GroupValues.Count == 0 ? "" : " for " + string.Join(", ", h.GroupValues.Select(p => p.Key + "=" + Shorten(p.Value)));
+        string measured = spec.Type switch
+        {
+            SigmaCorrelationType.EventCount => $"{h.Value:0} events",
+            SigmaCorrelationType.ValueCount => $"{h.Value:0} distinct {spec.Field} values",
+            SigmaCorrelationType.ValueSum => $"sum of {spec.Field} = {h.Value.ToString("0.##", CultureInfo.InvariantCulture)}",
+            SigmaCorrelationType.ValueAvg => $"average {spec.Field} = {h.Value.ToString("0.##", CultureInfo.InvariantCulture)}",
+            SigmaCorrelationType.ValuePercentile => $"{spec.Field}={Shorten(h.ForValue ?? "")} in {h.Value.ToString("0.##", CultureInfo.InvariantCulture)}% of events",
+            SigmaCorrelationType.TemporalOrdered => $"rules {string.Join(" → ", spec.Rules)} in order",
+            _ => $"{h.Value:0} of rules {string.Join(", ", spec.Rules)}",
+        };
+        alert.Description = $"Sigma correlation '{rule.Title}' ({rule.Id}, {type}, {rule.Level ?? "medium"}): {measured} within {spec.Timespan}{group}, " +
+                            $"{h.TimeFirst:yyyy-MM-dd HH:mm:ss}Z to {h.TimeLast:yyyy-MM-dd HH:mm:ss}Z ({h.EventTotal} events).";
+        alert.Details = new Dictionary<string, object?>
+        {
+            ["correlation_type"] = type,
+            ["group"] = h.GroupValues,
+            ["value"] = h.Value,
+            ["event_total"] = h.EventTotal,
+            ["timespan_seconds"] = spec.Timespan.TotalSeconds,
+        };
+        return alert;
+    }
+
+    private static string Shorten(string s) => s.Length <= MaxValueInDescription ? s : s[..MaxValueInDescription] + "…";
+}

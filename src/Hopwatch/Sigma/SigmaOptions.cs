@@ -1,0 +1,26 @@
+namespace Hopwatch.Sigma;
+
+/// <summary>How a rule set is loaded.</summary>
+public sealed class SigmaOptions
+{
+    /// <summary>YAML file giving values for `%placeholder%`s used with the `expand` modifier (see docs/sigma.md).</summary>
+    public string? PlaceholderConfigPath { get; set; }
+
+    /// <summary>Sigma filter files or directories (the spec's meta-filters) applied on top of the rules.</summary>
+    public List<string> FilterPaths { get; set; } = new();
+
+    /// <summary>A log-source pipeline YAML replacing the built-in Pipelines/windows.yml; null uses the built-in one.</summary>
+    public string? PipelinePath { get; set; }
+
+    /// <summary>Skip rules whose status is `deprecated` or `unsupported` (they are listed in Skipped).</summary>
+    public bool SkipDeprecated { get; set; } = true;
+
+    /// <summary>Time allowed to one regular-expression match before it counts as no match.</summary>
+    public TimeSpan RegexTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most open correlation groups kept per correlation rule; the oldest are dropped beyond it.</summary>
+    public int MaxCorrelationGroups { get; set; } = 100_000;
+
+    /// <summary>Most events kept as evidence of one correlation hit.</summary>
+    public int MaxEvidencePerAlert { get; set; } = 50;
+}

@@ -1,0 +1,262 @@
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// A loaded, compiled set of Sigma rules: what runs (<see cref="Rules"/>), what could not be read
+/// (<see cref="Errors"/>, each naming file and line), and what was read but will not run
+/// (<see cref="Skipped"/>, with the reason). Immutable once loaded; detectors built from it may run
+/// on several threads at once.
+/// </summary>
+public sealed class SigmaRuleSet
+{
+    private readonly List<SigmaRule> _rules = new();
+    private readonly List<SigmaRuleError> _errors = new();
+    private readonly List<SigmaSkippedRule> _skipped = new();
+    private readonly List<SigmaFilter> _filters = new();
+    private readonly Dictionary<SigmaRule, List<SigmaLogSourceMapping>> _mappings = new();
+
+    /// <summary>Runnable rules: detection rules and correlation rules.</summary>
+    public IReadOnlyList<SigmaRule> Rules => _rules;
+    public IReadOnlyList<SigmaRuleError> Errors => _errors;
+    public IReadOnlyList<SigmaSkippedRule> Skipped => _skipped;
+    public IReadOnlyList<SigmaFilter> Filters => _filters;
+    public int FileCount { get; private set; }
+    public SigmaOptions Options { get; }
+    public SigmaLogSourcePipeline Pipeline { get; }
+
+    internal SigmaFieldTable FieldTable { get; } = new();
+    internal SigmaRuleIndex Index { get; private set; } = new([]);
+    internal List<SigmaCompiledVariant> Variants { get; } = new();
+    internal List<SigmaCompiledCorrelation> Correlations { get; } = new();
+    /// <summary>Per rule index: the correlations that consume its matches (empty when none).</summary>
+    internal List<SigmaCompiledCorrelation>[] Consumers { get; private set; } = [];
+    /// <summary>Per rule index: whether its own matches become alerts.</summary>
+    internal bool[] Emits { get; private set; } = [];
+    /// <summary>Per rule index: the fields named in its detection (to describe a hit).</summary>
+    internal string[][] KeyFields { get; private set; } = [];
+
+    private SigmaRuleSet(SigmaOptions options, SigmaLogSourcePipeline pipeline)
+    {
+        Options = options;
+        Pipeline = pipeline;
+    }
+
+    /// <summary>Loads every *.yml / *.yaml under the given directories (recursively) and files.</summary>
+    public static SigmaRuleSet Load(IReadOnlyList<string> ruleDirsOrFiles, SigmaOptions? options = null)
+    {
+        options ??= new SigmaOptions();
+        SigmaLogSourcePipeline pipeline;
+        var early = new List<SigmaRuleError>();
+        try
+        {
+            pipeline = options.PipelinePath is null ? SigmaLogSourcePipeline.BuiltIn() : SigmaLogSourcePipeline.Load(options.PipelinePath);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            early.Add(new SigmaRuleError(options.PipelinePath ?? "pipeline", 0, "log-source pipeline: " + e.Message));
+            pipeline = SigmaLogSourcePipeline.BuiltIn();
+        }
+        var set = new SigmaRuleSet(options, pipeline);
+        set._errors.AddRange(early);
+
+        var placeholders = SigmaPlaceholders.Empty;
+        if (options.PlaceholderConfigPath is not null)
+        {
+            try { placeholders = SigmaPlaceholders.Load(options.PlaceholderConfigPath); }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                set._errors.Add(new SigmaRuleError(options.PlaceholderConfigPath, 0, "placeholder config: " + e.Message));
+            }
+        }
+
+        var parsedRules = new List<SigmaRule>();
+        foreach (var file in EnumerateFiles(ruleDirsOrFiles, set._errors))
+        {
+            set.FileCount++;
+            var r = SigmaRuleParser.ParseFile(file);
+            parsedRules.AddRange(r.Rules);
+            set._filters.AddRange(r.Filters);
+            set._errors.AddRange(r.Errors);
+        }
+        foreach (var file in EnumerateFiles(options.FilterPaths, set._errors))
+        {
+            var r = SigmaRuleParser.ParseFile(file);
+            set._filters.AddRange(r.Filters);
+            set._errors.AddRange(r.Errors);
+            foreach (var rule in r.Rules)
+                set._errors.Add(new SigmaRuleError(file, rule.Line, $"'{rule.Title}' is a rule, not a filter (filter paths hold meta-filters only)"));
+        }
+        set.Compile(parsedRules, placeholders);
+        return set;
+    }
+
+    private static IEnumerable<string> EnumerateFiles(IEnumerable<string> paths, List<SigmaRuleError> errors)
+    {
+        foreach (var p in paths)
+        {
+            if (File.Exists(p)) { yield return p; continue; }
+            if (!Directory.Exists(p))
+            {
+                errors.Add(new SigmaRuleError(p, 0, "no such file or directory"));
+                continue;
+            }
+            var files = Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(f => f, StringComparer.Ordinal);
+            foreach (var f in files) yield return f;
+        }
+    }
+
+    private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders)
+    {
+        var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
+        var compiled = new List<(SigmaRule Rule, List<(SigmaLogSourceMapping? Mapping, SigmaMatchNode Node)> Variants)>();
+        var correlations = new List<SigmaRule>();
+
+        foreach (var rule in parsed)
+        {
+            if (Options.SkipDeprecated && rule.Status is "deprecated" or "unsupported")
+            {
+                _skipped.Add(new SigmaSkippedRule(rule.File, rule.Line, rule.Id, rule.Title, $"status is {rule.Status}"));
+                continue;
+            }
+            if (rule.IsCorrelation) { correlations.Add(rule); continue; }
+            var mappings = Pipeline.MappingsFor(rule.LogSource);
+            var filters = _filters.Where(f => f.AppliesTo(rule)).ToList();
+            try
+            {
+                var variants = new List<(SigmaLogSourceMapping?, SigmaMatchNode)>();
+                if (mappings.Count == 0) variants.Add((null, CompileVariant(compiler, rule, null, filters)));
+                foreach (var m in mappings) variants.Add((m, CompileVariant(compiler, rule, m, filters)));
+                compiled.Add((rule, variants));
+                _mappings[rule] = mappings;
+            }
+            catch (SigmaRuleException e)
+            {
+                _errors.Add(new SigmaRuleError(rule.File, e.Line > 0 ? e.Line : rule.Line, e.Message));
+            }
+            catch (SigmaUnfilledPlaceholderException e)
+            {
+                _skipped.Add(new SigmaSkippedRule(rule.File, e.Line > 0 ? e.Line : rule.Line, rule.Id, rule.Title, e.Message));
+            }
+        }
+
+        foreach (var (rule, variants) in compiled)
+        {
+            int index = _rules.Count;
+            _rules.Add(rule);
+            foreach (var (m, node) in variants)
+                Variants.Add(new SigmaCompiledVariant { Rule = rule, RuleIndex = index, Mapping = m, Node = node });
+        }
+        ResolveCorrelations(correlations);
+
+        Consumers = new List<SigmaCompiledCorrelation>[_rules.Count];
+        for (int i = 0; i < Consumers.Length; i++) Consumers[i] = new();
+        foreach (var c in Correlations)
+            foreach (var src in c.Sources.Distinct()) Consumers[src].Add(c);
+        Emits = new bool[_rules.Count];
+        KeyFields = new string[_rules.Count][];
+        for (int i = 0; i < _rules.Count; i++)
+        {
+            Emits[i] = Consumers[i].Count == 0 || Consumers[i].Any(c => c.Rule.Correlation!.Generate);
+            KeyFields[i] = _rules[i].Detection?.FieldNames().Where(f => !f.Equals("EventID", StringComparison.OrdinalIgnoreCase)).ToArray() ?? [];
+        }
+
+        foreach (var (format, map) in Pipeline.FormatAliases)
+            FieldTable.AddAliases(format, map, Pipeline.FormatPrefixes.TryGetValue(format, out var p) ? p : []);
+        FieldTable.Freeze();
+        Index = new SigmaRuleIndex(Variants);
+    }
+
+    private static SigmaMatchNode CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)
+    {
+        var parts = new List<SigmaMatchNode>();
+        if (mapping is not null)
+            foreach (var (field, values) in mapping.Conditions)
+                parts.Add(compiler.CompileSpec(new SigmaFieldSpec { Field = field, Modifiers = [], Values = values.ToList() }, null));
+        parts.Add(compiler.Compile(rule.Detection!, mapping?.FieldMap));
+        foreach (var f in filters)
+        {
+            try { parts.Add(new SigmaNotNode(compiler.Compile(f.Detection, mapping?.FieldMap))); }
+            catch (SigmaRuleException e) { throw new SigmaRuleException(e.Line, $"filter '{f.Title}' ({f.File}): {e.Message}"); }
+        }
+        return parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray());
+    }
+
+    private void ResolveCorrelations(List<SigmaRule> correlations)
+    {
+        // Correlations are rules too: give them indices after the detection rules, then resolve references.
+        var pending = new List<SigmaRule>(correlations);
+        var byKey = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        void AddKeys(SigmaRule r, int i)
+        {
+            byKey.TryAdd(r.Id, i);
+            if (r.Name is not null) byKey.TryAdd(r.Name, i);
+        }
+        for (int i = 0; i < _rules.Count; i++) AddKeys(_rules[i], i);
+        var indexOf = new Dictionary<SigmaRule, int>();
+        foreach (var c in pending)
+        {
+            indexOf[c] = _rules.Count;
+            _rules.Add(c);
+            AddKeys(c, indexOf[c]);
+        }
+        var bad = new HashSet<int>();
+        foreach (var c in pending)
+        {
+            var sources = new List<int>();
+            foreach (var reference in c.Correlation!.Rules)
+            {
+                if (byKey.TryGetValue(reference, out int src)) sources.Add(src);
+                else
+                {
+                    _errors.Add(new SigmaRuleError(c.File, c.Line, $"correlation '{c.Title}' refers to '{reference}', which is not a loaded rule id or name"));
+                    bad.Add(indexOf[c]);
+                }
+            }
+            if (!bad.Contains(indexOf[c]))
+                Correlations.Add(new SigmaCompiledCorrelation(c, indexOf[c], sources.ToArray(), _rules, Options));
+        }
+        // A correlation that (directly or through others) consumes itself would never settle.
+        foreach (var cc in Correlations.ToList())
+        {
+            if (!ReachesItself(cc)) continue;
+            _errors.Add(new SigmaRuleError(cc.Rule.File, cc.Rule.Line, $"correlation '{cc.Rule.Title}' refers to itself through its rules"));
+            Correlations.Remove(cc);
+            bad.Add(cc.Index);
+        }
+        // Broken correlations stay in the list (indices are fixed) but consume nothing; drop them from Rules view.
+        if (bad.Count > 0)
+        {
+            foreach (var i in bad) _disabled.Add(i);
+        }
+    }
+
+    private readonly HashSet<int> _disabled = new();
+    internal bool IsDisabled(int ruleIndex) => _disabled.Contains(ruleIndex);
+
+    private bool ReachesItself(SigmaCompiledCorrelation start)
+    {
+        var byIndex = Correlations.ToDictionary(c => c.Index);
+        var seen = new HashSet<int>();
+        var stack = new Stack<int>(start.Sources);
+        while (stack.Count > 0)
+        {
+            int i = stack.Pop();
+            if (i == start.Index) return true;
+            if (!seen.Add(i) || !byIndex.TryGetValue(i, out var c)) continue;
+            foreach (var s in c.Sources) stack.Push(s);
+        }
+        return false;
+    }
+
+    /// <summary>The log-source mappings a detection rule runs on (empty: every event).</summary>
+    public IReadOnlyList<SigmaLogSourceMapping> MappingsOf(SigmaRule rule) =>
+        _mappings.TryGetValue(rule, out var m) ? m : [];
+
+    /// <summary>Detection rules that can match events of this channel (including unmapped rules, which run on every channel).</summary>
+    public IEnumerable<SigmaRule> RulesForChannel(string channel) =>
+        Variants.Where(v => v.Mapping is null
+                ? v.Rule.LogSource.Product is null or "windows"
+                : v.Mapping.Channels.Contains(channel, StringComparer.OrdinalIgnoreCase))
+            .Select(v => v.Rule).Distinct();
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Hopwatch.Pipeline;
+using Hopwatch.Tests.Support;
+
+namespace Hopwatch.Tests.Pipeline;
+
+/// <summary>
+/// The alerts.jsonl contract other tools rely on (DEVELOPERS.md, docs/alert-schema.md), checked on
+/// a real hunt: the Lateral Movement attack samples with the SigmaHQ Windows rules.
+/// </summary>
+public sealed class HuntContractTests
+{
+    private static readonly string LateralMovement = Path.Combine(SharedData.Evtx, "attack-samples", "Lateral Movement");
+    private static readonly string SigmaWindows = Path.Combine(SharedData.Sigma, "rules", "windows");
+
+    private static string Hunt(string outDir)
+    {
+        HuntRunner.Run(new HuntOptions { Inputs = [LateralMovement], OutDir = outDir, SigmaDirs = [SigmaWindows] });
+        return Path.Combine(outDir, "alerts.jsonl");
+    }
+
+    [Fact]
+    public void Every_alert_line_carries_the_contract_fields_with_their_meaning()
+    {
+        var dir = Directory.CreateTempSubdirectory("hopwatch-hunt-");
+        try
+        {
+            var lines = File.ReadAllLines(Hunt(dir.FullName));
+            Assert.True(lines.Length >= 20, $"expected the attack samples to raise alerts, got {lines.Length}");
+            var severities = new HashSet<string> { "informational", "low", "medium", "high", "critical" };
+            var iso = new Regex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$");
+            var technique = new Regex(@"^T\d{4}(\.\d{3})?$");
+            var evtxFiles = Directory.GetFiles(LateralMovement, "*.evtx").Select(Path.GetFullPath).ToHashSet();
+            var ids = new HashSet<string>();
+            foreach (var line in lines)
+            {
+                using var doc = JsonDocument.Parse(line);
+                var a = doc.RootElement;
+                Assert.True(ids.Add(a.GetProperty("id").GetString()!), "duplicate alert id");
+                Assert.False(string.IsNullOrEmpty(a.GetProperty("analytic").GetString()));
+                Assert.False(string.IsNullOrEmpty(a.GetProperty("rule_id").GetString()));
+                Assert.False(string.IsNullOrEmpty(a.GetProperty("title").GetString()));
+                Assert.Contains(a.GetProperty("severity").GetString(), severities);
+                foreach (var t in a.GetProperty("techniques").EnumerateArray()) Assert.Matches(technique, t.GetString()!);
+                var first = a.GetProperty("time_first").GetString()!;
+                var last = a.GetProperty("time_last").GetString()!;
+                Assert.Matches(iso, first);
+                Assert.Matches(iso, last);
+                Assert.True(string.CompareOrdinal(first, last) <= 0, "time_first after time_last");
+                var ent = a.GetProperty("entities");
+                foreach (var k in new[] { "users", "source_hosts", "source_ips", "target_hosts" })
+                    Assert.Equal(JsonValueKind.Array, ent.GetProperty(k).ValueKind);
+                var evidence = a.GetProperty("evidence");
+                Assert.True(evidence.GetArrayLength() > 0, "alert without evidence");
+                foreach (var ev in evidence.EnumerateArray())
+                {
+                    Assert.Contains(Path.GetFullPath(ev.GetProperty("file").GetString()!), evtxFiles);
+                    Assert.True(ev.GetProperty("record_id").GetInt64() > 0);
+                    var t = ev.GetProperty("time").GetString()!;
+                    Assert.Matches(iso, t);
+                    Assert.True(string.CompareOrdinal(first, t) <= 0 && string.CompareOrdinal(t, last) <= 0, "evidence outside the alert's time span");
+                    Assert.False(string.IsNullOrEmpty(ev.GetProperty("channel").GetString()));
+                    Assert.True(ev.GetProperty("event_id").GetInt32() > 0);
+                }
+                Assert.False(string.IsNullOrWhiteSpace(a.GetProperty("description").GetString()));
+            }
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void Two_runs_over_the_same_evidence_write_identical_alerts()
+    {
+        var a = Directory.CreateTempSubdirectory("hopwatch-hunt-a-");
+        var b = Directory.CreateTempSubdirectory("hopwatch-hunt-b-");
+        try
+        {
+            Assert.Equal(File.ReadAllText(Hunt(a.FullName)), File.ReadAllText(Hunt(b.FullName)));
+        }
+        finally { a.Delete(true); b.Delete(true); }
+    }
+}
