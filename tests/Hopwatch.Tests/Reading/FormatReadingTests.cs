@@ -210,3 +210,20 @@ public class FormatReadingTests
         Assert.Null(InputFormats.Parse("nonsense"));
     }
 }
+
+/// <summary>Older shipper layouts still reach the canonical names.</summary>
+public class LegacyLayoutTests
+{
+    [Fact]
+    public void Winlogbeat6FlatLayoutMapsEventData()
+    {
+        const string line = """{"@timestamp":"2019-05-18T20:19:22.000Z","beat":{"name":"wec"},"event_id":4625,"log_name":"Security","computer_name":"WS01.corp.local","source_name":"Microsoft-Windows-Security-Auditing","record_number":"9912","event_data":{"TargetUserName":"admin","TargetDomainName":"CORP","LogonType":"3","IpAddress":"10.9.9.9","IpPort":"50000","Status":"0xc000006d","SubStatus":"0xc000006a","FailureReason":"%%2313","AuthenticationPackageName":"NTLM","WorkstationName":"KALI"}}""";
+        var (events, diag) = ReadText(line + "\n");
+        Assert.True(diag.WarningCount == 0, Warnings(diag));
+        var e = Assert.Single(events);
+        Assert.Equal((SourceFormat.JsonFlat, 4625, "Security", 9912L), (e.Format, e.EventId, e.Channel, e.RecordId));
+        Assert.Equal((EventKind.FailedLogon, "admin", "corp", "10.9.9.9", "kali", "NTLM", "0xc000006a"),
+            (e.Kind, e.UserName, e.UserDomain, e.SourceIp, e.SourceHost, e.AuthPackage, e.SubStatus));
+        Assert.Equal("ws01", e.HostShort);
+    }
+}
