@@ -92,3 +92,31 @@ public class ContainerTests
         Assert.InRange(events.Count, 4000, 8999);
     }
 }
+
+public class ParallelReadingTests
+{
+    [Fact]
+    public void ThreadsReadTheSameEventsAndReportProgress()
+    {
+        var dir = Path.Combine(SharedData.Evtx, "attack-samples", "Lateral Movement");
+        var fixtures = Path.Combine(SharedData.RepoRoot, "tests", "Hopwatch.Tests", "Reading", "Fixtures");
+        long total = 0, consumed = 0;
+        var one = ReadPaths(new EvidenceReadOptions { Threads = 1 }, dir, fixtures);
+        var two = ReadPaths(new EvidenceReadOptions
+        {
+            Threads = 2,
+            OnTotalBytes = t => total = t,
+            OnBytes = b => Interlocked.Add(ref consumed, b),
+        }, dir, fixtures);
+        Assert.Equal(one.Diag.WarningCount, two.Diag.WarningCount);
+        Assert.Equal(one.Diag.RecordCount, two.Diag.RecordCount);
+        static string Key(LogEvent e) => $"{e.File}#{e.RecordId}#{e.Kind}#{e.UserName}#{e.SourceIp}";
+        Assert.Equal(one.Events.Select(Key).Order(), two.Events.Select(Key).Order());
+        long expected = Directory.EnumerateFiles(dir).Concat(Directory.EnumerateFiles(fixtures)).Sum(f => new FileInfo(f).Length);
+        Assert.Equal(expected, total);
+        Assert.Equal(expected, consumed);
+        // Per file, events keep file order.
+        foreach (var g in two.Events.GroupBy(e => e.File))
+            Assert.Equal(one.Events.Where(e => e.File == g.Key).Select(e => e.RecordId), g.Select(e => e.RecordId));
+    }
+}
