@@ -115,10 +115,6 @@ internal sealed class EvtxChunkDecoder
                 {
                     var e = new LogEvent { File = file, RecordId = (long)id, Format = SourceFormat.Evtx };
                     _fields.Extract(fragment, e, written);
-                    // Exported logs (wevtutil epl) renumber record headers from 1 but keep the
-                    // original EventRecordID, which is what Event Viewer, SIEMs and peers show.
-                    if (e.Fields.TryGet("EventRecordID", out var rid) && long.TryParse(rid, out var eventRecordId) && eventRecordId > 0)
-                        e.RecordId = eventRecordId;
                     events.Add(e);
                 }
                 else

@@ -22,6 +22,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;
+    private readonly EvtxValueCache _cache = new();
     private readonly EvtxXmlRenderer _inlineXml = new(decoder) { Style = EvtxValueStyle.Windows };
 
     public void Extract(BinXmlFragment fragment, LogEvent e, long writtenFileTime)
@@ -127,7 +128,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 {
                     string? name = null;
                     foreach (var a in e.Attributes)
-                        if (a.Name == "Name") { name = EvtxNamePool.Get(RenderParts(a.Parts, values, depth)); break; }
+                        if (a.Name == "Name") { name = DataFieldName(a, values, depth); break; }
                     if (string.IsNullOrEmpty(name)) name = EvtxNamePool.NumberedName(DataName, ++_unnamedData);
                     _fields.Add(name, RenderParts(e.Children, values, depth));
                 }
@@ -144,6 +145,10 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         }
     }
 
+    /// <summary>The Name attribute of a Data element: static text in the template (interned when decoded) or a value.</summary>
+    private string DataFieldName(BinXmlAttribute a, ReadOnlySpan<BinXmlValueRef> values, int depth)
+        => a.Parts is [{ Kind: BinXmlNodeKind.Text } p] ? p.Text : EvtxNamePool.Get(RenderParts(a.Parts, values, depth));
+
     private void OnSystemElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, int depth)
     {
         foreach (var a in e.Attributes)
@@ -158,13 +163,20 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
             _fields.Add(a.QualifiedName, value);
             if (a.QualifiedName == "Provider_Name") _event.Provider = value;
         }
-        if (e.Children.Length == 0) return;
+        // An empty element without attributes (<Channel/>) is present with an empty value; one whose
+        // attributes were all left out (<Correlation/>, <Security/>) carries nothing.
+        if (e.Children.Length == 0 && e.Attributes.Length > 0) return;
         string text = RenderParts(e.Children, values, depth);
         _fields.Add(e.Name, text);
         switch (e.Name)
         {
             case "EventID": _event.EventId = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id) ? id : 0; break;
             case "Channel": _event.Channel = text; break;
+            // Exported logs (wevtutil epl) renumber record headers from 1 but keep the original
+            // EventRecordID, which is what Event Viewer, SIEMs and peers show.
+            case "EventRecordID":
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long rid) && rid > 0) _event.RecordId = rid;
+                break;
             case "Computer": _event.Computer = text; break;
         }
     }
@@ -210,7 +222,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 var v = values[p.SubstitutionId];
                 if (v.IsNull) return "";
                 if (v.Type != BinXmlValueType.BinXml)
-                    return BinXmlValueFormatter.ToString(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), EvtxValueStyle.Windows);
+                    return _cache.Get(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size));
             }
         }
         int start = sb.Length;

@@ -1,0 +1,224 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Hopwatch.Events;
+
+namespace Hopwatch.Reporting;
+
+/// <summary>
+/// Writes events as JSON lines with their raw fields (the `dump` format): record_id, time, event_id,
+/// channel, provider, computer, file, then data {name: value}. Hand-rolled for throughput (the dump of
+/// a large EVTX corpus is dominated by this): strings are checked for characters needing escapes with
+/// a vectorised search and otherwise transcoded to UTF-8 in one call; field names are encoded once.
+/// Output is plain UTF-8 JSON: only '"', '\' and control characters are escaped.
+/// </summary>
+public sealed class RawEventJsonWriter : IDisposable
+{
+    private const int FlushAt = 1 << 16;
+    private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
+
+    private readonly Stream _output;
+    private byte[] _buf;
+    private int _len;
+    /// <summary>Encoded field names, shared by all writers (readers intern names, so this stays small).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Names = new(ReferenceEqualityComparer.Instance);
+    private string? _lastFile;
+    private byte[] _lastFileJson = [];
+
+    public RawEventJsonWriter(Stream output) : this(output, FlushAt + 4096) { }
+
+    private RawEventJsonWriter(Stream output, int capacity)
+    {
+        _output = output;
+        _buf = new byte[capacity];
+    }
+
+    /// <summary>
+    /// Writes all events to <paramref name="output"/> in order. With threads &gt; 1, batches of events are
+    /// serialised on the thread pool (at most 2×threads batches in flight) while this thread only moves
+    /// events and bytes, so JSON encoding scales with the decoding.
+    /// </summary>
+    public static void WriteAll(IEnumerable<LogEvent> events, Stream output, int threads)
+    {
+        if (threads <= 1)
+        {
+            using var w = new RawEventJsonWriter(output);
+            foreach (var e in events) w.Write(e);
+            return;
+        }
+        const int BatchSize = 256;
+        var pending = new Queue<Task<(byte[] Bytes, int Length)>>();
+        var batch = new List<LogEvent>(BatchSize);
+        try
+        {
+            foreach (var e in events)
+            {
+                batch.Add(e);
+                if (batch.Count < BatchSize) continue;
+                Submit(batch);
+                batch = new List<LogEvent>(BatchSize);
+                while (pending.Count >= 2 * threads) WriteNext();
+            }
+            if (batch.Count > 0) Submit(batch);
+            while (pending.Count > 0) WriteNext();
+            output.Flush();
+        }
+        finally
+        {
+            foreach (var t in pending)
+                try { ArrayPool<byte>.Shared.Return(t.GetAwaiter().GetResult().Bytes); } catch (Exception) { /* the first failure was already thrown */ }
+        }
+
+        void WriteNext()
+        {
+            var (bytes, length) = pending.Dequeue().GetAwaiter().GetResult();
+            output.Write(bytes, 0, length);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+
+        // Serialise on a pooled thread into its reusable buffer, then hand over a pooled copy:
+        // no large per-batch allocations (they would land on the large object heap).
+        void Submit(List<LogEvent> items) => pending.Enqueue(Task.Run(() =>
+        {
+            var w = t_batchWriter ??= new RawEventJsonWriter(Stream.Null);
+            w._len = 0;
+            foreach (var e in items) w.WriteUnflushed(e);
+            var copy = ArrayPool<byte>.Shared.Rent(w._len);
+            w._buf.AsSpan(0, w._len).CopyTo(copy);
+            return (copy, w._len);
+        }));
+    }
+
+    [ThreadStatic] private static RawEventJsonWriter? t_batchWriter;
+
+    public void Write(LogEvent e)
+    {
+        WriteUnflushed(e);
+        if (_len >= FlushAt) FlushBuffer();
+    }
+
+    private void WriteUnflushed(LogEvent e)
+    {
+        Raw("{\"record_id\":"u8);
+        Number(e.RecordId);
+        Raw(",\"time\":\""u8);
+        Ensure(32);
+        e.Time.TryFormat(_buf.AsSpan(_len), out int n, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'", CultureInfo.InvariantCulture);
+        _len += n;
+        Raw("\",\"event_id\":"u8);
+        Number(e.EventId);
+        Raw(",\"channel\":"u8);
+        String(e.Channel);
+        Raw(",\"provider\":"u8);
+        String(e.Provider);
+        Raw(",\"computer\":"u8);
+        String(e.Computer);
+        Raw(",\"file\":"u8);
+        if (!ReferenceEquals(e.File, _lastFile))
+        {
+            _lastFile = e.File;
+            _lastFileJson = Encode(e.File);
+        }
+        Raw(_lastFileJson);
+        Raw(",\"data\":{"u8);
+        var f = e.Fields;
+        for (int i = 0; i < f.Count; i++)
+        {
+            if (i > 0) Raw(","u8);
+            Raw(Name(f.NameAt(i)));
+            Raw(":"u8);
+            var v = f.ValueAt(i);
+            if (v is null) Raw("null"u8);
+            else String(v);
+        }
+        Raw("}}\n"u8);
+    }
+
+    private static byte[] Name(string name)
+    {
+        if (Names.TryGetValue(name, out var encoded)) return encoded;
+        encoded = Encode(name);
+        // The cap guards against sources that do not intern their names.
+        if (Names.Count < 10_000) Names[name] = encoded;
+        return encoded;
+    }
+
+    /// <summary>A JSON string literal (with quotes) as bytes, for values written many times.</summary>
+    private static byte[] Encode(string s)
+    {
+        var w = new RawEventJsonWriter(Stream.Null, 2 + 3 * s.Length);
+        w.String(s);
+        return w._buf.AsSpan(0, w._len).ToArray();
+    }
+
+    private void Ensure(int n)
+    {
+        if (_len + n > _buf.Length) Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _len + n));
+    }
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buf.AsSpan(_len));
+        _len += bytes.Length;
+    }
+
+    private void Number(long v)
+    {
+        Ensure(20);
+        v.TryFormat(_buf.AsSpan(_len), out int n, default, CultureInfo.InvariantCulture);
+        _len += n;
+    }
+
+    private void String(string s)
+    {
+        var chars = s.AsSpan();
+        Ensure(2 + 3 * chars.Length);
+        _buf[_len++] = (byte)'"';
+        while (true)
+        {
+            int i = chars.IndexOfAny(NeedsEscape);
+            var plain = i < 0 ? chars : chars[..i];
+            if (!plain.IsEmpty) _len += Encoding.UTF8.GetBytes(plain, _buf.AsSpan(_len));
+            if (i < 0) break;
+            Escape(chars[i]);
+            chars = chars[(i + 1)..];
+        }
+        _buf[_len++] = (byte)'"';
+    }
+
+    private void Escape(char c)
+    {
+        Ensure(6);
+        _buf[_len++] = (byte)'\\';
+        switch (c)
+        {
+            case '"': _buf[_len++] = (byte)'"'; break;
+            case '\\': _buf[_len++] = (byte)'\\'; break;
+            case '\n': _buf[_len++] = (byte)'n'; break;
+            case '\r': _buf[_len++] = (byte)'r'; break;
+            case '\t': _buf[_len++] = (byte)'t'; break;
+            default:
+                _buf[_len++] = (byte)'u';
+                ((int)c).TryFormat(_buf.AsSpan(_len), out _, "x4", CultureInfo.InvariantCulture);
+                _len += 4;
+                break;
+        }
+    }
+
+    private void FlushBuffer()
+    {
+        _output.Write(_buf, 0, _len);
+        _len = 0;
+    }
+
+    public void Flush()
+    {
+        FlushBuffer();
+        _output.Flush();
+    }
+
+    public void Dispose() => Flush();
+}
