@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Hopwatch.Events;
-using Hopwatch.Reading.Evtx;
 
 namespace Hopwatch.Reading.Containers;
 
@@ -13,7 +12,7 @@ namespace Hopwatch.Reading.Containers;
 /// </summary>
 internal sealed class GzipIntegrityStream(Stream gzip, TailKeepingStream compressed, ReadDiagnostics diag, string name) : Stream
 {
-    private uint _crc = Crc32.Start;
+    private readonly System.IO.Hashing.Crc32 _crc = new();
     private long _length;
     private bool _checked;
 
@@ -24,14 +23,14 @@ internal sealed class GzipIntegrityStream(Stream gzip, TailKeepingStream compres
         int n = gzip.Read(buffer);
         if (n > 0)
         {
-            _crc = Crc32.Append(_crc, buffer[..n]);
+            _crc.Append(buffer[..n]);
             _length += n;
         }
         else if (buffer.Length > 0 && !_checked)
         {
             _checked = true;
             var tail = compressed.Tail;
-            uint crc = Crc32.Finish(_crc);
+            uint crc = _crc.GetCurrentHashAsUInt32();
             if (tail.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(tail) != crc || BinaryPrimitives.ReadUInt32LittleEndian(tail[4..]) != (uint)_length)
                 diag.Warn(name, "gzip", $"compressed data truncated or corrupt (trailer does not match the {_length} bytes decompressed, or several gzip members); events after that point are lost");
         }
