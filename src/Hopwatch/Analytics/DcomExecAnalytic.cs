@@ -27,8 +27,8 @@ public sealed class DcomExecAnalytic : Analytic
     {
         public string? Host, Source, SourceIp, User;
         public bool Executed, Failed;
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, DcomBurst> _bursts;

@@ -14,9 +14,9 @@ public sealed class PassTheHashAnalytic : Analytic
     private sealed class PthBurst : Burst
     {
         public string? Source, SourceIp, User;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Shares = new(StringComparer.OrdinalIgnoreCase);
-        public readonly SortedSet<string> Reasons = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Shares = new(StringComparer.OrdinalIgnoreCase);
+        public readonly CappedSet Reasons = new(StringComparer.Ordinal);
         public bool LocalAccount, NoKerberos, Seclogo, Privileged;
         public int Logons;
     }

@@ -14,9 +14,9 @@ public sealed class PassTheTicketAnalytic : Analytic
     private sealed class PttBurst : Burst
     {
         public string? User, Ip, Source;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> TgtIps = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Services = new(StringComparer.OrdinalIgnoreCase);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet TgtIps = new(StringComparer.Ordinal);
+        public readonly CappedSet Services = new(StringComparer.OrdinalIgnoreCase);
     }
 
     private readonly BurstTable<string, PttBurst> _bursts;

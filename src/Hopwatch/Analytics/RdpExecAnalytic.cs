@@ -17,8 +17,8 @@ public sealed class RdpExecAnalytic : Analytic
         public string? Host, Source, SourceIp, User;
         public int Connections, TinyMonitors;
         public bool RunMru, Tsclient, StartupWrite, ActiveX, Inbound;
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, ExecBurst> _bursts;

@@ -20,9 +20,9 @@ public sealed class RdpNestingAnalytic : Analytic
     private sealed class NestBurst : Burst
     {
         public string? Host, Kind, Source, User;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Users = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Users = new(StringComparer.Ordinal);
     }
 
     private readonly Dictionary<string, List<Inbound>> _inbound = new(StringComparer.Ordinal);

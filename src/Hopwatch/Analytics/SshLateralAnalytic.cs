@@ -15,8 +15,8 @@ public sealed class SshLateralAnalytic : Analytic
     {
         public string? User, Source, SourceIp, Key;
         public bool Novel, Chained;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Methods = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Methods = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, SshBurst> _bursts;

@@ -12,7 +12,7 @@ public sealed class VncAnalytic : Analytic
     {
         public string? Source, Target, SourceIp, TargetIp, User;
         public int Port;
-        public readonly SortedSet<string> Images = new(StringComparer.Ordinal);
+        public readonly CappedSet Images = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, VncBurst> _bursts;

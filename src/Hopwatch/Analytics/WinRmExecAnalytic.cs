@@ -14,10 +14,10 @@ public sealed class WinRmExecAnalytic : Analytic
     private sealed class WinRmBurst : Burst
     {
         public string? Source, SourceIp;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Users = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Users = new(StringComparer.Ordinal);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
         public bool Executed, Privileged;
     }
 
