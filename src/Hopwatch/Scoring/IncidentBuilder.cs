@@ -46,7 +46,7 @@ public sealed class IncidentBuilder
 
             void LinkWith(Dictionary<string, (int Index, DateTime Last)> map, string key)
             {
-                if (map.TryGetValue(key, out var prev) && prev.Last + _options.IncidentWindow >= a.TimeFirst) Union(prev.Index, i);
+                if (map.TryGetValue(key, out var prev) && SafeTime.Add(prev.Last, _options.IncidentWindow) >= a.TimeFirst) Union(prev.Index, i);
             }
             foreach (var u in us) LinkWith(users, u);
             foreach (var s in ss) { LinkWith(sources, s); LinkWith(targets, s); LinkWith(locals, s); }
@@ -127,7 +127,7 @@ public sealed class IncidentBuilder
         int mask = 0;
         foreach (var u in inc.Users)
             foreach (var h in inc.TargetHosts)
-                mask |= _baseline.Access(h, u)?.LogonTypesBetween(inc.FirstSeen.AddMinutes(-1), inc.LastSeen.AddMinutes(1)) ?? 0;
+                mask |= _baseline.Access(h, u)?.LogonTypesBetween(SafeTime.Minutes(inc.FirstSeen, -1), SafeTime.Minutes(inc.LastSeen, 1)) ?? 0;
         foreach (var a in alerts)
             if (AlertDetails.Int(a, "logon_type") is int lt and >= 0 and < 16) mask |= 1 << lt;
         for (int t = 0; t < 16; t++)
