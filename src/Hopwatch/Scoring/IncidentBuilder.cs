@@ -225,7 +225,8 @@ public sealed class IncidentBuilder
         var top = alerts.OrderByDescending(a => a.Severity).ThenByDescending(a => EntityRiskScorer.AnalyticPoints(a.Analytic)).ThenBy(a => a.TimeFirst).First();
         var who = inc.Users.Count switch { 0 => "unknown account", 1 => inc.Users[0], _ => $"{inc.Users[0]} +{inc.Users.Count - 1}" };
         var from = inc.SourceHosts.Count > 0 ? inc.SourceHosts[0] : inc.SourceIps.Count > 0 ? inc.SourceIps[0] : null;
-        return $"{top.Title} — {who}{(from is null ? "" : " from " + from)} to {inc.TargetHostCount} host{(inc.TargetHostCount == 1 ? "" : "s")}";
+        var to = inc.TargetHostCount == 0 ? "" : $" to {inc.TargetHostCount} host{(inc.TargetHostCount == 1 ? "" : "s")}";
+        return $"{top.Title} — {who}{(from is null ? "" : " from " + from)}{to}";
     }
 
     /// <summary>The machines movement started from: alert sources (names over addresses) and every non-final host of a chain.</summary>
