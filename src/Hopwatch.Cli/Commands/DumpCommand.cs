@@ -5,6 +5,7 @@ using System.Text.Json;
 using Hopwatch.Events;
 using Hopwatch.Reading;
 using Hopwatch.Reading.Evtx;
+using Hopwatch.Reporting;
 
 namespace Hopwatch.Cli.Commands;
 
@@ -78,6 +79,14 @@ public sealed class DumpCommand : ICliCommand
 
     private static void WriteJsonLines(IEnumerable<string> paths, EvidenceReadOptions readOptions, ReadDiagnostics diag, Stream output)
     {
+        if (!readOptions.Normalise)
+        {
+            // Raw records only: the allocation-light writer (the benchmarked path).
+            using var raw = new RawEventJsonWriter(output);
+            foreach (var e in EvidenceReader.Read(paths, readOptions, diag))
+                raw.Write(e);
+            return;
+        }
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
         using var writer = new Utf8JsonWriter(output, options);
         var newline = "\n"u8.ToArray();

@@ -15,10 +15,10 @@ public sealed class AdminShareExecAnalytic : Analytic
     {
         public string? Host, SourceIp, Source, User;
         public bool AdminShare, Svcctl, InboundSmb, Pipes, ServiceInstall, ServiceProcess, LoopbackRedirect, KnownTool;
-        public readonly SortedSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase);
-        public readonly SortedSet<string> Services = new(StringComparer.OrdinalIgnoreCase);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Dropped = new(StringComparer.OrdinalIgnoreCase);
+        public readonly CappedSet Services = new(StringComparer.OrdinalIgnoreCase);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
     }
 
     private static readonly string[] ExecExtensions = { ".exe", ".dll", ".bat", ".cmd", ".ps1", ".vbs", ".scr", ".sys" };
@@ -27,7 +27,7 @@ public sealed class AdminShareExecAnalytic : Analytic
 
     public AdminShareExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.AdminShareExec.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.AdminShareExec.WindowMinutes), Close, StringComparer.Ordinal);
     }
 
     public override string Name => AnalyticNames.AdminShareExec;
@@ -180,7 +180,7 @@ public sealed class AdminShareExecAnalytic : Analytic
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n] + "…";
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, TargetBurst b)
     {

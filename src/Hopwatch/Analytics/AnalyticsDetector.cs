@@ -10,7 +10,9 @@ namespace Hopwatch.Analytics;
 /// </summary>
 public sealed class AnalyticsDetector : IDetector
 {
-    private static readonly TimeSpan AdvanceEvery = TimeSpan.FromMinutes(1);
+    // Bursts close themselves when touched after going quiet, so Advance only needs to run often
+    // enough to emit promptly and bound memory; every few minutes of event time is plenty.
+    private static readonly TimeSpan AdvanceEvery = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ExpireEvery = TimeSpan.FromHours(1);
     private readonly AnalyticsContext _ctx;
     private readonly List<Analytic> _analytics;

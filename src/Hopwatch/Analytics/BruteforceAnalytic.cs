@@ -13,8 +13,8 @@ public sealed class BruteforceAnalytic : Analytic
     {
         public readonly Queue<DateTime> Times = new();
         public readonly EvidenceList Evidence = new(12);
-        public readonly SortedSet<string> Users = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Sources = new(StringComparer.Ordinal);
+        public readonly CappedSet Users = new(StringComparer.Ordinal);
+        public readonly CappedSet Sources = new(StringComparer.Ordinal);
         public DateTime Last;
     }
 

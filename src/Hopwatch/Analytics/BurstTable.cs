@@ -22,10 +22,13 @@ public sealed class BurstTable<TKey, TBurst> where TKey : notnull where TBurst :
 {
     private readonly Dictionary<TKey, TBurst> _bursts;
     private readonly TimeSpan _idle;
+    private readonly Action<TKey, TBurst> _close;
 
-    public BurstTable(TimeSpan idle, IEqualityComparer<TKey>? comparer = null)
+    /// <param name="close">Judges a burst that went quiet (emits an alert or not).</param>
+    public BurstTable(TimeSpan idle, Action<TKey, TBurst> close, IEqualityComparer<TKey>? comparer = null)
     {
         _idle = idle;
+        _close = close;
         _bursts = new Dictionary<TKey, TBurst>(comparer);
     }
 
@@ -33,19 +36,30 @@ public sealed class BurstTable<TKey, TBurst> where TKey : notnull where TBurst :
 
     public TBurst Get(TKey key, DateTime time)
     {
-        if (!_bursts.TryGetValue(key, out var b)) _bursts[key] = b = new TBurst();
+        if (_bursts.TryGetValue(key, out var b) && b.Last + _idle < time)
+        {
+            // Quiet for longer than the idle time: that burst is over, whenever Flush runs next.
+            _bursts.Remove(key);
+            _close(key, b);
+            b = null;
+        }
+        if (b is null) _bursts[key] = b = new TBurst();
         b.Touch(time);
         return b;
     }
 
     public bool TryGet(TKey key, out TBurst burst) => _bursts.TryGetValue(key, out burst!);
 
+    /// <summary>The open burst under key, if it is still open at <paramref name="time"/>.</summary>
+    public bool TryGetOpen(TKey key, DateTime time, out TBurst burst)
+        => _bursts.TryGetValue(key, out burst!) && burst.Last + _idle >= time;
+
     public IEnumerable<KeyValuePair<TKey, TBurst>> All => _bursts;
 
     public void Remove(TKey key) => _bursts.Remove(key);
 
     /// <summary>Hands every burst quiet since before watermark - idle to <paramref name="close"/> (in a stable order) and removes it.</summary>
-    public void Flush(DateTime watermark, Action<TKey, TBurst> close)
+    public void Flush(DateTime watermark)
     {
         List<KeyValuePair<TKey, TBurst>>? done = null;
         foreach (var kv in _bursts)
@@ -56,7 +70,7 @@ public sealed class BurstTable<TKey, TBurst> where TKey : notnull where TBurst :
         foreach (var kv in done)
         {
             _bursts.Remove(kv.Key);
-            close(kv.Key, kv.Value);
+            _close(kv.Key, kv.Value);
         }
     }
 }

@@ -27,8 +27,8 @@ public sealed class DcomExecAnalytic : Analytic
     {
         public string? Host, Source, SourceIp, User;
         public bool Executed, Failed;
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, DcomBurst> _bursts;
@@ -39,7 +39,7 @@ public sealed class DcomExecAnalytic : Analytic
     public DcomExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
         _window = TimeSpan.FromMinutes(Config.DcomExec.WindowMinutes);
-        _bursts = new(_window, StringComparer.Ordinal);
+        _bursts = new(_window, Close, StringComparer.Ordinal);
         _dcomHosts = new HashSet<string>(Config.DcomExec.DcomHosts, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -144,7 +144,7 @@ public sealed class DcomExecAnalytic : Analytic
 
     public override void Advance(DateTime watermark)
     {
-        _bursts.Flush(watermark, Close);
+        _bursts.Flush(watermark);
         if (_rpc.Count > 0)
         {
             List<(string, string, string)>? dead = null;

@@ -105,7 +105,7 @@ public static class HostNames
         var s = raw.Trim();
         if (s.StartsWith(@"\\", StringComparison.Ordinal)) s = s[2..];
         if (s.EndsWith('$')) s = s[..^1];
-        if (Ips.Clean(s) is { } ip) return ip; // an address is kept as it is
+        if (Ips.MaybeAddress(s) && Ips.Clean(s) is { } ip) return ip; // an address is kept as it is
         int dot = s.IndexOf('.');
         if (dot > 0) s = s[..dot];
         if (s.Length == 0) return null;

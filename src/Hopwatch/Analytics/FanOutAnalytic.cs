@@ -27,7 +27,7 @@ public sealed class FanOutAnalytic : Analytic
     public FanOutAnalytic(AnalyticsContext ctx) : base(ctx)
     {
         _window = TimeSpan.FromMinutes(Config.FanOut.WindowMinutes);
-        _bursts = new(_window, StringComparer.Ordinal);
+        _bursts = new(_window, Close, StringComparer.Ordinal);
         _ports = new HashSet<int>(Config.FanOut.Ports);
     }
 
@@ -79,7 +79,7 @@ public sealed class FanOutAnalytic : Analytic
         if (inWindow > b.MaxInWindow) b.MaxInWindow = inWindow;
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string source, SourceBurst b)
     {

@@ -37,7 +37,7 @@ public sealed class HostIdentity
     public void Bind(string? ip, string? host, DateTime time)
     {
         if (ip is null || host is null || Ips.IsLoopback(ip) || Ips.IsAddress(host)) return;
-        if (!_byIp.TryGetValue(ip, out var list))
+        if (!_byIp.TryGetValue(ip, out var list) || list.Count == 0)
         {
             _byIp[ip] = new List<Binding>(1) { new(host, time) };
             return;
@@ -132,8 +132,10 @@ public sealed class HostIdentity
         List<string>? dead = null;
         foreach (var (ip, list) in _byIp)
         {
-            list.RemoveAll(b => b.LastSeen < olderThan && list.Count > 1);
-            if (list.Count == 1 && list[0].LastSeen < olderThan) (dead ??= new()).Add(ip);
+            // Keep the latest binding while it is fresh; drop stale older ones.
+            var newest = list[^1];
+            if (newest.LastSeen < olderThan) { (dead ??= new()).Add(ip); continue; }
+            if (list.Count > 1) list.RemoveAll(b => !ReferenceEquals(b, newest) && b.LastSeen < olderThan);
         }
         if (dead is not null) foreach (var ip in dead) _byIp.Remove(ip);
     }

@@ -13,6 +13,7 @@ public static class Ips
     public static string? Clean(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw) || raw == "-") return null;
+        if (IsPlainIPv4(raw)) return raw; // hot path: already canonical, no parse, no allocation
         var s = raw.AsSpan().Trim();
         if (s.Length > 0 && s[0] == '[')
         {
@@ -29,6 +30,39 @@ public static class Ips
         // Fast path: already canonical text.
         var text = addr.ToString();
         return s.SequenceEqual(text) && raw.Length == text.Length ? raw : text;
+    }
+
+    /// <summary>"a.b.c.d" with 1-3 digit parts 0-255 and no leading zeros: canonical as it stands.</summary>
+    private static bool IsPlainIPv4(string s)
+    {
+        if (s.Length < 7 || s.Length > 15) return false;
+        int parts = 0, digits = 0, value = 0;
+        for (int i = 0; i <= s.Length; i++)
+        {
+            char c = i < s.Length ? s[i] : '.';
+            if (c == '.')
+            {
+                if (digits == 0 || value > 255) return false;
+                parts++; digits = 0; value = 0;
+            }
+            else if (c >= '0' && c <= '9')
+            {
+                if (digits > 0 && value == 0) return false; // leading zero
+                value = value * 10 + (c - '0');
+                if (++digits > 3) return false;
+            }
+            else return false;
+        }
+        return parts == 4;
+    }
+
+    /// <summary>Could this text be an address at all (cheap pre-check before parsing)?</summary>
+    internal static bool MaybeAddress(string s)
+    {
+        foreach (var c in s)
+            if (c == ':' || c == '[') return true;
+            else if (!(c == '.' || (c >= '0' && c <= '9'))) return false;
+        return true;
     }
 
     public static bool IsLoopback(string? ip) => ip is "127.0.0.1" or "::1" || (ip is not null && ip.StartsWith("127.", StringComparison.Ordinal));
@@ -69,5 +103,5 @@ public static class Ips
         return true;
     }
 
-    public static bool IsAddress(string? s) => s is not null && IPAddress.TryParse(s, out _);
+    public static bool IsAddress(string? s) => s is not null && MaybeAddress(s) && IPAddress.TryParse(s, out _);
 }

@@ -14,9 +14,9 @@ public sealed class PassTheHashAnalytic : Analytic
     private sealed class PthBurst : Burst
     {
         public string? Source, SourceIp, User;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Shares = new(StringComparer.OrdinalIgnoreCase);
-        public readonly SortedSet<string> Reasons = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Shares = new(StringComparer.OrdinalIgnoreCase);
+        public readonly CappedSet Reasons = new(StringComparer.Ordinal);
         public bool LocalAccount, NoKerberos, Seclogo, Privileged;
         public int Logons;
     }
@@ -30,7 +30,7 @@ public sealed class PassTheHashAnalytic : Analytic
     {
         _window = TimeSpan.FromMinutes(Config.PassTheHash.WindowMinutes);
         _lookback = TimeSpan.FromHours(Config.PassTheHash.KerberosLookbackHours);
-        _bursts = new(_window, StringComparer.Ordinal);
+        _bursts = new(_window, Close, StringComparer.Ordinal);
     }
 
     public override string Name => AnalyticNames.PassTheHash;
@@ -78,7 +78,7 @@ public sealed class PassTheHashAnalytic : Analytic
         }
         if (e.Kind == EventKind.SpecialPrivileges && e.LogonId is not null
             && _suspectLogons.TryGetValue((host, LogonSessionTracker.NormaliseLogonId(e.LogonId)), out var k4672)
-            && _bursts.TryGet(k4672, out var b4672))
+            && _bursts.TryGetOpen(k4672, e.Time, out var b4672))
         {
             b4672.Privileged = true;
             b4672.Evidence.Add(e);
@@ -95,9 +95,9 @@ public sealed class PassTheHashAnalytic : Analytic
                 var user = EventView.User(e);
                 var ip = EventView.SourceIp(e);
                 var source = Ctx.Identity.NameOf(null, ip, e.Time, host) ?? ip;
-                if (user is not null && source is not null && _bursts.TryGet(source + "|" + user, out _)) key = source + "|" + user;
+                if (user is not null && source is not null && _bursts.TryGetOpen(source + "|" + user, e.Time, out _)) key = source + "|" + user;
             }
-            if (key is null || !_bursts.TryGet(key, out var b)) return;
+            if (key is null || !_bursts.TryGetOpen(key, e.Time, out var b)) return;
             b.Touch(e.Time);
             if (b.Shares.Add(shareName.ToUpperInvariant()) || b.Evidence.Total < 24) b.Evidence.Add(e);
         }
@@ -105,7 +105,7 @@ public sealed class PassTheHashAnalytic : Analytic
 
     public override void Advance(DateTime watermark)
     {
-        _bursts.Flush(watermark, Close);
+        _bursts.Flush(watermark);
         if (_suspectLogons.Count > 0 && watermark != DateTime.MaxValue)
         {
             List<(string, string)>? dead = null;

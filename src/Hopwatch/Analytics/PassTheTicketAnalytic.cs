@@ -14,9 +14,9 @@ public sealed class PassTheTicketAnalytic : Analytic
     private sealed class PttBurst : Burst
     {
         public string? User, Ip, Source;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> TgtIps = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Services = new(StringComparer.OrdinalIgnoreCase);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet TgtIps = new(StringComparer.Ordinal);
+        public readonly CappedSet Services = new(StringComparer.OrdinalIgnoreCase);
     }
 
     private readonly BurstTable<string, PttBurst> _bursts;
@@ -24,7 +24,7 @@ public sealed class PassTheTicketAnalytic : Analytic
 
     public PassTheTicketAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.PassTheTicket.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.PassTheTicket.WindowMinutes), Close, StringComparer.Ordinal);
         _history = TimeSpan.FromHours(Config.PassTheTicket.KerberosHistoryHours);
     }
 
@@ -59,7 +59,7 @@ public sealed class PassTheTicketAnalytic : Analytic
         b.Evidence.Add(e);
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, PttBurst b)
     {

@@ -13,15 +13,16 @@ public sealed class RarePathAnalytic : Analytic
     private sealed class NovelBurst : Burst
     {
         public string? User, Source, SourceIp;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Novelties = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Protocols = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Novelties = new(StringComparer.Ordinal);
+        public readonly CappedSet Protocols = new(StringComparer.Ordinal);
         public bool Privileged;
     }
 
+    private static readonly string[] HourNames = Enumerable.Range(0, 24).Select(h => h.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     private readonly BurstTable<string, NovelBurst> _bursts;
 
-    public RarePathAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(30), StringComparer.Ordinal);
+    public RarePathAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(30), Close, StringComparer.Ordinal);
 
     public override string Name => AnalyticNames.RarePath;
     public override int StateSize => _bursts.Count;
@@ -36,7 +37,7 @@ public sealed class RarePathAnalytic : Analytic
         int hour = a.Time.AddHours(Config.Context.UtcOffsetHours).Hour;
         bool pairKnown = model.Observe("pair", a.Source, a.Target, a.Time);
         bool userHostKnown = model.Observe("user-host", a.User, a.Target, a.Time);
-        bool hourKnown = model.Observe("user-hour", a.User, hour.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Time);
+        bool hourKnown = model.Observe("user-hour", a.User, HourNames[hour], a.Time);
         if (learning || Ctx.BuildingBaseline) return;
         int novel = (pairKnown ? 0 : 1) + (userHostKnown ? 0 : 1) + (hourKnown ? 0 : 1);
         if (novel < Config.RarePath.MinNovelties) return;
@@ -51,7 +52,7 @@ public sealed class RarePathAnalytic : Analytic
         b.Evidence.Add(e);
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, NovelBurst b)
     {

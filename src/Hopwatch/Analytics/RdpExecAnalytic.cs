@@ -17,8 +17,8 @@ public sealed class RdpExecAnalytic : Analytic
         public string? Host, Source, SourceIp, User;
         public int Connections, TinyMonitors;
         public bool RunMru, Tsclient, StartupWrite, ActiveX, Inbound;
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, ExecBurst> _bursts;
@@ -26,7 +26,7 @@ public sealed class RdpExecAnalytic : Analytic
 
     public RdpExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.RdpExec.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.RdpExec.WindowMinutes), Close, StringComparer.Ordinal);
         _clients = new HashSet<string>(Config.RdpExec.RdpClientImages, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -46,7 +46,7 @@ public sealed class RdpExecAnalytic : Analytic
         if (host is null) return;
         if (scope.Access is { Protocol: RemoteProtocol.Rdp } a)
         {
-            if (!_bursts.TryGet(host, out var existing)) return; // only enriches bursts something else opened
+            if (!_bursts.TryGetOpen(host, e.Time, out var existing)) return; // only enriches bursts something else opened
             existing.Touch(e.Time);
             existing.Source ??= a.Source; existing.SourceIp ??= a.SourceIp; existing.User ??= a.User; existing.Inbound = true;
             return;
@@ -134,7 +134,7 @@ public sealed class RdpExecAnalytic : Analytic
         }
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, ExecBurst b)
     {

@@ -20,19 +20,20 @@ public sealed class RdpNestingAnalytic : Analytic
     private sealed class NestBurst : Burst
     {
         public string? Host, Kind, Source, User;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Users = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Users = new(StringComparer.Ordinal);
     }
 
     private readonly Dictionary<string, List<Inbound>> _inbound = new(StringComparer.Ordinal);
     private readonly BurstTable<string, NestBurst> _bursts;
-    private readonly TimeSpan _sessionMax;
+    private readonly TimeSpan _sessionMax, _window;
 
     public RdpNestingAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.RdpNesting.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.RdpNesting.WindowMinutes), Close, StringComparer.Ordinal);
         _sessionMax = TimeSpan.FromHours(Config.RdpNesting.SessionMaxHours);
+        _window = TimeSpan.FromMinutes(Config.RdpNesting.WindowMinutes);
     }
 
     public override string Name => AnalyticNames.RdpNesting;
@@ -90,6 +91,10 @@ public sealed class RdpNestingAnalytic : Analytic
         foreach (var s in sessions)
         {
             if (s.Start > e.Time || e.Time - s.LastSeen > _sessionMax) continue;
+            // Without a logoff in the logs a session is assumed open for session_max_hours; that is
+            // safe for the same account, but another account's outbound RDP is only tied to an
+            // inbound session that started within the window.
+            if (user is not null && s.User != user && e.Time - s.Start > _window) continue;
             if (to is not null && to == s.Source) continue; // going back where you came from is not nesting
             var b = Burst("nest|" + from, from, "nested", e.Time);
             b.Source = s.Source;
@@ -122,7 +127,7 @@ public sealed class RdpNestingAnalytic : Analytic
 
     public override void Advance(DateTime watermark)
     {
-        _bursts.Flush(watermark, Close);
+        _bursts.Flush(watermark);
         List<string>? dead = null;
         foreach (var (h, list) in _inbound)
         {

@@ -15,15 +15,15 @@ public sealed class SshLateralAnalytic : Analytic
     {
         public string? User, Source, SourceIp, Key;
         public bool Novel, Chained;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Methods = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Methods = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, SshBurst> _bursts;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _reachedAt = new(StringComparer.Ordinal);
 
-    public SshLateralAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(Config.SshLateral.WindowMinutes), StringComparer.Ordinal);
+    public SshLateralAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(Config.SshLateral.WindowMinutes), Close, StringComparer.Ordinal);
 
     public override string Name => AnalyticNames.SshLateral;
     public override int StateSize => _bursts.Count + _reported.Count + _reachedAt.Count;
@@ -74,7 +74,7 @@ public sealed class SshLateralAnalytic : Analytic
 
     public override void Advance(DateTime watermark)
     {
-        _bursts.Flush(watermark, Close);
+        _bursts.Flush(watermark);
         if (_reachedAt.Count > 0 && watermark != DateTime.MaxValue)
         {
             List<string>? dead = null;

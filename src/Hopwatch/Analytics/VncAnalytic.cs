@@ -12,12 +12,12 @@ public sealed class VncAnalytic : Analytic
     {
         public string? Source, Target, SourceIp, TargetIp, User;
         public int Port;
-        public readonly SortedSet<string> Images = new(StringComparer.Ordinal);
+        public readonly CappedSet Images = new(StringComparer.Ordinal);
     }
 
     private readonly BurstTable<string, VncBurst> _bursts;
 
-    public VncAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(Config.Vnc.WindowMinutes), StringComparer.Ordinal);
+    public VncAnalytic(AnalyticsContext ctx) : base(ctx) => _bursts = new(TimeSpan.FromMinutes(Config.Vnc.WindowMinutes), Close, StringComparer.Ordinal);
 
     public override string Name => AnalyticNames.Vnc;
     public override int StateSize => _bursts.Count;
@@ -39,7 +39,7 @@ public sealed class VncAnalytic : Analytic
         else b.Evidence.Add(e); // counted; the list itself is bounded
     }
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, VncBurst b)
     {

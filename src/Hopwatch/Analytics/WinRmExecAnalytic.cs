@@ -14,10 +14,10 @@ public sealed class WinRmExecAnalytic : Analytic
     private sealed class WinRmBurst : Burst
     {
         public string? Source, SourceIp;
-        public readonly SortedSet<string> Targets = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Users = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Commands = new(StringComparer.Ordinal);
-        public readonly SortedSet<string> Signals = new(StringComparer.Ordinal);
+        public readonly CappedSet Targets = new(StringComparer.Ordinal, 1000);
+        public readonly CappedSet Users = new(StringComparer.Ordinal);
+        public readonly CappedSet Commands = new(StringComparer.Ordinal);
+        public readonly CappedSet Signals = new(StringComparer.Ordinal);
         public bool Executed, Privileged;
     }
 
@@ -25,7 +25,7 @@ public sealed class WinRmExecAnalytic : Analytic
 
     public WinRmExecAnalytic(AnalyticsContext ctx) : base(ctx)
     {
-        _bursts = new(TimeSpan.FromMinutes(Config.WinrmExec.WindowMinutes), StringComparer.Ordinal);
+        _bursts = new(TimeSpan.FromMinutes(Config.WinrmExec.WindowMinutes), Close, StringComparer.Ordinal);
     }
 
     public override string Name => AnalyticNames.WinRmExec;
@@ -129,7 +129,7 @@ public sealed class WinRmExecAnalytic : Analytic
 
     private static string Truncate(string s, int n) => s.Length <= n ? s : s[..n] + "…";
 
-    public override void Advance(DateTime watermark) => _bursts.Flush(watermark, Close);
+    public override void Advance(DateTime watermark) => _bursts.Flush(watermark);
 
     private void Close(string key, WinRmBurst b)
     {

@@ -1,3 +1,4 @@
+using Hopwatch.Analytics;
 using Hopwatch.Events;
 using Hopwatch.Reporting;
 using Hopwatch.Scoring;
@@ -19,6 +20,15 @@ public sealed class HuntPlan : IDisposable
     public SigmaRuleSet? SigmaRules { get; private set; }
     private readonly List<IDisposable> _owned = new();
     private HuntOptions _options = null!;
+    private AnalyticsSuite? _analytics;
+
+    /// <summary>After detection: keeps what the allowlists silenced and saves the learnt baseline.</summary>
+    public void Finish()
+    {
+        if (_analytics is null) return;
+        Suppressed.AddRange(_analytics.Suppressed);
+        _analytics.SaveState();
+    }
 
     public static HuntPlan Create(HuntOptions options, ReadDiagnostics diag)
     {
@@ -35,7 +45,39 @@ public sealed class HuntPlan : IDisposable
             plan.Detectors.Add(new SigmaDetector(set));
         }
 
-        // Collects the facts triage answers from (usual sources, hours, failures, first access).
+        AssetInventory? assets = null;
+        if (options.AssetsPath is not null)
+        {
+            try { assets = AssetInventory.Load(options.AssetsPath); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new HuntSetupException($"asset inventory {options.AssetsPath}: {e.Message}");
+            }
+            foreach (var w in assets.Warnings) plan.SetupWarnings.Add("assets: " + w);
+        }
+
+        if (options.Analytics)
+        {
+            AnalyticsConfig config;
+            try { config = AnalyticsConfig.Load(options.AnalyticsConfigPath); }
+            catch (Exception e) when (e is AnalyticsConfigException or IOException or UnauthorizedAccessException)
+            {
+                throw new HuntSetupException(e.Message);
+            }
+            var suite = AnalyticsSuite.Create(config, assets, options.StatePath);
+            plan._analytics = suite;
+            plan._owned.Add(suite);
+            plan.Detectors.AddRange(suite.Detectors);
+        }
+
+        // Collects the facts triage answers from (usual sources, hours, failures, first access, roles).
+        if (assets is not null)
+            plan.Triage = new TriageBaseline(host => assets.RoleOf(host) switch
+            {
+                AssetRole.Unknown => null,
+                AssetRole.ConfigMgmt => "config-management",
+                var r => r.ToString().ToLowerInvariant(),
+            });
         plan.Detectors.Add(plan.Triage);
         return plan;
     }

@@ -48,6 +48,7 @@ public static class HuntRunner
             foreach (var d in plan.Detectors) d.Process(e, Emit);
         }
         foreach (var d in plan.Detectors) d.Complete(Emit);
+        plan.Finish();
 
         alerts.Sort((a, b) =>
         {

@@ -13,7 +13,10 @@ public sealed class Incident
 {
     [JsonPropertyName("id")] public string Id { get; set; } = "";
     [JsonPropertyName("title")] public string Title { get; set; } = "";
+    /// <summary>0–100 from <see cref="RiskPoints"/> (see IncidentAnalysis.RiskScoreOf).</summary>
     [JsonPropertyName("risk_score")] public int RiskScore { get; set; }
+    /// <summary>Sum of the risk contributions' points × counts.</summary>
+    [JsonPropertyName("risk_points")] public int RiskPoints { get; set; }
     /// <summary>KQL's MaxRiskScore: 3 off-hours and privileged, 2 either, 1 otherwise.</summary>
     [JsonPropertyName("max_logon_risk")] public int MaxLogonRisk { get; set; }
     [JsonPropertyName("severity")] public Severity Severity { get; set; }

@@ -50,8 +50,8 @@ public static class IncidentAnalysis
     }
 
     /// <summary>
-    /// Incident risk 0–100: the alerts' points plus triage findings, minus benign findings; every
-    /// contribution is listed.
+    /// Incident risk: the alerts' points plus triage findings, minus benign findings (every
+    /// contribution listed, their sum in risk_points), mapped to 0–100 by <see cref="RiskScoreOf"/>.
     /// </summary>
     private static void ScoreIncident(Incident inc, IEnumerable<List<RiskContribution>> alertContributions, VerdictKind kind)
     {
@@ -75,9 +75,16 @@ public static class IncidentAnalysis
         if (kind == VerdictKind.LikelyBenign)
             inc.RiskContributions.Add(new RiskContribution("benign", inc.Verdict.Rule, -40));
         int total = inc.RiskContributions.Sum(c => c.Points * c.Count);
-        inc.RiskScore = Math.Clamp(total, 0, 100);
+        inc.RiskPoints = total;
+        inc.RiskScore = RiskScoreOf(total);
         inc.RiskContributions.Sort((a, b) => (b.Points * b.Count).CompareTo(a.Points * a.Count));
     }
+
+    /// <summary>
+    /// Points → 0–100 with diminishing returns (100·(1 − e^(−points/60))), so big incidents keep
+    /// their order instead of all saturating at 100: 10 points → 15, 60 → 63, 150 → 92.
+    /// </summary>
+    public static int RiskScoreOf(int points) => points <= 0 ? 0 : (int)Math.Round(100 * (1 - Math.Exp(-points / 60.0)));
 
     private static void AddTriageTimeline(Incident inc, TriageBaseline baseline, ScoringOptions options)
     {

@@ -127,7 +127,7 @@ public sealed class IncidentBuilder
         int mask = 0;
         foreach (var u in inc.Users)
             foreach (var h in inc.TargetHosts)
-                mask |= _baseline.Access(h, u)?.LogonTypeMask ?? 0;
+                mask |= _baseline.Access(h, u)?.LogonTypesBetween(inc.FirstSeen.AddMinutes(-1), inc.LastSeen.AddMinutes(1)) ?? 0;
         foreach (var a in alerts)
             if (AlertDetails.Int(a, "logon_type") is int lt and >= 0 and < 16) mask |= 1 << lt;
         for (int t = 0; t < 16; t++)

@@ -21,7 +21,7 @@ public sealed class ScoringOptions
     /// <summary>Asset roles whose hosts legitimately reach many others (reference 003's tuning list).</summary>
     public IReadOnlyList<string> BenignSourceRoles { get; init; } =
         ["jump", "jump host", "jumphost", "bastion", "admin", "paw", "backup", "scanner", "vulnerability scanner",
-         "config-management", "configuration management", "sccm", "monitoring", "deployment"];
+         "config-management", "configuration management", "configmgmt", "config-mgmt", "sccm", "monitoring", "deployment"];
 
     /// <summary>Asset roles of sensitive systems (a first access to them escalates).</summary>
     public IReadOnlyList<string> SensitiveRoles { get; init; } = ["dc", "domain controller", "domain-controller", "pki", "ca"];

@@ -32,6 +32,12 @@ public sealed class TriageBaseline : IDetector
     private readonly Dictionary<string, RecentList<ActivityFact>> _activity = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RecentList<CredentialAccessFact>> _lsass = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Host, string LogonId), string> _remoteSessions = new();
+    // Readers intern host and user names, so the same few strings come back millions of times:
+    // normalise each once.
+    private readonly Dictionary<string, string?> _hostKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _userKeys = new(StringComparer.Ordinal);
+
+    private long _userSourcePairs;
 
     public TriageBaseline(Func<string, string?>? hostRole = null) => _hostRole = hostRole;
 
@@ -165,8 +171,8 @@ public sealed class TriageBaseline : IDetector
 
     private void RecordSuccess(LogEvent e)
     {
-        var user = Names.UserKey(e.UserName);
-        var host = Names.HostKey(e.Host ?? e.Computer);
+        var user = UserKey(e.UserName);
+        var host = HostKey(e.Host ?? e.Computer);
         if (user is null) return;
         if (!string.IsNullOrWhiteSpace(e.UserDomain) && e.UserDomain != "-" && (_userDomain.Count < MaxKeys || _userDomain.ContainsKey(user)))
             _userDomain[user] = e.UserDomain.Trim();
@@ -181,7 +187,7 @@ public sealed class TriageBaseline : IDetector
             if (e.Time < a.FirstSuccess) a.FirstSuccess = e.Time;
             if (e.Time > a.LastSuccess) a.LastSuccess = e.Time;
             a.Count++;
-            if (e.LogonType is >= 0 and < 16) a.LogonTypeMask |= 1 << e.LogonType.Value;
+            if (e.LogonType is >= 0 and < 16) a.AddLogonType(e.Time, e.LogonType.Value);
 
             // Sessions opened from elsewhere: processes started in them count as "executed after the logon".
             bool remote = e.Kind != EventKind.Logon || e.LogonType is 3 or 8 or 9 or 10;
@@ -211,8 +217,9 @@ public sealed class TriageBaseline : IDetector
             }
             if (!m.TryGetValue(src, out var days))
             {
-                if (m.Count >= 4096) { DroppedFacts++; continue; }
+                if (m.Count >= 4096 || _userSourcePairs >= MaxKeys) { DroppedFacts++; continue; }
                 m[src] = days = new DaySet();
+                _userSourcePairs++;
             }
             days.Add(e.Time);
         }
@@ -220,9 +227,9 @@ public sealed class TriageBaseline : IDetector
 
     private void RecordFailure(LogEvent e)
     {
-        var user = Names.UserKey(e.UserName);
+        var user = UserKey(e.UserName);
         var source = SourceOf(e);
-        var fact = new FailureFact(e.Time, user, source, Names.HostKey(e.Host ?? e.Computer), e.EventId,
+        var fact = new FailureFact(e.Time, user, source, HostKey(e.Host ?? e.Computer), e.EventId,
             e.SubStatus is { Length: > 0 } ss && ss != "0x0" ? ss : e.Status, e.File, e.RecordId);
         if (user is not null) Add(_failuresByUser, user, fact, MaxFailuresPerKey);
         foreach (var s in SourcesOfEvent(e)) Add(_failuresBySource, s, fact, MaxFailuresPerKey);
@@ -230,7 +237,7 @@ public sealed class TriageBaseline : IDetector
 
     private void RecordProcessStart(LogEvent e)
     {
-        var host = Names.HostKey(e.Host ?? e.Computer);
+        var host = HostKey(e.Host ?? e.Computer);
         if (host is null) return;
         string? sessionUser = null;
         bool inRemoteSession = !string.IsNullOrEmpty(e.LogonId) && _remoteSessions.TryGetValue((host, e.LogonId), out sessionUser);
@@ -238,24 +245,24 @@ public sealed class TriageBaseline : IDetector
         if (!inRemoteSession && !remoteParent) return;
         var detail = e.CommandLine is { Length: > 0 } cl ? cl : e.ProcessImage ?? "";
         if (remoteParent && e.ParentImage is not null) detail = FileName(e.ParentImage) + " → " + detail;
-        AddActivity(e, "process start", detail, Names.UserKey(e.UserName) ?? sessionUser);
+        AddActivity(e, "process start", detail, UserKey(e.UserName) ?? sessionUser);
     }
 
     private void RecordProcessAccess(LogEvent e)
     {
         if (!EndsWithAny(e.TargetImage, ["lsass.exe"])) return;
-        var host = Names.HostKey(e.Host ?? e.Computer);
+        var host = HostKey(e.Host ?? e.Computer);
         if (host is null) return;
         var fact = new CredentialAccessFact(e.Time, host, e.ProcessImage ?? e.Fields.Get("SourceImage"),
-            e.AccessMask ?? e.Fields.Get("GrantedAccess"), Names.UserKey(e.UserName ?? e.SubjectUserName), e.File, e.RecordId);
+            e.AccessMask ?? e.Fields.Get("GrantedAccess"), UserKey(e.UserName ?? e.SubjectUserName), e.File, e.RecordId);
         Add(_lsass, host, fact, MaxCredentialAccessPerHost);
     }
 
     private void AddActivity(LogEvent e, string kind, string detail, string? user = null)
     {
-        var host = Names.HostKey(e.Host ?? e.Computer);
+        var host = HostKey(e.Host ?? e.Computer);
         if (host is null) return;
-        var fact = new ActivityFact(e.Time, host, kind, user ?? Names.UserKey(e.UserName ?? e.SubjectUserName), detail, e.EventId, e.File, e.RecordId);
+        var fact = new ActivityFact(e.Time, host, kind, user ?? UserKey(e.UserName ?? e.SubjectUserName), detail, e.EventId, e.File, e.RecordId);
         Add(_activity, host, fact, MaxActivitiesPerHost);
     }
 
@@ -267,6 +274,19 @@ public sealed class TriageBaseline : IDetector
             table[key] = list = new RecentList<T>(max);
         }
         list.Add(fact);
+    }
+
+    private string? HostKey(string? host) => Cached(_hostKeys, host, Names.HostKey);
+    private string? UserKey(string? user) => Cached(_userKeys, user, Names.UserKey);
+
+    private static string? Cached(Dictionary<string, string?> cache, string? raw, Func<string?, string?> normalise)
+    {
+        if (raw is null) return null;
+        if (cache.TryGetValue(raw, out var key)) return key;
+        key = normalise(raw);
+        if (cache.Count >= 100_000) cache.Clear(); // bounded: hostile input with endless distinct names
+        cache[raw] = key;
+        return key;
     }
 
     private static bool IsShareWrite(LogEvent e)
@@ -282,12 +302,12 @@ public sealed class TriageBaseline : IDetector
         return false;
     }
 
-    private static string? SourceOf(LogEvent e) => Names.HostKey(e.SourceHost) ?? Names.HostKey(e.SourceIp);
+    private string? SourceOf(LogEvent e) => HostKey(e.SourceHost) ?? HostKey(e.SourceIp);
 
-    private static IEnumerable<string> SourcesOfEvent(LogEvent e)
+    private IEnumerable<string> SourcesOfEvent(LogEvent e)
     {
-        var h = Names.HostKey(e.SourceHost);
-        var ip = Names.HostKey(e.SourceIp);
+        var h = HostKey(e.SourceHost);
+        var ip = HostKey(e.SourceIp);
         if (h is not null) yield return h;
         if (ip is not null && ip != h) yield return ip;
     }

@@ -18,34 +18,67 @@ public sealed class AccessFact
     public DateTime FirstSuccess { get; internal set; }
     public DateTime LastSuccess { get; internal set; }
     public long Count { get; internal set; }
-    /// <summary>Bit n set when logon type n was seen (0–15).</summary>
+    /// <summary>Bit n set when logon type n was seen (0–15), over all time.</summary>
     public int LogonTypeMask { get; internal set; }
+
+    // The last few logons, packed as (seconds since year 1) << 4 | logon type in a small ring:
+    // one array per account/host pair instead of a queue of tuples.
+    private const int MaxRecent = 8;
+    private long[]? _recent;
+    private int _next;
+
+    internal void AddLogonType(DateTime t, int type)
+    {
+        LogonTypeMask |= 1 << type;
+        _recent ??= new long[MaxRecent];
+        _recent[_next] = ((t.Ticks / TimeSpan.TicksPerSecond) << 4) | (uint)type | 1L << 62; // bit 62 marks a used slot
+        _next = (_next + 1) % MaxRecent;
+    }
+
+    /// <summary>Logon types (bit mask) of the most recent logons that fall within [from, to].</summary>
+    public int LogonTypesBetween(DateTime from, DateTime to)
+    {
+        if (_recent is null) return 0;
+        int mask = 0;
+        foreach (var packed in _recent)
+        {
+            if ((packed & (1L << 62)) == 0) continue;
+            long seconds = (packed & ~(1L << 62)) >> 4;
+            if (seconds >= from.Ticks / TimeSpan.TicksPerSecond && seconds <= to.Ticks / TimeSpan.TicksPerSecond) mask |= 1 << (int)(packed & 0xF);
+        }
+        return mask;
+    }
 }
 
-/// <summary>A set of UTC day numbers, bounded (the earliest days are kept: they are the history).</summary>
+/// <summary>A set of UTC day numbers, bounded (the earliest days are kept: they are the history).
+/// A sorted list: days arrive mostly in order, and most sets hold a handful.</summary>
 internal sealed class DaySet
 {
     public const int MaxDays = 400;
-    private readonly SortedSet<int> _days = new();
+    private readonly List<int> _days = new(2);
     public int Count => _days.Count;
 
     public void Add(DateTime t)
     {
         int d = DayNumber(t);
-        if (_days.Count >= MaxDays && d > _days.Max) return;
-        _days.Add(d);
-        if (_days.Count > MaxDays) _days.Remove(_days.Max);
+        if (_days.Count > 0 && _days[^1] == d) return;
+        if (_days.Count == 0 || d > _days[^1])
+        {
+            if (_days.Count < MaxDays) _days.Add(d);
+            return;
+        }
+        int i = _days.BinarySearch(d);
+        if (i >= 0) return;
+        _days.Insert(~i, d);
+        if (_days.Count > MaxDays) _days.RemoveAt(_days.Count - 1);
     }
 
     /// <summary>Distinct days strictly before the day of <paramref name="t"/>.</summary>
     public int DaysBefore(DateTime t)
     {
-        int d = DayNumber(t), n = 0;
-        foreach (var x in _days) { if (x >= d) break; n++; }
-        return n;
+        int i = _days.BinarySearch(DayNumber(t));
+        return i >= 0 ? i : ~i;
     }
-
-    public DateTime? FirstDay => _days.Count == 0 ? null : DateTime.UnixEpoch.AddDays(_days.Min);
 
     public static int DayNumber(DateTime t) => (int)((t - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerDay);
 }

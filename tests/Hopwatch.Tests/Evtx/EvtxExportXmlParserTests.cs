@@ -92,7 +92,8 @@ public sealed class EvtxExportXmlParserTests
         var r = EvtxExportXmlParser.Parse(Sample.Replace("\r\n", "\n"))[1];
         Assert.True(r.HasUserData);
         Assert.Empty(r.EventData);
-        Assert.Equal([new KeyValuePair<string, string>("ValidationTime", "2016-03-03T03:57:47Z")], r.UserDataLeaves);
+        Assert.Equal([new KeyValuePair<string, string>("Certificate", ""), new KeyValuePair<string, string>("ValidationTime", "2016-03-03T03:57:47Z")],
+            r.UserDataLeaves);
         Assert.Equal(new DateTime(2016, 3, 3, 3, 57, 47, DateTimeKind.Utc).AddTicks(1_000_000), r.TimeUtc);
     }
 

@@ -4,6 +4,7 @@ using Hopwatch.Reporting;
 using Hopwatch.Scoring;
 using Hopwatch.Tests.Scoring;
 using Hopwatch.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Hopwatch.Tests.Reporting;
 
@@ -11,8 +12,13 @@ namespace Hopwatch.Tests.Reporting;
 public class HtmlReportBrowserTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "hopwatch-html-" + Guid.NewGuid().ToString("n"));
+    private readonly ITestOutputHelper _out;
 
-    public HtmlReportBrowserTests() => Directory.CreateDirectory(_dir);
+    public HtmlReportBrowserTests(ITestOutputHelper output)
+    {
+        _out = output;
+        Directory.CreateDirectory(_dir);
+    }
 
     public void Dispose()
     {
@@ -128,19 +134,24 @@ public class HtmlReportBrowserTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0)]
     [InlineData(1)]
     [InlineData(100)]
     [InlineData(5000)]
     public void RendersWithoutConsoleErrorsAndStaysSmall(int incidents)
     {
         var s = SyntheticIncidents.Build(incidents);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
         var analysis = s.Analyse();
+        var analyseTime = sw.Elapsed;
         Assert.Equal(incidents, analysis.Incidents.Count);
         ReportSet.WriteAll(_dir, s.Hunt(), analysis, new ReportOptions());
         var path = Path.Combine(_dir, "report.html");
         long size = new FileInfo(path).Length;
         Assert.True(size < 10_000_000, $"report.html is {size:N0} bytes for {incidents} incidents");
+        sw.Restart();
         var page = HeadlessChromium.DumpDom(path);
+        _out.WriteLine($"{incidents} incidents, {s.Alerts.Count} alerts: analysis {analyseTime.TotalMilliseconds:F0} ms, report.html {size:N0} bytes, chromium load {sw.Elapsed.TotalSeconds:F1} s");
         Assert.Empty(page.ConsoleMessages);
         Assert.Contains("data-report-ready=\"1\"", page.Dom);
         Assert.Equal(incidents, Regex.Matches(page.Dom, "<tr><td class=\"num\">\\d+</td><td class=\"num\">").Count);

@@ -44,10 +44,12 @@ public class IncidentAnalysisScenarioTests
         Assert.Equal(["CORP"], inc.Domains);
         Assert.Equal(7, inc.TargetHostCount);
         Assert.Equal(Scenario.ChainStart, inc.FirstSeen);
-        Assert.Contains("RemoteInteractive", inc.LogonTypes);
+        Assert.Equal(["RemoteInteractive"], inc.LogonTypes); // the history's network logons from bkp01 are outside the incident
         Assert.Equal(3, inc.MaxLogonRisk); // 02:10 UTC is off-hours and "backup" is a privileged name
         Assert.Equal(Severity.Critical, inc.Severity);
-        Assert.InRange(inc.RiskScore, 80, 100);
+        Assert.InRange(inc.RiskScore, 90, 100);
+        Assert.Equal(inc.RiskPoints, inc.RiskContributions.Sum(c => c.Points * c.Count));
+        Assert.Equal(IncidentAnalysis.RiskScoreOf(inc.RiskPoints), inc.RiskScore);
         Assert.Contains(inc.RiskContributions, c => c.Factor == "time");
         Assert.Contains(inc.RiskContributions, c => c.Factor == "privilege");
         Assert.Contains(inc.RiskContributions, c => c.Factor == "analytic" && c.Reason.Contains("rdp-chain"));

@@ -75,3 +75,16 @@ public class TriageBaselineTests
         Assert.Null(new TriageBaseline().RoleOf("jump01"));
     }
 }
+
+public class RiskScoreTests
+{
+    [Theory]
+    [InlineData(-40, 0)]
+    [InlineData(0, 0)]
+    [InlineData(10, 15)]
+    [InlineData(60, 63)]
+    [InlineData(150, 92)]
+    [InlineData(1000, 100)]
+    public void PointsMapToZeroToHundredWithDiminishingReturns(int points, int score) =>
+        Assert.Equal(score, IncidentAnalysis.RiskScoreOf(points));
+}

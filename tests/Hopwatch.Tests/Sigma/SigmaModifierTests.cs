@@ -154,9 +154,27 @@ public class SigmaModifierTests
     }
 
     [Fact]
-    public void RegexTimeoutIsNoMatchNotAHang()
+    public void CatastrophicRegexRunsInLinearTimeWithTheRightAnswer()
     {
+        // '^(a+)+$' takes exponential time on a backtracking engine; on the non-backtracking one it
+        // answers at once, so the verdict cannot depend on how loaded the machine is.
         var set = Load(ProcessRule("selection:\n    CommandLine|re: '^(a+)+$'"), new SigmaOptions { RegexTimeout = TimeSpan.FromMilliseconds(50) });
+        var d = new SigmaDetector(set);
+        var alerts = new List<Hopwatch.Events.Alert>();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 5000) + "!")), alerts.Add);
+        Assert.Empty(alerts);
+        d.Process(Event(Sysmon, 1, ("CommandLine", new string('a', 5000))), alerts.Add);
+        Assert.Single(alerts);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(0, d.RegexTimeouts);
+    }
+
+    [Fact]
+    public void BacktrackingOnlyRegexTimeoutIsNoMatchNotAHang()
+    {
+        // A backreference needs the backtracking engine; there the match timeout is the guard.
+        var set = Load(ProcessRule("selection:\n    CommandLine|re: '^(a+)+\\1$'"), new SigmaOptions { RegexTimeout = TimeSpan.FromMilliseconds(50) });
         var d = new SigmaDetector(set);
         var alerts = new List<Hopwatch.Events.Alert>();
         var sw = System.Diagnostics.Stopwatch.StartNew();

@@ -8,6 +8,8 @@ public enum EvtxDifferenceKind
     ExtraInHopwatch,
     /// <summary>Both have the record; one rendered field differs.</summary>
     FieldMismatch,
+    /// <summary>Hopwatch returned a record that evtxexport prints only in its -m recovered mode (its fields are compared too).</summary>
+    RecoveredByEvtxexportOnly,
 }
 
 /// <summary>One disagreement between Hopwatch and evtxexport on one file.</summary>

@@ -33,6 +33,9 @@ public sealed class EvtxExportRecord
 
     public bool HasUserData { get; set; }
 
+    /// <summary>Printed only by <c>evtxexport -m recovered</c>: a record outside the chunks/ranges its default mode reads.</summary>
+    public bool Recovered { get; set; }
+
     /// <summary>The record's raw XML as evtxexport printed it, for diff listings.</summary>
     public string RawXml { get; set; } = "";
 

@@ -25,7 +25,8 @@ public static class EvtxExportRunner
         return null;
     }
 
-    public static EvtxExportResult Run(string exe, string evtxPath, TimeSpan timeout)
+    /// <param name="mode">evtxexport's -m: "items" (its default: the allocated records), "recovered" or "all".</param>
+    public static EvtxExportResult Run(string exe, string evtxPath, TimeSpan timeout, string mode = "items")
     {
         var psi = new ProcessStartInfo(exe)
         {
@@ -35,6 +36,8 @@ public static class EvtxExportRunner
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        psi.ArgumentList.Add("-m");
+        psi.ArgumentList.Add(mode);
         psi.ArgumentList.Add("-f");
         psi.ArgumentList.Add("xml");
         psi.ArgumentList.Add(evtxPath);

@@ -81,17 +81,24 @@ public static partial class EvtxExportXmlParser
         return r;
     }
 
-    /// <summary>Text between "  &lt;Name&gt;" and "  &lt;/Name&gt;" (two-space indented), "" for "&lt;Name/&gt;", null when absent.</summary>
+    /// <summary>
+    /// Text between "  &lt;Name ...&gt;" and "  &lt;/Name&gt;" (two-space indented; the open tag may carry attributes,
+    /// e.g. &lt;EventData Name="TaskDisabled"&gt;), "" for "&lt;Name/&gt;", null when absent.
+    /// </summary>
     private static string? Section(string xml, string name)
     {
-        string open = "\n  <" + name + ">";
+        string open = "\n  <" + name;
         string close = "\n  </" + name + ">";
         int i = xml.IndexOf(open, StringComparison.Ordinal);
-        if (i < 0)
-            return xml.Contains("\n  <" + name + "/>", StringComparison.Ordinal) ? "" : null;
-        int j = xml.IndexOf(close, i + open.Length, StringComparison.Ordinal);
+        while (i >= 0 && i + open.Length < xml.Length && xml[i + open.Length] is not ('>' or ' ' or '/'))
+            i = xml.IndexOf(open, i + open.Length, StringComparison.Ordinal);
+        if (i < 0) return null;
+        int gt = xml.IndexOf('>', i + open.Length);
+        if (gt < 0) return null;
+        if (xml[gt - 1] == '/') return "";
+        int j = xml.IndexOf(close, gt + 1, StringComparison.Ordinal);
         if (j < 0) return null;
-        return xml.Substring(i + open.Length, j - i - open.Length);
+        return xml.Substring(gt + 1, j - gt - 1);
     }
 
     private static void ParseSystemLine(string line, EvtxExportRecord r)
@@ -217,7 +224,7 @@ public static partial class EvtxExportXmlParser
     [GeneratedRegex(@"^    <(?<el>[\w:.-]+)(?<attrs>(?:\s+[\w:.-]+=""[^""]*"")*)\s*(?:/>|>(?<value>.*?)</\k<el>>)\r?$", RegexOptions.Singleline | RegexOptions.Multiline)]
     private static partial Regex DataItemRegex();
 
-    // A leaf element: text with no '<' between its open and close tags.
-    [GeneratedRegex(@"<(?<el>[\w:.-]+)(?:\s+[\w:.-]+=""[^""]*"")*\s*>(?<value>[^<]*)</\k<el>>")]
+    // A leaf element: empty (<el a="1"/>) or with text that has no '<' between its open and close tags.
+    [GeneratedRegex(@"<(?<el>[\w:.-]+)(?:\s+[\w:.-]+=""[^""]*"")*\s*(?:/>|>(?<value>[^<]*)</\k<el>>)")]
     private static partial Regex LeafRegex();
 }

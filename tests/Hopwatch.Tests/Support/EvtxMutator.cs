@@ -29,6 +29,7 @@ public static class EvtxMutator
     private static (byte[], string) Apply(int kind, byte[] source, Random rng)
     {
         var d = (byte[])source.Clone();
+        if (d.Length < 2) return (d, "too short to mutate");
         switch (kind)
         {
             case 0:
@@ -45,7 +46,7 @@ public static class EvtxMutator
             }
             case 2:
             {
-                int len = rng.Next(4) == 0 ? rng.Next(EvtxLayout.FileHeaderSize + EvtxLayout.ChunkHeaderSize + 64) : rng.Next(d.Length);
+                int len = Math.Min(d.Length, rng.Next(4) == 0 ? rng.Next(EvtxLayout.FileHeaderSize + EvtxLayout.ChunkHeaderSize + 64) : rng.Next(d.Length));
                 return (d.AsSpan(0, len).ToArray(), $"truncate to {len}");
             }
             case 3:
@@ -96,7 +97,7 @@ public static class EvtxMutator
             }
             case 9:
             {
-                if (!PickRecord(d, rng, out int r)) goto case 0;
+                if (!PickRecord(d, rng, out int r) || r + 8 > d.Length) goto case 0;
                 uint size = rng.Next(3) switch { 0 => (uint)rng.Next(32), 1 => 0xFFFFFFFFu - (uint)rng.Next(16), _ => Offset(rng) };
                 BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(r + 4), size);
                 return (d, $"record @{r}: size {size}");
@@ -130,6 +131,7 @@ public static class EvtxMutator
             default:
             {
                 // File header fields: chunk numbers, header size, block size, chunk count, flags.
+                if (d.Length < 128) goto case 0;
                 int[] fields = [8, 16, 24, 32, 36, 38, 40, 42, 120];
                 int n = 1 + rng.Next(3);
                 for (int i = 0; i < n; i++)

@@ -30,16 +30,19 @@ public static class EvtxRecordComparer
         var byId = new Dictionary<long, Queue<LogEvent>>();
         foreach (var e in actual)
         {
-            if (!byId.TryGetValue(e.RecordId, out var q)) byId[e.RecordId] = q = new Queue<LogEvent>();
+            long key = Key(e);
+            if (!byId.TryGetValue(key, out var q)) byId[key] = q = new Queue<LogEvent>();
             q.Enqueue(e);
         }
         foreach (var x in expected)
         {
             if (!byId.TryGetValue(x.RecordId, out var q) || q.Count == 0)
             {
-                diffs.Add(new EvtxDifference(file, EvtxDifferenceKind.MissingInHopwatch, x.RecordId));
+                // Recovered records are evtxexport's guesses at stale data; Hopwatch need not return them.
+                if (!x.Recovered) diffs.Add(new EvtxDifference(file, EvtxDifferenceKind.MissingInHopwatch, x.RecordId));
                 continue;
             }
+            if (x.Recovered) diffs.Add(new EvtxDifference(file, EvtxDifferenceKind.RecoveredByEvtxexportOnly, x.RecordId));
             CompareRecord(file, x, q.Dequeue(), diffs);
         }
         foreach (var (id, q) in byId)
@@ -47,6 +50,13 @@ public static class EvtxRecordComparer
                 diffs.Add(new EvtxDifference(file, EvtxDifferenceKind.ExtraInHopwatch, id));
         return diffs;
     }
+
+    /// <summary>
+    /// Records are paired on System/EventRecordID, the id evtxexport prints. (LogEvent.RecordId may be the
+    /// record header's number instead, which differs in re-exported logs; it is compared as "record_id".)
+    /// </summary>
+    private static long Key(LogEvent e) =>
+        long.TryParse(e.Fields.Get("EventRecordID"), NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : e.RecordId;
 
     private static void CompareRecord(string file, EvtxExportRecord x, LogEvent e, List<EvtxDifference> diffs)
     {
@@ -57,6 +67,7 @@ public static class EvtxRecordComparer
         }
 
         // The typed header.
+        Check("record_id", x.RecordId.ToString(CultureInfo.InvariantCulture), e.RecordId.ToString(CultureInfo.InvariantCulture));
         Check("event_id", x.EventId, e.EventId.ToString(CultureInfo.InvariantCulture));
         Check("channel", x.Channel ?? "", e.Channel);
         Check("provider", x.ProviderName ?? "", e.Provider);
@@ -88,9 +99,16 @@ public static class EvtxRecordComparer
         CheckField("EventRecordID", x.RecordId.ToString(CultureInfo.InvariantCulture));
 
         // EventData / UserData values.
+        // Only the first field of a System name is the System value: EventData/UserData may reuse the
+        // names (Data Name="Version", UserData <EventID>, <Channel>).
         var data = new List<KeyValuePair<string, string?>>();
+        var systemSeen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < f.Count; i++)
-            if (!IsSystemField(f.NameAt(i))) data.Add(new(f.NameAt(i), f.ValueAt(i)));
+        {
+            string name = f.NameAt(i);
+            if (IsSystemField(name) && systemSeen.Add(name)) continue;
+            data.Add(new(name, f.ValueAt(i)));
+        }
         var used = new bool[data.Count];
 
         // Named Data: the k-th "Name" on one side against the k-th on the other (names can repeat).
@@ -109,23 +127,37 @@ public static class EvtxRecordComparer
             if (idx >= 0) used[idx] = true;
             Check("EventData[" + item.Name + "]", item.Value, idx >= 0 ? data[idx].Value ?? "" : null);
         }
-        // Unnamed <Data> and <Binary>: Hopwatch must name them somehow; what must agree is the value, in order.
-        int from = 0;
-        foreach (var item in unnamed)
+        // Unnamed <Data>: Hopwatch names them Data, Data_2, ...; compared as one list of values. A string array
+        // substituted into one <Data> is printed by evtxexport as one element per item; Hopwatch may keep it as one
+        // comma-joined value, so when the element counts differ the comma-joined texts are compared and the shape
+        // difference is reported on its own ("EventData[Data] shape").
+        var xUnnamed = unnamed.Where(u => u.Element == "Data").Select(u => u.Value).ToList();
+        var hUnnamed = new List<int>();
+        for (int i = 0; i < data.Count; i++)
+            if (!used[i] && IsUnnamedDataName(data[i].Key)) hUnnamed.Add(i);
+        if (xUnnamed.Count > 0 || hUnnamed.Count > 0)
+        {
+            var hValues = hUnnamed.Select(i => data[i].Value ?? "").ToList();
+            foreach (int i in hUnnamed) used[i] = true;
+            if (xUnnamed.Count == hValues.Count)
+            {
+                for (int i = 0; i < xUnnamed.Count; i++)
+                    Check("EventData[" + data[hUnnamed[i]].Key + "]", xUnnamed[i], hValues[i]);
+            }
+            else
+            {
+                Check("EventData[Data] shape", xUnnamed.Count + " element(s)", hValues.Count + " field(s)");
+                Check("EventData[Data*] joined", string.Join(",", xUnnamed), string.Join(",", hValues));
+            }
+        }
+        // Other unnamed elements (<Binary>): matched by element name, in order.
+        foreach (var item in unnamed.Where(u => u.Element != "Data"))
         {
             int idx = -1;
-            for (int i = from; i < data.Count && idx < 0; i++)
-                if (!used[i] && string.Equals(data[i].Value ?? "", item.Value, StringComparison.Ordinal)) idx = i;
-            if (idx < 0)
-            {
-                // Report against the next unused field so the diff shows what Hopwatch had there.
-                int next = Enumerable.Range(from, Math.Max(0, data.Count - from)).FirstOrDefault(i => !used[i], -1);
-                Check("EventData[" + item.Element + " unnamed]", item.Value, next >= 0 ? data[next].Value ?? "" : null);
-                if (next >= 0) { used[next] = true; from = next + 1; }
-                continue;
-            }
-            used[idx] = true;
-            from = idx + 1;
+            for (int i = 0; i < data.Count && idx < 0; i++)
+                if (!used[i] && string.Equals(data[i].Key, item.Element, StringComparison.Ordinal)) idx = i;
+            if (idx >= 0) used[idx] = true;
+            Check("EventData[" + item.Element + "]", item.Value, idx >= 0 ? data[idx].Value ?? "" : null);
         }
         if (!x.HasUserData)
         {
@@ -146,6 +178,9 @@ public static class EvtxRecordComparer
             }
         }
     }
+
+    private static bool IsUnnamedDataName(string name) =>
+        name == "Data" || (name.StartsWith("Data_", StringComparison.Ordinal) && name.Length > 5 && name.AsSpan(5).IndexOfAnyExceptInRange('0', '9') < 0);
 
     private static int NthIndex(List<KeyValuePair<string, string?>> data, string name, int n)
     {

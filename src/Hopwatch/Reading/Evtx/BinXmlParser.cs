@@ -121,6 +121,9 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             pos += 5;
             string attrName = ReadNameRef(attrNameOffset, ref pos, end);
             var parts = ReadAttributeValue(ref pos, end);
+            // Static attribute text (Data Name="...") becomes a field name: intern it once here.
+            foreach (var part in parts)
+                if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.Text);
             var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = EvtxNamePool.Get(name + "_" + attrName) };
             (attrs ??= new List<BinXmlAttribute>(4)).Add(attr);
             if (attrs.Count > 1024) throw new EvtxFormatException("too many attributes", pos);

@@ -76,6 +76,10 @@ internal static class BinXmlValueFormatter
         return s;
     }
 
+    /// <summary>The characters of a UTF-16 string value, up to its first NUL.</summary>
+    public static ReadOnlySpan<char> StringChars(ReadOnlySpan<byte> data)
+        => TrimNul(MemoryMarshal.Cast<byte, char>(data[..(data.Length & ~1)]));
+
     /// <summary>Irregular bools (any non-zero byte pattern) count as true, as Windows treats them.</summary>
     private static bool ReadBool(ReadOnlySpan<byte> data)
         => (data.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(data) : data[0]) != 0;

@@ -24,7 +24,7 @@ internal readonly record struct EvtxChunkHeader(
 
     /// <summary>CRC-32 of bytes 0..120 and 128..512, as stored at offset 124.</summary>
     public static uint ComputeHeaderChecksum(ReadOnlySpan<byte> chunk)
-        => Crc32.Finish(Crc32.Append(Crc32.Append(Crc32.Start, chunk[..120]), chunk[128..HeaderSize]));
+        => Crc32.Compute(chunk[..120], chunk[128..HeaderSize]);
 
     /// <summary>True when every byte of the chunk is zero: pre-allocated, never written space.</summary>
     public static bool IsUnused(ReadOnlySpan<byte> chunk) => chunk.IndexOfAnyExcept((byte)0) < 0;

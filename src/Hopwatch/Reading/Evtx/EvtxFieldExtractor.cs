@@ -22,6 +22,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;
+    private readonly EvtxValueCache _cache = new();
     private readonly EvtxXmlRenderer _inlineXml = new(decoder) { Style = EvtxValueStyle.Windows };
 
     public void Extract(BinXmlFragment fragment, LogEvent e, long writtenFileTime)
@@ -127,7 +128,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 {
                     string? name = null;
                     foreach (var a in e.Attributes)
-                        if (a.Name == "Name") { name = EvtxNamePool.Get(RenderParts(a.Parts, values, depth)); break; }
+                        if (a.Name == "Name") { name = DataFieldName(a, values, depth); break; }
                     if (string.IsNullOrEmpty(name)) name = EvtxNamePool.NumberedName(DataName, ++_unnamedData);
                     _fields.Add(name, RenderParts(e.Children, values, depth));
                 }
@@ -143,6 +144,10 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 break;
         }
     }
+
+    /// <summary>The Name attribute of a Data element: static text in the template (interned when decoded) or a value.</summary>
+    private string DataFieldName(BinXmlAttribute a, ReadOnlySpan<BinXmlValueRef> values, int depth)
+        => a.Parts is [{ Kind: BinXmlNodeKind.Text } p] ? p.Text : EvtxNamePool.Get(RenderParts(a.Parts, values, depth));
 
     private void OnSystemElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, int depth)
     {
@@ -210,7 +215,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 var v = values[p.SubstitutionId];
                 if (v.IsNull) return "";
                 if (v.Type != BinXmlValueType.BinXml)
-                    return BinXmlValueFormatter.ToString(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), EvtxValueStyle.Windows);
+                    return _cache.Get(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size));
             }
         }
         int start = sb.Length;
