@@ -147,7 +147,7 @@ public sealed class WindowsEventFactory(SimContext ctx)
         string file = image[(image.LastIndexOf('\\') + 1)..];
         Ev(EventSchemas.SysmonProcessCreate, host, t,
         [
-            "-", Utc(t), guid, pid, image, "-", "-", "-", "-", file.ToUpperInvariant() == "MSTSC.EXE" ? "mstsc.exe" : file,
+            "-", Utc(t), guid, pid, image, "-", "-", "-", "-", file,
             commandLine, @"C:\Windows\system32\", user, ctx.NewGuid(), logonId, "0", integrity,
             "SHA256=" + Hash(image), parentGuid, parentPid, parentImage, parentCommandLine, parentUser ?? user,
         ], "S-1-5-18");
