@@ -20,15 +20,86 @@ public sealed class RawEventJsonWriter : IDisposable
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
     private readonly Stream _output;
-    private byte[] _buf = new byte[FlushAt + 4096];
+    private byte[] _buf;
     private int _len;
-    private readonly Dictionary<string, byte[]> _names = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Encoded field names, shared by all writers (readers intern names, so this stays small).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Names = new(ReferenceEqualityComparer.Instance);
     private string? _lastFile;
     private byte[] _lastFileJson = [];
 
-    public RawEventJsonWriter(Stream output) => _output = output;
+    public RawEventJsonWriter(Stream output) : this(output, FlushAt + 4096) { }
+
+    private RawEventJsonWriter(Stream output, int capacity)
+    {
+        _output = output;
+        _buf = new byte[capacity];
+    }
+
+    /// <summary>
+    /// Writes all events to <paramref name="output"/> in order. With threads &gt; 1, batches of events are
+    /// serialised on the thread pool (at most 2×threads batches in flight) while this thread only moves
+    /// events and bytes, so JSON encoding scales with the decoding.
+    /// </summary>
+    public static void WriteAll(IEnumerable<LogEvent> events, Stream output, int threads)
+    {
+        if (threads <= 1)
+        {
+            using var w = new RawEventJsonWriter(output);
+            foreach (var e in events) w.Write(e);
+            return;
+        }
+        const int BatchSize = 256;
+        var pending = new Queue<Task<(byte[] Bytes, int Length)>>();
+        var batch = new List<LogEvent>(BatchSize);
+        try
+        {
+            foreach (var e in events)
+            {
+                batch.Add(e);
+                if (batch.Count < BatchSize) continue;
+                Submit(batch);
+                batch = new List<LogEvent>(BatchSize);
+                while (pending.Count >= 2 * threads) WriteNext();
+            }
+            if (batch.Count > 0) Submit(batch);
+            while (pending.Count > 0) WriteNext();
+            output.Flush();
+        }
+        finally
+        {
+            foreach (var t in pending)
+                try { ArrayPool<byte>.Shared.Return(t.GetAwaiter().GetResult().Bytes); } catch (Exception) { /* the first failure was already thrown */ }
+        }
+
+        void WriteNext()
+        {
+            var (bytes, length) = pending.Dequeue().GetAwaiter().GetResult();
+            output.Write(bytes, 0, length);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+
+        // Serialise on a pooled thread into its reusable buffer, then hand over a pooled copy:
+        // no large per-batch allocations (they would land on the large object heap).
+        void Submit(List<LogEvent> items) => pending.Enqueue(Task.Run(() =>
+        {
+            var w = t_batchWriter ??= new RawEventJsonWriter(Stream.Null);
+            w._len = 0;
+            foreach (var e in items) w.WriteUnflushed(e);
+            var copy = ArrayPool<byte>.Shared.Rent(w._len);
+            w._buf.AsSpan(0, w._len).CopyTo(copy);
+            return (copy, w._len);
+        }));
+    }
+
+    [ThreadStatic] private static RawEventJsonWriter? t_batchWriter;
 
     public void Write(LogEvent e)
+    {
+        WriteUnflushed(e);
+        if (_len >= FlushAt) FlushBuffer();
+    }
+
+    private void WriteUnflushed(LogEvent e)
     {
         Raw("{\"record_id\":"u8);
         Number(e.RecordId);
@@ -63,22 +134,21 @@ public sealed class RawEventJsonWriter : IDisposable
             else String(v);
         }
         Raw("}}\n"u8);
-        if (_len >= FlushAt) FlushBuffer();
     }
 
-    private byte[] Name(string name)
+    private static byte[] Name(string name)
     {
-        if (_names.TryGetValue(name, out var encoded)) return encoded;
+        if (Names.TryGetValue(name, out var encoded)) return encoded;
         encoded = Encode(name);
-        // Readers intern names, so this stays small; the cap guards against sources that do not.
-        if (_names.Count < 10_000) _names[name] = encoded;
+        // The cap guards against sources that do not intern their names.
+        if (Names.Count < 10_000) Names[name] = encoded;
         return encoded;
     }
 
     /// <summary>A JSON string literal (with quotes) as bytes, for values written many times.</summary>
     private static byte[] Encode(string s)
     {
-        var w = new RawEventJsonWriter(Stream.Null);
+        var w = new RawEventJsonWriter(Stream.Null, 2 + 3 * s.Length);
         w.String(s);
         return w._buf.AsSpan(0, w._len).ToArray();
     }

@@ -208,7 +208,7 @@ internal static class BinXmlValueFormatter
         }
     }
 
-    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff[00]Z. FILETIMEs beyond DateTime's range are shown as the raw number.</summary>
+    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffff00Z. FILETIMEs beyond DateTime's range are shown as the raw number.</summary>
     public static void AppendFileTime(TextBuffer sb, long fileTime, EvtxValueStyle style)
     {
         if (fileTime < 0 || fileTime > DateTime.MaxValue.Ticks - FileTimeEpochTicks)
@@ -216,15 +216,16 @@ internal static class BinXmlValueFormatter
             sb.Append(fileTime);
             return;
         }
+        // Windows and evtxexport both print nine fraction digits (the last two always 00).
         var dt = new DateTime(fileTime + FileTimeEpochTicks, DateTimeKind.Utc);
-        int len = style == EvtxValueStyle.Libevtx ? 30 : 28;
-        var d = sb.Reserve(len);
+        var d = sb.Reserve(30);
         WriteDateTime(d, dt);
         d[19] = '.';
         Write7(d[20..], (int)(dt.Ticks % TimeSpan.TicksPerSecond));
-        if (style == EvtxValueStyle.Libevtx) { d[27] = '0'; d[28] = '0'; }
-        d[len - 1] = 'Z';
-        sb.Advance(len);
+        d[27] = '0';
+        d[28] = '0';
+        d[29] = 'Z';
+        sb.Advance(30);
     }
 
     /// <summary>Renders a DateTime as yyyy-MM-ddTHH:mm:ss.fffffffZ (the TimeCreated field form).</summary>

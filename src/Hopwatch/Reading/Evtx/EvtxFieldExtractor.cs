@@ -41,6 +41,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
     {
         if (depth > BinXmlParser.MaxDepth) throw new EvtxFormatException("XML nested too deeply", 0);
+        decoder.Spend(nodes.Length);
         foreach (var n in nodes)
         {
             switch (n.Kind)
@@ -163,13 +164,20 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
             _fields.Add(a.QualifiedName, value);
             if (a.QualifiedName == "Provider_Name") _event.Provider = value;
         }
-        if (e.Children.Length == 0) return;
+        // An empty element without attributes (<Channel/>) is present with an empty value; one whose
+        // attributes were all left out (<Correlation/>, <Security/>) carries nothing.
+        if (e.Children.Length == 0 && e.Attributes.Length > 0) return;
         string text = RenderParts(e.Children, values, depth);
         _fields.Add(e.Name, text);
         switch (e.Name)
         {
             case "EventID": _event.EventId = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id) ? id : 0; break;
             case "Channel": _event.Channel = text; break;
+            // Exported logs (wevtutil epl) renumber record headers from 1 but keep the original
+            // EventRecordID, which is what Event Viewer, SIEMs and peers show.
+            case "EventRecordID":
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long rid) && rid > 0) _event.RecordId = rid;
+                break;
             case "Computer": _event.Computer = text; break;
         }
     }
