@@ -302,6 +302,7 @@ public static class Normaliser
             e.Message ??= context;
         }
         e.ProcessImage ??= V(f, HostApplication);
+        e.UserSid ??= V(f, Security_UserID);
     }
 
     private static void WinRm(LogEvent e, EventFields f)
@@ -326,6 +327,8 @@ public static class Normaliser
             e.SourceHost = e.Host;
         }
         e.Message = V(f, ResourceUri) ?? V(f, Connection);
+        // WinRM 91 names no user; the event's own security context is the remote user's.
+        e.UserSid ??= V(f, Security_UserID);
     }
 
     private static void SmbServer(LogEvent e, EventFields f)
