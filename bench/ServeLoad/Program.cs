@@ -89,6 +89,9 @@ double p50 = Metric(metrics, "hopwatch_alert_latency_recent_seconds{quantile=\"0
 double alerts = Metric(metrics, "hopwatch_alert_latency_seconds_count");
 
 long lost = accepted - processed;
+var stages = string.Join(", ", metrics.Split('\n').Where(l => l.StartsWith("hopwatch_stage_seconds_total{", StringComparison.Ordinal))
+    .Select(l => l["hopwatch_stage_seconds_total{stage=\"".Length..].Replace("\"} ", " ") + " s"));
+Console.WriteLine($"stages: {stages}");
 Console.WriteLine($"posted: {accepted} events accepted in {postSeconds:F2} s ({accepted / postSeconds:F0} events/s ingest), {retried} retries after 429, {failed} failed requests");
 Console.WriteLine($"processed: {processed} events (spool holds {spooled}) {allSeconds:F2} s after the first post");
 Console.WriteLine($"alerts: {alerts:F0} stored, latency p50 {p50 * 1000:F0} ms, p99 {p99 * 1000:F0} ms");

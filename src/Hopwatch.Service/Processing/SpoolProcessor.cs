@@ -88,6 +88,8 @@ public sealed class SpoolProcessor : IDisposable
         if (pos.Segment > 0 && WarmupSegments > 0)
             from = new SpoolPosition(Math.Max(1, pos.Segment - WarmupSegments + 1), SpoolWriter.SegmentHeaderSize);
         _reader = new SpoolReader(_spool, from);
+        _parseThread = new Thread(ParseLoop) { IsBackground = true, Name = "hopwatch-parser" };
+        _parseThread.Start();
         _thread = new Thread(Run) { IsBackground = true, Name = "hopwatch-processor" };
         _thread.Start();
     }
@@ -97,7 +99,54 @@ public sealed class SpoolProcessor : IDisposable
     {
         _stopping = true;
         _wake.Set();
+        _parseThread?.Join();
         _thread?.Join();
+    }
+
+    /// <summary>Parsed records on their way from the parse stage to the detect stage.</summary>
+    private sealed record ParsedBatch(List<SpoolRecord> Records, List<LogEvent>[] Events);
+
+    // Parsing (all cores) and detection (one thread, spool order) overlap: while the detectors work
+    // on one batch the next is being parsed. Bounded, so parsing never runs far ahead.
+    private readonly System.Collections.Concurrent.BlockingCollection<ParsedBatch> _parsed = new(boundedCapacity: 3);
+    private Thread? _parseThread;
+
+    private void ParseLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                var batch = _reader!.ReadBatch();
+                if (batch.Count == 0)
+                {
+                    if (_stopping) return;
+                    _wake.WaitOne(100);
+                    continue;
+                }
+                long t0 = Stopwatch.GetTimestamp();
+                var events = ParseInParallel(batch);
+                _metrics.Stage("parse", Stopwatch.GetTimestamp() - t0);
+                // The records' line memory belongs to the reader; detection needs only their headers.
+                var headers = batch.Select(r => new SpoolRecord
+                {
+                    FirstSeq = r.FirstSeq, Count = r.Count, AcceptedUnixMs = r.AcceptedUnixMs, Format = r.Format,
+                    Source = r.Source, Position = r.Position, Next = r.Next,
+                }).ToList();
+                var item = new ParsedBatch(headers, events);
+                while (!_parsed.TryAdd(item, 100))
+                    if (Fault is not null) return; // the detect stage died: nobody will take it
+            }
+        }
+        catch (Exception e)
+        {
+            Fault = e;
+            Console.Error.WriteLine("hopwatch serve: processing stopped: " + e);
+        }
+        finally
+        {
+            _parsed.CompleteAdding();
+        }
     }
 
     private void Run()
@@ -108,26 +157,25 @@ public sealed class SpoolProcessor : IDisposable
         {
             while (true)
             {
-                var batch = _reader!.ReadBatch();
-                if (batch.Count == 0)
+                if (!_parsed.TryTake(out var item, 50))
                 {
                     if (dirty) { Commit(); dirty = false; sinceCommit.Restart(); }
                     Reassess(force: true);
                     Interlocked.Exchange(ref _inFlightAcceptedMs, 0);
-                    if (_stopping) return;
-                    _wake.WaitOne(100);
+                    if (_parsed.IsCompleted) return;
                     continue;
                 }
-                var parsed = ParseInParallel(batch);
-                for (int i = 0; i < batch.Count; i++)
+                long t0 = Stopwatch.GetTimestamp();
+                for (int i = 0; i < item.Records.Count; i++)
                 {
-                    var record = batch[i];
+                    var record = item.Records[i];
                     Interlocked.Exchange(ref _inFlightAcceptedMs, record.AcceptedUnixMs);
-                    Detect(record, parsed[i]);
+                    Detect(record, item.Events[i]);
                     if (record.Next.CompareTo(_floor) > 0) _position = record.Next;
                     _pendingSeq = Math.Max(_pendingSeq, record.FirstSeq + record.Count - 1);
                     dirty = true;
                 }
+                _metrics.Stage("detect", Stopwatch.GetTimestamp() - t0);
                 if (sinceCommit.Elapsed >= CommitEvery || _pending.Count >= CommitAtAlerts)
                 {
                     Commit();
@@ -150,6 +198,7 @@ public sealed class SpoolProcessor : IDisposable
     private readonly Stopwatch _sinceReassess = Stopwatch.StartNew();
     private static readonly TimeSpan ReassessEvery = TimeSpan.FromSeconds(2);
     private volatile int _unscored;
+    private const int ScoreBatch = 64;
 
     /// <summary>Incidents whose latest alerts are stored but not yet scored (0 when idle).</summary>
     public int UnscoredIncidents => _unscored;
@@ -253,6 +302,13 @@ public sealed class SpoolProcessor : IDisposable
 
     private void Commit()
     {
+        long t0 = Stopwatch.GetTimestamp();
+        try { CommitNow(); }
+        finally { _metrics.Stage("commit", Stopwatch.GetTimestamp() - t0); }
+    }
+
+    private void CommitNow()
+    {
         var inserted = _store.CommitBatch(_pending, _position, _pendingSeq);
         foreach (var a in inserted) if (a.IncidentId is not null) _dirtyIncidents.Add(a.IncidentId);
         _unscored = _dirtyIncidents.Count;
@@ -277,10 +333,18 @@ public sealed class SpoolProcessor : IDisposable
     private void Reassess(bool force)
     {
         if (_dirtyIncidents.Count == 0 || (!force && _sinceReassess.Elapsed < ReassessEvery)) return;
-        _store.ReassessIncidents(_dirtyIncidents, _analyzer);
-        foreach (var id in _dirtyIncidents) _feed.Publish("incident", new System.Text.Json.Nodes.JsonObject { ["id"] = id });
-        _dirtyIncidents.Clear();
-        _unscored = 0;
+        long t0 = Stopwatch.GetTimestamp();
+        // Under load at most ScoreBatch incidents a round (the rest wait for the next), so scoring
+        // cannot starve detection; when idle everything waiting is scored.
+        var take = force ? _dirtyIncidents.ToList() : _dirtyIncidents.Take(ScoreBatch).ToList();
+        _store.ReassessIncidents(take, _analyzer);
+        _metrics.Stage("score", Stopwatch.GetTimestamp() - t0);
+        foreach (var id in take)
+        {
+            _dirtyIncidents.Remove(id);
+            _feed.Publish("incident", new System.Text.Json.Nodes.JsonObject { ["id"] = id });
+        }
+        _unscored = _dirtyIncidents.Count;
         _sinceReassess.Restart();
     }
 

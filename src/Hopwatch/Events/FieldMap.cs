@@ -90,6 +90,11 @@ public static class FieldMap
         new(SourceFormat.JsonFlat, "event_id", EventID),
         // Older NXLog/Windows exports name the logon source address this way.
         new(SourceFormat.JsonFlat, "SourceNetworkAddress", IpAddress),
+        // Winlogbeat 6.x (before ECS) wrote these at top level, EventData under event_data.*.
+        new(SourceFormat.JsonFlat, "log_name", Channel),
+        new(SourceFormat.JsonFlat, "computer_name", Computer),
+        new(SourceFormat.JsonFlat, "source_name", Provider_Name),
+        new(SourceFormat.JsonFlat, "record_number", EventRecordID),
 
         // ---- Winlogbeat / ECS ----
         new(SourceFormat.JsonEcs, "winlog.event_id", EventID),
@@ -207,6 +212,7 @@ public static class FieldMap
     /// <summary>Prefixes dropped to reach the Windows EventData name: `winlog.event_data.LogonType` → `LogonType`.</summary>
     public static readonly IReadOnlyList<(SourceFormat Format, string Prefix)> PrefixStrips =
     [
+        (SourceFormat.JsonFlat, "event_data."),
         (SourceFormat.JsonEcs, "winlog.event_data."),
         (SourceFormat.JsonEcs, "winlog.user_data."),
         (SourceFormat.JsonSentinel, "EventData."),

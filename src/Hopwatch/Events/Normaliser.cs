@@ -119,6 +119,8 @@ public static class Normaliser
             case EventSource.LinuxAuth: LinuxAuth(e, f); break;
             default: Generic(e, f); break;
         }
+        // auditd: an EXECVE record is a program started, with its argv as the command line.
+        if (e.Format == SourceFormat.LinuxAudit && V(f, "type") == "EXECVE") e.Kind = EventKind.ProcessStart;
     }
 
     // ---------------- Windows Security ----------------
@@ -300,6 +302,7 @@ public static class Normaliser
             e.Message ??= context;
         }
         e.ProcessImage ??= V(f, HostApplication);
+        e.UserSid ??= V(f, Security_UserID);
     }
 
     private static void WinRm(LogEvent e, EventFields f)
@@ -324,6 +327,8 @@ public static class Normaliser
             e.SourceHost = e.Host;
         }
         e.Message = V(f, ResourceUri) ?? V(f, Connection);
+        // WinRM 91 names no user; the event's own security context is the remote user's.
+        e.UserSid ??= V(f, Security_UserID);
     }
 
     private static void SmbServer(LogEvent e, EventFields f)
@@ -548,11 +553,16 @@ public static class Normaliser
         e.ProcessId = Pid(V(f, ProcessId));
     }
 
-    /// <summary>A field's value with "-" and "" (Windows' "no value") as null.</summary>
+    /// <summary>
+    /// A field's value, trimmed (renderings disagree on trailing blanks: a command line keeps them in
+    /// EVTX, loses them in evtx_dump's JSON), with "-" and "" (Windows' "no value") as null.
+    /// </summary>
     internal static string? V(EventFields f, string name)
     {
         var v = f.Get(name);
-        if (v is null || v.Length == 0 || v == "-") return null;
+        if (v is null || v.Length == 0) return null;
+        if (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1])) v = v.Trim();
+        if (v.Length == 0 || v == "-") return null;
         return v;
     }
 

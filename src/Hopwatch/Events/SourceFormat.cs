@@ -14,4 +14,5 @@ public enum SourceFormat
     AuthLog,         // Linux auth.log / secure
     Journald,        // journalctl -o json
     Syslog,
+    LinuxAudit,      // auditd audit.log (type=... msg=audit(epoch:serial): ...)
 }

@@ -18,6 +18,7 @@ internal enum ContentKind
     Syslog,
     /// <summary>macOS resource-fork metadata (`__MACOSX/._name`) that zip tools add beside real files.</summary>
     AppleDouble,
+    LinuxAudit,
 }
 
 /// <summary>
@@ -57,9 +58,12 @@ internal static class ContentSniffer
             return ContentKind.Unknown;
         }
         if (SyslogEventReader.LooksLikeSyslog(firstLine)) return ContentKind.Syslog;
+        if (LinuxAuditEventReader.LooksLikeAudit(firstLine)) return ContentKind.LinuxAudit;
         if (CsvEventReader.LooksLikeEventCsv(firstLine)) return ContentKind.Csv;
+        // evtxexport starts with a banner line ("evtxexport 20181227") before its <Event> elements.
+        if (text.IndexOf("<Event xmlns"u8) >= 0 || text.IndexOf("<Event>"u8) >= 0) return ContentKind.Xml;
         if (head.IndexOf((byte)0) >= 0) { why = "binary data of an unknown kind"; return ContentKind.Unknown; }
-        why = "text, but its first line is not JSON, Windows event XML, syslog or an event CSV header: " + Printable(firstLine, 80);
+        why = "text, but its first line is not JSON, Windows event XML, syslog, auditd or an event CSV header: " + Printable(firstLine, 80);
         return ContentKind.Unknown;
     }
 

@@ -19,7 +19,7 @@ public sealed class EvidenceReadOptions
     /// <summary>Zip-bomb bound: most bytes all archives and .gz inside one input may expand to.</summary>
     public long MaxExpandedBytes { get; init; } = 64L << 30;
     /// <summary>Zip-bomb bound: most output bytes per compressed byte one member may produce (after the first 4 MiB).</summary>
-    public double MaxCompressionRatio { get; init; } = 200;
+    public double MaxCompressionRatio { get; init; } = 500;
     /// <summary>How deep archives may nest (zip in zip in gz ...).</summary>
     public int MaxArchiveDepth { get; init; } = 8;
     /// <summary>Largest nested zip held in memory to read its directory (zip needs random access).</summary>

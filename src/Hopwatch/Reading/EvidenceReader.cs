@@ -155,6 +155,9 @@ public static class EvidenceReader
             case ContentKind.Syslog:
                 foreach (var e in SyslogEventReader.Read(body, name, reference, ctx.Diag, ctx.Ct)) yield return e;
                 yield break;
+            case ContentKind.LinuxAudit:
+                foreach (var e in LinuxAuditEventReader.Read(body, name, ctx.Diag, ctx.Ct)) yield return e;
+                yield break;
             default:
                 ctx.Diag.Unrecognised(name, why);
                 yield break;
@@ -163,8 +166,8 @@ public static class EvidenceReader
 
     private static IEnumerable<LogEvent> ReadGzip(Stream body, string name, DateTime reference, int depth, ReadContext ctx)
     {
-        var compressed = new CountingStream(body, leaveOpen: true);
-        using var gz = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        var compressed = new TailKeepingStream(body);
+        var gz = new GzipIntegrityStream(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true), compressed, ctx.Diag, name);
         using var bounded = new BoundedDecompressionStream(gz, () => compressed.BytesRead, ctx.Options.MaxCompressionRatio, ctx.Budget, ctx.Diag, name);
         foreach (var e in ReadAny(bounded, name, null, reference, depth + 1, ctx)) yield return e;
     }
@@ -250,7 +253,11 @@ public static class EvidenceReader
             string member = name + "!" + entry.Name;
             if (IsMacMetadata(entry.Name)) continue;
             var reference = ctx.Options.SyslogReferenceTime ?? entry.ModificationTime.UtcDateTime;
-            foreach (var e in Guarded(ReadAny(entry.DataStream, member, null, reference, depth + 1, ctx), member, ctx.Diag)) yield return e;
+            var data = new CountingStream(entry.DataStream, leaveOpen: true);
+            foreach (var e in Guarded(ReadAny(data, member, null, reference, depth + 1, ctx), member, ctx.Diag)) yield return e;
+            // A cut-off archive ends a member early without any error from the tar reader.
+            if (data.SawEnd && data.BytesRead < entry.Length)
+                ctx.Diag.Warn(member, "archive", $"member truncated: {data.BytesRead} of {entry.Length} bytes present");
         }
     }
 
@@ -353,6 +360,7 @@ public static class EvidenceReader
         SourceFormat.Evtx => ContentKind.Evtx,
         SourceFormat.WindowsXml => ContentKind.Xml,
         SourceFormat.AuthLog or SourceFormat.Syslog => ContentKind.Syslog,
+        SourceFormat.LinuxAudit => ContentKind.LinuxAudit,
         _ => ContentKind.Json,
     };
 

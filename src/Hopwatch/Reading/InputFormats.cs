@@ -22,6 +22,7 @@ public static class InputFormats
         ["auth"] = SourceFormat.AuthLog,
         ["syslog"] = SourceFormat.Syslog,
         ["journald"] = SourceFormat.Journald,
+        ["audit"] = SourceFormat.LinuxAudit,
     };
 
     /// <summary>A format name (the short names above or a <see cref="SourceFormat"/> member); null when unknown.</summary>

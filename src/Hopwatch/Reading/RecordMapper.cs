@@ -189,8 +189,7 @@ internal sealed class RecordMapper(FieldNameCache names)
                     var attrName = rest[(attr + ".#attributes.".Length)..];
                     canonical = elem.SequenceEqual("TimeCreated") ? FieldMap.TimeCreated
                         : names.Get(string.Concat(elem, "_", attrName));
-                    // EVTX renders GUIDs in braces; evtx_dump's JSON does not.
-                    if (value.Length == 36 && value[8] == '-' && value[13] == '-') value = "{" + value + "}";
+                    value = BraceGuid(value);
                 }
                 else canonical = names.Get(rest);
                 f.Add(canonical, value);
@@ -200,10 +199,21 @@ internal sealed class RecordMapper(FieldNameCache names)
                 if (name.Contains(".#attributes", StringComparison.Ordinal)) continue;
                 var leaf = name.AsSpan(name.LastIndexOf('.') + 1);
                 if (leaf.SequenceEqual("#text")) leaf = "Data";
-                f.Add(names.Get(leaf), value);
+                f.Add(names.Get(leaf), value is null ? null : BraceGuid(value));
             }
         }
         return f;
+    }
+
+    /// <summary>
+    /// evtx_dump prints GUID-typed values without the braces Windows (and the EVTX reader) render;
+    /// a bare 8-4-4-4-12 hex value is put back in braces so both renderings give the same field.
+    /// </summary>
+    private static string BraceGuid(string v)
+    {
+        if (v.Length != 36 || v[8] != '-' || v[13] != '-' || v[18] != '-' || v[23] != '-') return v;
+        foreach (char c in v) if (c != '-' && !char.IsAsciiHexDigit(c)) return v;
+        return "{" + v + "}";
     }
 
     // ---- header helpers ----

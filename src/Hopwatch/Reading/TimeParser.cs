@@ -19,6 +19,14 @@ internal static class TimeParser
         // Epoch numbers: seconds, milliseconds or microseconds by magnitude.
         if (s.Length >= 9 && s.Length <= 19 && char.IsAsciiDigit(s[0]) && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long epoch))
             return TryFromEpoch(epoch, out utc);
+        // .NET parses at most 7 fractional digits; evtxexport writes 9 ("...28.621489700Z").
+        int dot = s.IndexOf('.');
+        if (dot > 0)
+        {
+            int end = dot + 1;
+            while (end < s.Length && char.IsAsciiDigit(s[end])) end++;
+            if (end - dot - 1 > 7) s = string.Concat(s.AsSpan(0, dot + 8), s.AsSpan(end));
+        }
         const DateTimeStyles styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces;
         if (DateTime.TryParse(s, CultureInfo.InvariantCulture, styles, out utc)
             || DateTime.TryParseExact(s, ExtraFormats, CultureInfo.InvariantCulture, styles, out utc))

@@ -144,12 +144,18 @@ internal static class WindowsXml
         try
         {
             using var r = XmlReader.Create(new StringReader(xml), Settings);
-            while (r.Read())
+            r.Read();
+            while (!r.EOF)
             {
-                if (r.NodeType != XmlNodeType.Element || r.LocalName != "Data") continue;
+                if (r.NodeType != XmlNodeType.Element || r.LocalName != "Data") { r.Read(); continue; }
                 var name = r.GetAttribute("Name");
-                if (string.IsNullOrEmpty(name)) continue;
-                list.Add((name, r.IsEmptyElement ? "" : r.ReadElementContentAsString()));
+                if (string.IsNullOrEmpty(name) || r.IsEmptyElement)
+                {
+                    if (!string.IsNullOrEmpty(name)) list.Add((name, ""));
+                    r.Read();
+                    continue;
+                }
+                list.Add((name, r.ReadElementContentAsString())); // leaves the reader on the next node
             }
         }
         catch (XmlException)

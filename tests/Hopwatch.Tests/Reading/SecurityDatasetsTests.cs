@@ -8,6 +8,31 @@ namespace Hopwatch.Tests.Reading;
 /// <summary>The OTRF Security-Datasets zips (flat NXLog JSON lines) read cleanly and normalise.</summary>
 public class SecurityDatasetsTests
 {
+    /// <summary>
+    /// Every zip: host zips (JSON lines, auditd) read with zero warnings; the network zips hold only
+    /// packet captures, which are reported as not event logs and nothing else.
+    /// </summary>
+    [Fact]
+    public void EverySecurityDatasetsZipReadsWithZeroWarnings()
+    {
+        var zips = Directory.EnumerateFiles(SharedData.SecurityDatasets, "*.zip", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(zips.Length >= 100, $"only {zips.Length} zips");
+        var diag = new ReadDiagnostics();
+        long events = 0;
+        var formats = new HashSet<SourceFormat>();
+        foreach (var e in EvidenceReader.Read(zips, new EvidenceReadOptions(), diag))
+        {
+            events++;
+            formats.Add(e.Format);
+        }
+        var notPcap = diag.Warnings.Where(w => !w.Message.Contains("packet capture")).ToList();
+        Assert.True(notPcap.Count == 0, string.Join("\n", notPcap.Take(20)));
+        Assert.All(diag.Warnings, w => Assert.Contains("/network/", w.File.Replace('\\', '/')));
+        Assert.Equal(diag.WarningCount, diag.UnrecognisedFileCount);
+        Assert.True(events > 400_000, $"{events} events");
+        Assert.Equal(new HashSet<SourceFormat> { SourceFormat.JsonFlat, SourceFormat.LinuxAudit }, formats);
+    }
+
     [Fact]
     public void RdpLsassDumpDatasetReadsWithoutWarningsAndFindsLogons()
     {

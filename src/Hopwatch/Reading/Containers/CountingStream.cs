@@ -7,12 +7,15 @@ namespace Hopwatch.Reading.Containers;
 internal sealed class CountingStream(Stream inner, Action<long>? onBytes = null, bool leaveOpen = false) : Stream
 {
     public long BytesRead { get; private set; }
+    /// <summary>A read came back empty: the inner stream is exhausted.</summary>
+    public bool SawEnd { get; private set; }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
+        if (n == 0 && buffer.Length > 0) SawEnd = true;
         BytesRead += n;
         if (n > 0) onBytes?.Invoke(n);
         return n;

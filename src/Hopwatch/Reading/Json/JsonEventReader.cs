@@ -26,7 +26,7 @@ internal static class JsonEventReader
         var first = (nl < 0 ? head : head[..nl]).TrimEnd(" \t\r"u8);
         if (first.Length < 2 || first[^1] != (byte)'}') return false;
         var reader = new Utf8JsonReader(first, new JsonReaderOptions { AllowTrailingCommas = true });
-        try { return reader.TrySkip() && reader.BytesConsumed == first.Length; }
+        try { return reader.Read() && reader.TrySkip() && reader.BytesConsumed == first.Length; }
         catch (JsonException) { return false; }
     }
 
