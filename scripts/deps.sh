@@ -6,7 +6,8 @@ need=()
 command -v evtxexport >/dev/null 2>&1 || need+=(libevtx-utils)
 command -v evtx_dump.py >/dev/null 2>&1 || need+=(python3-evtx)
 command -v jq >/dev/null 2>&1 || need+=(jq)
-# Headless browser for the HTML report tests (XSS, rendering at scale, docs/report-screenshot.png).
+# Headless browser for the HTML report tests (XSS, rendering at scale, docs/report-screenshot.png)
+# and the service's Playwright web UI tests (/usr/bin/chromium, nothing downloaded).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}" >&2

@@ -37,6 +37,7 @@ public sealed class HopwatchService : IAsyncDisposable
     public ServiceMetrics Metrics { get; } = new();
     public LiveFeed Feed { get; } = new();
     public TokenAuthenticator Authenticator { get; }
+    /// <summary>One of the parsers in use (its name tells which reader the service uses).</summary>
     public IEventParser Parser { get; }
     public IReadOnlyList<IDetector> Detectors { get; }
 
@@ -46,15 +47,16 @@ public sealed class HopwatchService : IAsyncDisposable
     public IPEndPoint? SyslogUdpEndPoint => _syslogUdp?.EndPoint;
 
     /// <param name="detectors">The detection stage: Sigma, analytics, ... run over every event in spool order.</param>
-    /// <param name="parser">How spooled lines become events; default: the read stage when it can, else the service's own.</param>
+    /// <param name="parserFactory">Makes the parsers that turn spooled lines into events (one per processing thread); default: the read stage when it can, else the service's own.</param>
     /// <param name="analyzer">Incident scoring and triage; default <see cref="BasicIncidentAnalyzer"/>.</param>
-    public HopwatchService(ServiceOptions options, IReadOnlyList<IDetector> detectors, IEventParser? parser = null, IIncidentAnalyzer? analyzer = null)
+    public HopwatchService(ServiceOptions options, IReadOnlyList<IDetector> detectors, Func<IEventParser>? parserFactory = null, IIncidentAnalyzer? analyzer = null)
     {
         var problems = options.Validate();
         if (problems.Count > 0) throw new ServiceConfigurationException(string.Join("; ", problems));
         Options = options;
         Detectors = detectors;
-        Parser = parser ?? EvidenceReaderEventParser.CreateBest();
+        parserFactory ??= EvidenceReaderEventParser.BestFactory();
+        Parser = parserFactory();
         Directory.CreateDirectory(options.StateDir);
         var policy = options.SpoolFsync switch { "interval" => FsyncPolicy.Interval, "never" => FsyncPolicy.Never, _ => FsyncPolicy.Always };
         Spool = new SpoolWriter(Path.Combine(options.StateDir, "spool"), options.SpoolSegmentBytes, policy, options.SpoolFsyncIntervalMs);
@@ -63,7 +65,10 @@ public sealed class HopwatchService : IAsyncDisposable
         Store = new ServiceStore(Path.Combine(options.StateDir, "hopwatch.db"), TimeSpan.FromMinutes(options.IncidentWindowMinutes));
         foreach (var (k, v) in Store.AlertCountsByAnalytic()) Metrics.AlertsByAnalytic[k] = v;
         Authenticator = new TokenAuthenticator(options.Tokens, options.InsecureNoAuth);
-        Processor = new SpoolProcessor(Spool, Store, Parser, detectors, analyzer ?? new BasicIncidentAnalyzer(), Metrics, Feed);
+        Processor = new SpoolProcessor(Spool, Store, parserFactory, detectors, analyzer ?? new BasicIncidentAnalyzer(), Metrics, Feed)
+        {
+            WarmupSegments = options.WarmupSegments,
+        };
         Metrics.Progress = () => (Spool.NextSeq - 1, Processor.ProcessedSeq, Processor.LagSeconds);
     }
 

@@ -47,8 +47,21 @@ public sealed class ServiceOptions
     [JsonPropertyName("tail")] public List<string> TailDirectories { get; set; } = new();
     [JsonPropertyName("tail_poll_ms")] public int TailPollMs { get; set; } = 1000;
 
-    /// <summary>Sigma rule directories (used once the Sigma stage is wired in).</summary>
+    /// <summary>Sigma rule directories or files.</summary>
     [JsonPropertyName("sigma")] public List<string> SigmaDirectories { get; set; } = new();
+    /// <summary>Values for Sigma placeholders (%admin_jump_hosts% ...), YAML.</summary>
+    [JsonPropertyName("sigma_placeholders")] public string? SigmaPlaceholdersPath { get; set; }
+    /// <summary>Run Hopwatch's stateful analytics (chains, fan-out, pass-the-hash, ...).</summary>
+    [JsonPropertyName("analytics")] public bool Analytics { get; set; } = true;
+    /// <summary>Analytics thresholds and allowlists (YAML, see config/analytics.yml); null: built-in defaults.</summary>
+    [JsonPropertyName("analytics_config")] public string? AnalyticsConfigPath { get; set; }
+    /// <summary>Asset inventory CSV (host,ip,role,owner,department).</summary>
+    [JsonPropertyName("assets")] public string? AssetsPath { get; set; }
+    /// <summary>
+    /// Spool segments re-read before the checkpoint at start-up, so stateful analytics rebuild the
+    /// windows a crash wiped; the alerts this re-raises carry known ids and are ignored.
+    /// </summary>
+    [JsonPropertyName("warmup_segments")] public int WarmupSegments { get; set; } = 1;
     /// <summary>Alerts of one principal closer than this join the same incident.</summary>
     [JsonPropertyName("incident_window_minutes")] public double IncidentWindowMinutes { get; set; } = 120;
 

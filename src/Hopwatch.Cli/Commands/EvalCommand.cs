@@ -55,7 +55,16 @@ public sealed class EvalCommand : ICliCommand
             Console.Error.WriteLine($"hopwatch eval: {truthPath} not found (is {dir} a `hopwatch simulate` output?)");
             return 1;
         }
-        var truth = TruthFile.Load(truthPath);
+        TruthFile truth;
+        try
+        {
+            truth = TruthFile.Load(truthPath);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or IOException)
+        {
+            Console.Error.WriteLine($"hopwatch eval: {truthPath}: not a truth file ({e.Message})");
+            return 1;
+        }
 
         IReadOnlyList<Alert> alerts;
         if (alertsPath is not null)

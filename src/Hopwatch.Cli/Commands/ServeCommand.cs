@@ -12,7 +12,8 @@ public sealed class ServeCommand : ICliCommand
     public string Usage => """
         usage: hopwatch serve --state DIR [--listen HOST:PORT] [--config FILE] [--insecure-no-auth]
                               [--tls-cert FILE [--tls-key FILE]] [--syslog-tcp HOST:PORT] [--syslog-udp HOST:PORT]
-                              [--tail DIR]... [--sigma DIR]...
+                              [--tail DIR]... [--sigma DIR]... [--placeholders FILE]
+                              [--analytics-config FILE] [--assets FILE] [--no-analytics]
 
         Accepts events over HTTP (POST /api/v1/events, JSON lines or array, gzip), syslog and tailed
         files, spools them durably under DIR, runs detection and keeps alerts and incidents in
@@ -26,7 +27,11 @@ public sealed class ServeCommand : ICliCommand
           --tls-cert FILE      serve HTTPS with this certificate (PFX, or PEM with --tls-key)
           --syslog-tcp / --syslog-udp HOST:PORT   syslog listeners (off by default)
           --tail DIR           follow the files of DIR as they grow (repeatable)
-          --sigma DIR          Sigma rule directory (repeatable)
+          --sigma DIR          Sigma rule directory or file (repeatable)
+          --placeholders FILE  values for Sigma placeholders, YAML
+          --analytics-config FILE  analytics thresholds and allowlists (default: built in)
+          --assets FILE        asset inventory CSV: host,ip,role,owner,department
+          --no-analytics       run Sigma rules and the built-in remote-logon detector only
 
         Tokens: config "tokens": [{"name": "...", "token": "..."}] or HOPWATCH_TOKENS=name:token,...
         Stops cleanly on SIGINT/SIGTERM (finishes processing what is spooled).
@@ -34,7 +39,7 @@ public sealed class ServeCommand : ICliCommand
 
     public int Run(string[] args)
     {
-        var a = CliArgs.Parse(args, "--insecure-no-auth");
+        var a = CliArgs.Parse(args, "--insecure-no-auth", "--no-analytics");
         string? config = a.Option("--config");
         ServiceOptions options;
         try
@@ -55,22 +60,40 @@ public sealed class ServeCommand : ICliCommand
         options.SyslogUdp = a.Option("--syslog-udp") ?? options.SyslogUdp;
         options.TailDirectories.AddRange(a.Options("--tail"));
         options.SigmaDirectories.AddRange(a.Options("--sigma"));
+        options.SigmaPlaceholdersPath = a.Option("--placeholders") ?? options.SigmaPlaceholdersPath;
+        options.AnalyticsConfigPath = a.Option("--analytics-config") ?? options.AnalyticsConfigPath;
+        options.AssetsPath = a.Option("--assets") ?? options.AssetsPath;
+        if (a.Flag("--no-analytics")) options.Analytics = false;
         a.RejectUnknown();
         if (a.Positionals.Count > 0) throw new CliUsageException("unexpected argument(s): " + string.Join(" ", a.Positionals));
         options.Tokens.AddRange(ServiceOptions.TokensFromEnvironment(Environment.GetEnvironmentVariable("HOPWATCH_TOKENS")));
         if (string.IsNullOrWhiteSpace(options.StateDir)) throw new CliUsageException("--state DIR is required");
 
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            Console.Error.WriteLine("hopwatch serve: " + string.Join("; ", problems));
+            return 2;
+        }
+        ServiceDetectors stages;
         HopwatchService service;
         try
         {
-            service = new HopwatchService(options, ServiceDetectors.Create(options));
+            Directory.CreateDirectory(options.StateDir);
+            stages = ServiceDetectors.Create(options);
         }
         catch (ServiceConfigurationException e)
         {
             Console.Error.WriteLine("hopwatch serve: " + e.Message);
             return 2;
         }
-        return RunUntilStopped(service, options).GetAwaiter().GetResult();
+        using (stages)
+        {
+            foreach (var w in stages.Warnings.Take(20)) Console.Error.WriteLine("hopwatch serve: warning: " + w);
+            if (stages.Warnings.Count > 20) Console.Error.WriteLine($"hopwatch serve: {stages.Warnings.Count - 20} more rule warnings (see `hopwatch rules validate`)");
+            service = new HopwatchService(options, stages.Detectors, analyzer: stages.Analyzer);
+            return RunUntilStopped(service, options).GetAwaiter().GetResult();
+        }
     }
 
     private static async Task<int> RunUntilStopped(HopwatchService service, ServiceOptions options)

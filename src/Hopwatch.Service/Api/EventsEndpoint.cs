@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Hopwatch.Service.Ingest;
@@ -52,6 +53,18 @@ public sealed class EventsEndpoint
             await ApiEndpoints.Error(ctx, 400, "body is not valid gzip: " + e.Message);
             return;
         }
+        try
+        {
+            await Accept(ctx, body, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private async Task Accept(HttpContext ctx, byte[] body, int length)
+    {
         string contentType = ctx.Request.ContentType ?? "";
         bool text = contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase);
         var batch = BatchValidator.Validate(body.AsSpan(0, length), text);
@@ -62,18 +75,26 @@ public sealed class EventsEndpoint
             await ApiEndpoints.WriteJson(ctx, new JsonObject { ["error"] = batch.Error, ["line"] = batch.ErrorLine, ["accepted"] = 0 });
             return;
         }
-        if (batch.Count == 0)
+        long firstSeq;
+        try
         {
-            await ApiEndpoints.WriteJson(ctx, new JsonObject { ["accepted"] = 0 });
-            return;
+            if (batch.Count == 0)
+            {
+                await ApiEndpoints.WriteJson(ctx, new JsonObject { ["accepted"] = 0 });
+                return;
+            }
+            if (QueueFull(batch.Count))
+            {
+                await TooBusy(ctx);
+                return;
+            }
+            string source = SourceName(ctx.Request.Query["source"].ToString());
+            firstSeq = await _service.Spool.AppendAsync(batch.Format, source, batch.Lines, batch.Count, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
-        if (QueueFull(batch.Count))
+        finally
         {
-            await TooBusy(ctx);
-            return;
+            batch.ReturnBuffer();
         }
-        string source = SourceName(ctx.Request.Query["source"].ToString());
-        long firstSeq = await _service.Spool.AppendAsync(batch.Format, source, batch.Lines, batch.Count, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _service.Metrics.Received(batch.Count);
         await ApiEndpoints.WriteJson(ctx, new JsonObject
         {
@@ -112,31 +133,53 @@ public sealed class EventsEndpoint
         return clean.Length == 0 ? "http" : "http:" + clean;
     }
 
+    /// <summary>The body in a pooled buffer (the caller returns it), inflated when gzip.</summary>
     private static async Task<(byte[], int)> ReadBody(HttpContext ctx, long max)
     {
         var req = ctx.Request;
         if (req.ContentLength > max) throw new BodyTooLargeException();
-        var raw = new MemoryStream(req.ContentLength is long cl and > 0 ? (int)cl : 64 * 1024);
-        await CopyLimited(req.Body, raw, max);
-        var buf = raw.GetBuffer();
-        int len = (int)raw.Length;
+        var (buf, len) = await ReadPooled(req.Body, max, req.ContentLength is long cl and > 0 ? (int)cl : 64 * 1024);
         bool gzip = req.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase)
                     || (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b);
         if (!gzip) return (buf, len);
-        var inflated = new MemoryStream(Math.Min(len * 8, (int)Math.Min(max, int.MaxValue)));
-        await using (var gz = new GZipStream(new MemoryStream(buf, 0, len, writable: false), CompressionMode.Decompress))
-            await CopyLimited(gz, inflated, max);
-        return (inflated.GetBuffer(), (int)inflated.Length);
+        try
+        {
+            await using var gz = new GZipStream(new MemoryStream(buf, 0, len, writable: false), CompressionMode.Decompress);
+            return await ReadPooled(gz, max, (int)Math.Min(max, (long)len * 8));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+        }
     }
 
-    private static async Task CopyLimited(Stream from, MemoryStream to, long max)
+    private static async Task<(byte[], int)> ReadPooled(Stream from, long max, int initial)
     {
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await from.ReadAsync(chunk)) > 0)
+        var buf = ArrayPool<byte>.Shared.Rent(Math.Max(initial + 1, 4096));
+        int len = 0;
+        try
         {
-            if (to.Length + n > max) throw new BodyTooLargeException();
-            to.Write(chunk, 0, n);
+            while (true)
+            {
+                if (len == buf.Length)
+                {
+                    if (len >= max) throw new BodyTooLargeException();
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buf.Length * 2, max + 1));
+                    buf.AsSpan(0, len).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buf);
+                    buf = bigger;
+                }
+                int n = await from.ReadAsync(buf.AsMemory(len));
+                if (n == 0) break;
+                len += n;
+                if (len > max) throw new BodyTooLargeException();
+            }
+            return (buf, len);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buf);
+            throw;
         }
     }
 

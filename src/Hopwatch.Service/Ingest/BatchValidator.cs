@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Hopwatch.Service.Spool;
 
@@ -25,7 +26,7 @@ public static class BatchValidator
 
     private static IngestBatch FromLines(ReadOnlySpan<byte> body)
     {
-        var output = new byte[body.Length];
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
         int written = 0, count = 0, lineNo = 0, pos = 0;
         while (pos < body.Length)
         {
@@ -36,18 +37,18 @@ public static class BatchValidator
             line = Trim(line);
             if (line.IsEmpty) continue;
             var error = CheckObject(line);
-            if (error is not null) return IngestBatch.Fail(lineNo, error);
+            if (error is not null) { ArrayPool<byte>.Shared.Return(output); return IngestBatch.Fail(lineNo, error); }
             if (count > 0) output[written++] = (byte)'\n';
             line.CopyTo(output.AsSpan(written));
             written += line.Length;
             count++;
         }
-        return new IngestBatch { Format = SpoolPayloadFormat.JsonLines, Lines = output.AsMemory(0, written), Count = count };
+        return new IngestBatch { Format = SpoolPayloadFormat.JsonLines, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
     }
 
     private static IngestBatch FromArray(ReadOnlySpan<byte> body)
     {
-        var output = new byte[body.Length];
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
         int written = 0, count = 0;
         var reader = new Utf8JsonReader(body, isFinalBlock: true, new JsonReaderState(ReaderOptions));
         try
@@ -55,11 +56,11 @@ public static class BatchValidator
             reader.Read(); // '['
             while (true)
             {
-                if (!reader.Read()) return IngestBatch.Fail(LineOf(body, (int)reader.BytesConsumed), "unterminated JSON array");
+                if (!reader.Read()) return Fail(output, LineOf(body, (int)reader.BytesConsumed), "unterminated JSON array");
                 if (reader.TokenType == JsonTokenType.EndArray) break;
                 int start = (int)reader.TokenStartIndex;
                 if (reader.TokenType != JsonTokenType.StartObject)
-                    return IngestBatch.Fail(LineOf(body, start), $"array element {count + 1} is {Describe(reader.TokenType)}, not a JSON object");
+                    return Fail(output, LineOf(body, start), $"array element {count + 1} is {Describe(reader.TokenType)}, not a JSON object");
                 reader.Skip();
                 int end = (int)reader.BytesConsumed;
                 if (count > 0) output[written++] = (byte)'\n';
@@ -68,18 +69,18 @@ public static class BatchValidator
                 foreach (byte b in body[start..end]) output[written++] = b is (byte)'\n' or (byte)'\r' ? (byte)' ' : b;
                 count++;
             }
-            if (reader.Read()) return IngestBatch.Fail(LineOf(body, (int)reader.TokenStartIndex), "content after the closing ']' of the JSON array");
+            if (reader.Read()) return Fail(output, LineOf(body, (int)reader.TokenStartIndex), "content after the closing ']' of the JSON array");
         }
         catch (JsonException e)
         {
-            return IngestBatch.Fail((int)(e.LineNumber ?? 0) + 1, Clean(e.Message));
+            return Fail(output, (int)(e.LineNumber ?? 0) + 1, Clean(e.Message));
         }
-        return new IngestBatch { Format = SpoolPayloadFormat.JsonLines, Lines = output.AsMemory(0, written), Count = count };
+        return new IngestBatch { Format = SpoolPayloadFormat.JsonLines, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
     }
 
     private static IngestBatch SplitText(ReadOnlySpan<byte> body)
     {
-        var output = new byte[body.Length];
+        var output = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
         int written = 0, count = 0, pos = 0, lineNo = 0;
         while (pos < body.Length)
         {
@@ -89,13 +90,19 @@ public static class BatchValidator
             lineNo++;
             line = Trim(line);
             if (line.IsEmpty) continue;
-            if (line.IndexOf((byte)0) >= 0) return IngestBatch.Fail(lineNo, "NUL byte in a text line");
+            if (line.IndexOf((byte)0) >= 0) { ArrayPool<byte>.Shared.Return(output); return IngestBatch.Fail(lineNo, "NUL byte in a text line"); }
             if (count > 0) output[written++] = (byte)'\n';
             line.CopyTo(output.AsSpan(written));
             written += line.Length;
             count++;
         }
-        return new IngestBatch { Format = SpoolPayloadFormat.TextLines, Lines = output.AsMemory(0, written), Count = count };
+        return new IngestBatch { Format = SpoolPayloadFormat.TextLines, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
+    }
+
+    private static IngestBatch Fail(byte[] pooled, int line, string message)
+    {
+        ArrayPool<byte>.Shared.Return(pooled);
+        return IngestBatch.Fail(line, message);
     }
 
     /// <summary>Null when the line is exactly one JSON object, else why not.</summary>

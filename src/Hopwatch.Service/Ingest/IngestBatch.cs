@@ -15,5 +15,13 @@ public sealed class IngestBatch
     public string? Error { get; init; }
     public bool Ok => Error is null;
 
+    /// <summary>The pooled buffer behind <see cref="Lines"/>; give it back with <see cref="ReturnBuffer"/> once spooled.</summary>
+    public byte[]? Pooled { get; init; }
+
+    public void ReturnBuffer()
+    {
+        if (Pooled is not null) System.Buffers.ArrayPool<byte>.Shared.Return(Pooled);
+    }
+
     public static IngestBatch Fail(int line, string message) => new() { ErrorLine = line, Error = message };
 }

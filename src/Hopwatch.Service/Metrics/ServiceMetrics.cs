@@ -17,6 +17,10 @@ public sealed class ServiceMetrics
     private long _syslogMessages, _tailLines;
     public readonly ConcurrentDictionary<string, long> AlertsByAnalytic = new(StringComparer.Ordinal);
     public LatencyRecorder AlertLatency { get; } = new();
+    /// <summary>Wall time spent per processing stage (parse, detect, commit, score), in Stopwatch ticks.</summary>
+    public readonly ConcurrentDictionary<string, long> StageTicks = new(StringComparer.Ordinal);
+
+    public void Stage(string stage, long stopwatchTicks) => StageTicks.AddOrUpdate(stage, stopwatchTicks, (_, v) => v + stopwatchTicks);
 
     /// <summary>Sequence-based progress, read from the spool and processor when rendering.</summary>
     public Func<(long Accepted, long Processed, double LagSeconds)>? Progress { get; set; }
@@ -64,6 +68,9 @@ public sealed class ServiceMetrics
         sb.Append("# HELP hopwatch_alerts_total Alerts stored, by analytic.\n# TYPE hopwatch_alerts_total counter\n");
         foreach (var (k, v) in AlertsByAnalytic.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             sb.Append("hopwatch_alerts_total{analytic=\"").Append(LabelEscape(k)).Append("\"} ").Append(v).Append('\n');
+        sb.Append("# HELP hopwatch_stage_seconds_total Time spent per processing stage (parse runs on all cores; the others on the processing thread).\n# TYPE hopwatch_stage_seconds_total counter\n");
+        foreach (var (k, v) in StageTicks.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            sb.Append("hopwatch_stage_seconds_total{stage=\"").Append(k).Append("\"} ").Append(F(v / (double)System.Diagnostics.Stopwatch.Frequency)).Append('\n');
         Counter(sb, "hopwatch_alerts_duplicate_total", "Alerts raised again on replay and ignored (same id).", Interlocked.Read(ref _alertsDuplicate));
         Counter(sb, "hopwatch_alerts_suppressed_total", "Alerts stored as suppressed by the allowlist.", Interlocked.Read(ref _alertsSuppressed));
         sb.Append("# HELP hopwatch_alert_latency_seconds From acceptance of the event to the stored alert.\n# TYPE hopwatch_alert_latency_seconds histogram\n");

@@ -37,10 +37,10 @@ public sealed class EvidenceReaderEventParser : IEventParser
     }
 
     /// <summary>
-    /// The read stage's stream reader when it can read a JSON line (probed once), else the
+    /// Makes the read stage's stream reader when it can read a JSON line (probed once), else the
     /// service's own fallback reader.
     /// </summary>
-    public static IEventParser CreateBest()
+    public static Func<IEventParser> BestFactory()
     {
         try
         {
@@ -48,9 +48,9 @@ public sealed class EvidenceReaderEventParser : IEventParser
             var rec = new SpoolRecord { FirstSeq = 1, Count = 1, Format = SpoolPayloadFormat.JsonLines, Source = "probe", Lines = probe };
             var list = new List<LogEvent>();
             new EvidenceReaderEventParser().Parse(rec, new ReadDiagnostics(), list);
-            if (list.Count == 1 && list[0].EventId == 4624) return new EvidenceReaderEventParser();
+            if (list.Count == 1 && list[0].EventId == 4624) return () => new EvidenceReaderEventParser();
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException or InvalidDataException) { }
-        return new FlatJsonEventParser();
+        return () => new FlatJsonEventParser();
     }
 }

@@ -12,6 +12,8 @@ public sealed class SpoolReader : IDisposable
     private readonly SpoolWriter _writer;
     private SafeFileHandle? _handle;
     private long _handleSegment = -1;
+    // Reused between batches (records of one batch point into it): no large allocation per read.
+    private byte[] _buffer = new byte[1 << 20];
 
     /// <summary>Where the next read starts.</summary>
     public SpoolPosition Position { get; private set; }
@@ -66,8 +68,8 @@ public sealed class SpoolReader : IDisposable
     {
         long available = limit - Position.Offset;
         int want = (int)Math.Min(available, Math.Max(maxBytes, SpoolRecord.FrameHeaderSize));
-        // A fresh buffer per batch: records handed out keep pointing into the previous one.
-        var buffer = new byte[Math.Max(want, 64)];
+        if (_buffer.Length < want) _buffer = new byte[Math.Max(want, _buffer.Length * 2)];
+        var buffer = _buffer;
         int n = RandomAccess.Read(_handle!, buffer.AsSpan(0, want), Position.Offset);
         int used = 0;
         while (used + SpoolRecord.FrameHeaderSize <= n)
@@ -78,7 +80,8 @@ public sealed class SpoolReader : IDisposable
                 if (used == 0 && recLen <= available)
                 {
                     // One record bigger than the batch size: read just it.
-                    buffer = new byte[recLen];
+                    if (_buffer.Length < recLen) _buffer = new byte[recLen];
+                    buffer = _buffer;
                     n = RandomAccess.Read(_handle!, buffer, Position.Offset);
                     continue;
                 }

@@ -41,6 +41,29 @@ public sealed class SpoolRecord
 
     public int EncodedLength => FrameHeaderSize + BodyHeaderSize + Encoding.UTF8.GetByteCount(Source) + Lines.Length;
 
+    /// <summary>
+    /// Encodes everything but the lines (frame header, body header, source) for a gather write of
+    /// header + lines, so a large batch is not copied once more.
+    /// </summary>
+    public static byte[] EncodeHeader(long firstSeq, int count, long acceptedUnixMs, SpoolPayloadFormat format, string source, ReadOnlySpan<byte> lines)
+    {
+        int sourceLen = Encoding.UTF8.GetByteCount(source);
+        if (sourceLen > ushort.MaxValue) throw new ArgumentException("source name too long", nameof(source));
+        var buf = new byte[FrameHeaderSize + BodyHeaderSize + sourceLen];
+        var span = buf.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], BodyHeaderSize + sourceLen + lines.Length);
+        var body = span[FrameHeaderSize..];
+        BinaryPrimitives.WriteInt64LittleEndian(body, firstSeq);
+        BinaryPrimitives.WriteInt32LittleEndian(body[8..], count);
+        BinaryPrimitives.WriteInt64LittleEndian(body[12..], acceptedUnixMs);
+        body[20] = (byte)format;
+        BinaryPrimitives.WriteUInt16LittleEndian(body[21..], (ushort)sourceLen);
+        Encoding.UTF8.GetBytes(source, body[BodyHeaderSize..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], Crc32C.Append(Crc32C.Compute(body), lines));
+        return buf;
+    }
+
     /// <summary>Encodes the record into a fresh buffer ready to append.</summary>
     public static byte[] Encode(long firstSeq, int count, long acceptedUnixMs, SpoolPayloadFormat format, string source, ReadOnlySpan<byte> lines)
     {

@@ -99,12 +99,14 @@ public sealed class SpoolWriter : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             firstSeq = _nextSeq;
-            var frame = SpoolRecord.Encode(firstSeq, count, acceptedUnixMs, format, source, lines.Span);
-            if (_offset > SegmentHeaderSize && _offset + frame.Length > _segmentBytes) RollOver();
-            RandomAccess.Write(_handle, frame, _offset);
-            _offset += frame.Length;
+            var header = SpoolRecord.EncodeHeader(firstSeq, count, acceptedUnixMs, format, source, lines.Span);
+            int frameLength = header.Length + lines.Length;
+            if (_offset > SegmentHeaderSize && _offset + frameLength > _segmentBytes) RollOver();
+            // One gather write: a reader never sees a header without its lines (it reads up to End only).
+            RandomAccess.Write(_handle, new ReadOnlyMemory<byte>[] { header, lines }, _offset);
+            _offset += frameLength;
             _nextSeq += count;
-            _writtenTotal += frame.Length;
+            _writtenTotal += frameLength;
             myTotal = _writtenTotal;
         }
         Appended?.Invoke();

@@ -139,10 +139,10 @@ public sealed partial class ServiceStore : IDisposable
     /// Stores a processed stretch of the spool in one transaction: its alerts (duplicates ignored)
     /// with their incidents, and the checkpoint after it. Returns the alerts that were new.
     /// </summary>
-    public List<StoredAlert> CommitBatch(IReadOnlyList<PendingAlert> alerts, SpoolPosition checkpoint, long processedSeq, IIncidentAnalyzer analyzer)
+    public List<StoredAlert> CommitBatch(IReadOnlyList<PendingAlert> alerts, SpoolPosition checkpoint, long processedSeq)
     {
         var inserted = new List<StoredAlert>();
-        var touched = new HashSet<string>(StringComparer.Ordinal);
+        var touched = new Dictionary<string, List<Alert>>(StringComparer.Ordinal);
         string now = Iso(DateTime.UtcNow);
         using var tx = _writer.BeginTransaction();
         using (var ins = _writer.CreateCommand())
@@ -191,11 +191,15 @@ public sealed partial class ServiceStore : IDisposable
                 if (ins.ExecuteNonQuery() == 1)
                 {
                     inserted.Add(new StoredAlert(a, incident, suppressed is null ? "open" : "suppressed", suppressed));
-                    if (incident is not null) touched.Add(incident);
+                    if (incident is not null)
+                    {
+                        if (!touched.TryGetValue(incident, out var list)) touched[incident] = list = new List<Alert>();
+                        list.Add(a);
+                    }
                 }
             }
         }
-        foreach (var id in touched) Reassess(id, analyzer, tx, now);
+        foreach (var (id, added) in touched) UpdateAggregates(id, added, tx, now);
         WriteMeta("spool_segment", checkpoint.Segment, tx);
         WriteMeta("spool_offset", checkpoint.Offset, tx);
         WriteMeta("processed_seq", processedSeq, tx);
@@ -261,24 +265,12 @@ public sealed partial class ServiceStore : IDisposable
     }
 
     /// <summary>
-    /// Recomputes an incident's summary (aggregates in SQL, entity lists merged) and asks the
-    /// analyzer for verdict and triage over its most recent alerts, so a huge incident stays cheap.
+    /// Keeps an incident's summary current on every commit, cheaply: counts, times and severity
+    /// from SQL, entity lists merged with the new alerts'. Scoring (verdict, triage) is heavier
+    /// and runs on its own schedule (<see cref="ReassessIncidents"/>).
     /// </summary>
-    private void Reassess(string incidentId, IIncidentAnalyzer analyzer, SqliteTransaction tx, string now)
+    private void UpdateAggregates(string incidentId, List<Alert> added, SqliteTransaction tx, string now)
     {
-        const int AnalyzedAlerts = 200;
-        var alerts = new List<Alert>();
-        using (var q = _writer.CreateCommand())
-        {
-            q.Transaction = tx;
-            q.CommandText = "SELECT json FROM alerts WHERE incident_id=$id ORDER BY time_last DESC, id LIMIT $n";
-            q.Parameters.AddWithValue("$id", incidentId);
-            q.Parameters.AddWithValue("$n", AnalyzedAlerts);
-            using var r = q.ExecuteReader();
-            while (r.Read()) alerts.Add(JsonSerializer.Deserialize<Alert>(r.GetString(0), AlertJsonWriter.Options)!);
-        }
-        if (alerts.Count == 0) return;
-        alerts.Reverse();
         string users = "|", hosts = "|";
         using (var q = _writer.CreateCommand())
         {
@@ -288,9 +280,6 @@ public sealed partial class ServiceStore : IDisposable
             using var r = q.ExecuteReader();
             if (r.Read()) { users = r.GetString(0); hosts = r.GetString(1); }
         }
-        users = Packed(Unpacked(users).Concat(alerts.SelectMany(a => a.Entities.Users)));
-        hosts = Packed(Unpacked(hosts).Concat(alerts.SelectMany(HostsOf)));
-        var assessment = analyzer.Assess(alerts);
         using var up = _writer.CreateCommand();
         up.Transaction = tx;
         up.CommandText = """
@@ -299,19 +288,52 @@ public sealed partial class ServiceStore : IDisposable
                 time_first=(SELECT MIN(time_first) FROM alerts WHERE incident_id=$id),
                 time_last=(SELECT MAX(time_last) FROM alerts WHERE incident_id=$id),
                 alert_count=(SELECT COUNT(*) FROM alerts WHERE incident_id=$id),
-                users=$users, hosts=$hosts, verdict=$verdict, score=$score, triage=$triage,
-                title=COALESCE($title, title), updated_at=$now
+                users=$users, hosts=$hosts, updated_at=$now
             WHERE id=$id
             """;
         up.Parameters.AddWithValue("$id", incidentId);
-        up.Parameters.AddWithValue("$users", users);
-        up.Parameters.AddWithValue("$hosts", hosts);
-        up.Parameters.AddWithValue("$verdict", assessment.Verdict);
-        up.Parameters.AddWithValue("$score", assessment.Score);
-        up.Parameters.AddWithValue("$triage", JsonSerializer.Serialize(assessment.Triage));
-        up.Parameters.AddWithValue("$title", (object?)assessment.Title ?? DBNull.Value);
+        up.Parameters.AddWithValue("$users", Packed(Unpacked(users).Concat(added.SelectMany(a => a.Entities.Users))));
+        up.Parameters.AddWithValue("$hosts", Packed(Unpacked(hosts).Concat(added.SelectMany(HostsOf))));
         up.Parameters.AddWithValue("$now", now);
         up.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Scores incidents with the analyzer over their most recent alerts (so a huge incident stays
+    /// cheap) and stores verdict, score, title and triage answers. Runs on the processing thread.
+    /// </summary>
+    public void ReassessIncidents(IEnumerable<string> incidentIds, IIncidentAnalyzer analyzer)
+    {
+        const int AnalyzedAlerts = 200;
+        string now = Iso(DateTime.UtcNow);
+        using var tx = _writer.BeginTransaction();
+        foreach (var incidentId in incidentIds)
+        {
+            var alerts = new List<Alert>();
+            using (var q = _writer.CreateCommand())
+            {
+                q.Transaction = tx;
+                q.CommandText = "SELECT json FROM alerts WHERE incident_id=$id ORDER BY time_last DESC, id LIMIT $n";
+                q.Parameters.AddWithValue("$id", incidentId);
+                q.Parameters.AddWithValue("$n", AnalyzedAlerts);
+                using var r = q.ExecuteReader();
+                while (r.Read()) alerts.Add(JsonSerializer.Deserialize<Alert>(r.GetString(0), AlertJsonWriter.Options)!);
+            }
+            if (alerts.Count == 0) continue;
+            alerts.Reverse();
+            var assessment = analyzer.Assess(alerts);
+            using var up = _writer.CreateCommand();
+            up.Transaction = tx;
+            up.CommandText = "UPDATE incidents SET verdict=$verdict, score=$score, triage=$triage, title=COALESCE($title, title), updated_at=$now WHERE id=$id";
+            up.Parameters.AddWithValue("$id", incidentId);
+            up.Parameters.AddWithValue("$verdict", assessment.Verdict);
+            up.Parameters.AddWithValue("$score", assessment.Score);
+            up.Parameters.AddWithValue("$triage", JsonSerializer.Serialize(assessment.Triage));
+            up.Parameters.AddWithValue("$title", (object?)assessment.Title ?? DBNull.Value);
+            up.Parameters.AddWithValue("$now", now);
+            up.ExecuteNonQuery();
+        }
+        tx.Commit();
     }
 
     /// <summary>Deletes alerts (and incidents left without alerts) whose last evidence is older than the cut-off.</summary>

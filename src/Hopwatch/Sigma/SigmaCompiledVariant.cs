@@ -8,4 +8,6 @@ internal sealed class SigmaCompiledVariant
     public required int RuleIndex { get; init; }
     public SigmaLogSourceMapping? Mapping { get; init; }
     public required SigmaMatchNode Node { get; init; }
+    /// <summary>EventIDs this variant is filed under: the mapping's, narrowed by what the detection requires; empty = any.</summary>
+    public IReadOnlyList<int> EventIds { get; init; } = [];
 }

@@ -48,11 +48,36 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         var alternatives = new List<SigmaMatchNode>();
         foreach (var alt in search.Alternatives)
         {
-            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).ToArray();
+            // Within one map every test must hold: run the cheap ones (exact values, short lists) first.
+            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).OrderBy(Cost).ToArray();
             alternatives.Add(parts.Length == 1 ? parts[0] : new SigmaAndNode(parts));
         }
         return alternatives.Count == 1 ? alternatives[0] : new SigmaOrNode(alternatives.ToArray());
     }
+
+    /// <summary>Rough cost of a compiled test, for ordering AND-ed tests (stable sort keeps rule order on ties).</summary>
+    private static int Cost(SigmaMatchNode node) => node switch
+    {
+        SigmaExistsNode => 0,
+        SigmaFieldNode f => f.Values.Sum(CostOf),
+        SigmaKeywordNode => 1000,
+        _ => 100,
+    };
+
+    private static int CostOf(SigmaValueMatcher m) => m switch
+    {
+        SigmaStringMatcher s => s.Pattern.Kind switch
+        {
+            SigmaPatternKind.Exact => 1,
+            SigmaPatternKind.Prefix or SigmaPatternKind.Suffix => 2,
+            SigmaPatternKind.Contains => 4,
+            _ => 6,
+        },
+        SigmaMultiContainsMatcher => 6,
+        SigmaNullMatcher or SigmaNumericMatcher => 1,
+        SigmaRegexMatcher => 50,
+        _ => 5,
+    };
 
     private string MapField(string field, IReadOnlyDictionary<string, string>? fieldMap) =>
         fieldMap is not null && fieldMap.TryGetValue(field, out var mapped) ? mapped : field;
@@ -161,10 +186,27 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             matchers.Add(neq ? new SigmaNotMatcher(matcher) : matcher);
         }
         if (matchers.Count == 0) throw new SigmaRuleException(line, $"'{spec.Field}' has no values");
+        if (!all && !neq) matchers = CombineContains(matchers);
         // neq over a list: the field differs from every value.
         if (neq) all = true;
         var arr = matchers.ToArray();
         return fieldId is null ? new SigmaKeywordNode(arr, all) : new SigmaFieldNode(fieldId.Value, arr, all);
+    }
+
+    /// <summary>OR-ed plain `contains` values (same casing) become one multi-needle search.</summary>
+    private static List<SigmaValueMatcher> CombineContains(List<SigmaValueMatcher> matchers)
+    {
+        var result = new List<SigmaValueMatcher>();
+        foreach (bool cased in new[] { false, true })
+        {
+            var group = matchers.OfType<SigmaStringMatcher>()
+                .Where(m => m.Pattern.Kind == SigmaPatternKind.Contains && m.Pattern.Cased == cased && m.Pattern.Literal.Length > 0).ToList();
+            if (group.Count < 2) continue;
+            result.Add(new SigmaMultiContainsMatcher(group.Select(m => m.Pattern.Literal).Distinct().ToList(), cased));
+            matchers = matchers.Except(group).ToList();
+        }
+        result.AddRange(matchers);
+        return result;
     }
 
     private static void RequireRe(bool regex, string m, int line)

@@ -24,9 +24,9 @@ public sealed class SigmaDetector : IDetector
     {
         _set = set;
         _view = new SigmaEventView(set.FieldTable);
-        _states = new SigmaCorrelationState[set.Rules.Count];
+        _states = new SigmaCorrelationState[set.AllRules.Count];
         foreach (var c in set.Correlations) _states[c.Index] = new SigmaCorrelationState(c);
-        _matchedAt = new int[set.Rules.Count];
+        _matchedAt = new int[set.AllRules.Count];
     }
 
     public string Name => "sigma";
@@ -52,13 +52,33 @@ public sealed class SigmaDetector : IDetector
         {
             if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
             Evaluations++;
-            if (!v.Node.Matches(_view)) continue;
+            bool hit;
+            if (ProfileTicks is null) hit = v.Node.Matches(_view);
+            else
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                hit = v.Node.Matches(_view);
+                ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+            }
+            if (!hit) continue;
             _matchedAt[v.RuleIndex] = _eventNo;
             if (_set.Emits[v.RuleIndex]) emit(RuleAlert(v.Rule, v.RuleIndex, e));
             if (_set.Consumers[v.RuleIndex].Count > 0)
                 Feed(new SigmaMatch { SourceIndex = v.RuleIndex, Time = e.Time, Events = [e] }, emit);
         }
     }
+
+    /// <summary>Per-rule cost in Stopwatch ticks by rule index, when profiling (`hopwatch rules scan --profile`).</summary>
+    private long[]? ProfileTicks { get; set; }
+
+    /// <summary>Starts timing every rule test (costs a little per test; for finding slow rules).</summary>
+    public void EnableProfiling() => ProfileTicks ??= new long[_set.AllRules.Count];
+
+    /// <summary>Time spent testing each rule since profiling was enabled, slowest first.</summary>
+    public IEnumerable<(SigmaRule Rule, TimeSpan Time)> Profile() =>
+        ProfileTicks is not { } ticks ? []
+            : Enumerable.Range(0, ticks.Length).OrderByDescending(i => ticks[i])
+                .Select(i => (_set.AllRules[i], TimeSpan.FromSeconds(ticks[i] / (double)System.Diagnostics.Stopwatch.Frequency)));
 
     public void Complete(Action<Alert> emit)
     {

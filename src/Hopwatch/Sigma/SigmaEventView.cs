@@ -1,18 +1,24 @@
+using System.Runtime.CompilerServices;
 using Hopwatch.Events;
 
 namespace Hopwatch.Sigma;
 
 /// <summary>
-/// One event as the compiled rules see it: field values by field id, looked up at most once per
-/// event (generation stamps avoid clearing arrays). One view per thread; reused for every event.
+/// One event as the compiled rules see it: field values by field id. <see cref="Bind"/> walks the
+/// event's fields once and records where each field the rules use sits, so every later test is an
+/// array read; generation stamps avoid clearing arrays between events. One view per thread.
 /// </summary>
 internal sealed class SigmaEventView
 {
+    private const int MaxCachedNames = 16_384;
+
     private readonly SigmaFieldTable _table;
     private readonly int[] _stamp;
     private readonly int[] _index;
     private int _generation;
     private string[]?[]? _aliases;
+    /// <summary>Field name instance → field id (-1: not used by any rule). Readers intern names, so this hits almost always.</summary>
+    private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
 
     public SigmaEventView(SigmaFieldTable table)
     {
@@ -35,23 +41,72 @@ internal sealed class SigmaEventView
             Array.Clear(_stamp);
             _generation = 1;
         }
+        var fields = e.Fields;
+        int gen = _generation;
+        for (int i = 0; i < fields.Count; i++)
+        {
+            string name = fields.NameAt(i);
+            if (!_byReference.TryGetValue(name, out int id))
+            {
+                id = _table.TryIdOf(name);
+                if (_byReference.Count < MaxCachedNames) _byReference[name] = id;
+            }
+            if (id >= 0 && _stamp[id] != gen)
+            {
+                _stamp[id] = gen;
+                _index[id] = i; // first occurrence wins, as in EventFields
+            }
+        }
     }
 
     /// <summary>Index in Event.Fields of field <paramref name="id"/>, or -1 when the event lacks it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Resolve(int id)
     {
         if (_stamp[id] == _generation) return _index[id];
-        var fields = Event.Fields;
-        int i = fields.IndexOf(_table.NameOf(id));
-        if (i < 0 && _aliases?[id] is { } alts)
+        return ResolveAlias(id);
+    }
+
+    private int ResolveAlias(int id)
+    {
+        int i = -1;
+        if (_aliases?[id] is { } alts)
             foreach (var alt in alts)
-                if ((i = fields.IndexOf(alt)) >= 0) break;
+                if ((i = Event.Fields.IndexOf(alt)) >= 0) break;
         _stamp[id] = _generation;
         _index[id] = i;
         return i;
     }
 
     public bool Has(int id) => Resolve(id) >= 0;
+
+    /// <summary>Index in Event.Fields of field <paramref name="id"/>, or -1.</summary>
+    public int IndexOf(int id) => Resolve(id);
+
+    // Upper-cased copies of field values (per-char ToUpperInvariant = the OrdinalIgnoreCase folding), made at most
+    // once per field per event into reused buffers, so case-insensitive tests become fast ordinal span searches.
+    private char[][] _folded = new char[32][];
+    private int[] _foldStamp = new int[32];
+    private int[] _foldLength = new int[32];
+
+    /// <summary>The value of Event.Fields[<paramref name="fieldIndex"/>] (not null) upper-cased, valid until the next Bind.</summary>
+    public ReadOnlySpan<char> Folded(int fieldIndex, string value)
+    {
+        if (fieldIndex >= _folded.Length)
+        {
+            int n = Math.Max(fieldIndex + 1, _folded.Length * 2);
+            Array.Resize(ref _folded, n);
+            Array.Resize(ref _foldStamp, n);
+            Array.Resize(ref _foldLength, n);
+        }
+        if (_foldStamp[fieldIndex] == _generation) return _folded[fieldIndex].AsSpan(0, _foldLength[fieldIndex]);
+        var buf = _folded[fieldIndex];
+        if (buf is null || buf.Length < value.Length) _folded[fieldIndex] = buf = new char[Math.Max(value.Length, 64)];
+        int len = value.AsSpan().ToUpperInvariant(buf);
+        _foldStamp[fieldIndex] = _generation;
+        _foldLength[fieldIndex] = len;
+        return buf.AsSpan(0, len);
+    }
 
     /// <summary>The field's value; null when absent or null.</summary>
     public string? Get(int id)

@@ -25,6 +25,9 @@ internal sealed class SigmaFieldTable
         return id;
     }
 
+    /// <summary>The id of a field name the rules use, or -1.</summary>
+    public int TryIdOf(string name) => _ids.TryGetValue(name, out int id) ? id : -1;
+
     public void AddAliases(Hopwatch.Events.SourceFormat format, Dictionary<string, string[]> map, string[] prefixes)
     {
         _aliasSpecs[format] = new Dictionary<string, string[]>(map, StringComparer.OrdinalIgnoreCase);

@@ -32,14 +32,14 @@ internal sealed class SigmaRuleIndex
             if (v.Mapping is null) continue;
             foreach (var ch in v.Mapping.Channels)
             {
-                if (v.Mapping.EventIds.Count == 0)
+                if (v.EventIds.Count == 0)
                 {
                     if (!byChannelAny.TryGetValue(ch, out var l)) byChannelAny[ch] = l = new();
                     l.Add(v);
                     continue;
                 }
                 if (!byChannelId.TryGetValue(ch, out var ids)) byChannelId[ch] = ids = new();
-                foreach (var id in v.Mapping.EventIds)
+                foreach (var id in v.EventIds)
                 {
                     if (!ids.TryGetValue(id, out var l)) ids[id] = l = new();
                     l.Add(v);

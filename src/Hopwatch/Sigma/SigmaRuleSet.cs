@@ -14,12 +14,18 @@ public sealed class SigmaRuleSet
     private readonly List<SigmaFilter> _filters = new();
     private readonly Dictionary<SigmaRule, List<SigmaLogSourceMapping>> _mappings = new();
 
-    /// <summary>Runnable rules: detection rules and correlation rules.</summary>
-    public IReadOnlyList<SigmaRule> Rules => _rules;
+    /// <summary>Runnable rules: detection rules and correlation rules (a correlation with a broken reference is in Errors instead).</summary>
+    public IReadOnlyList<SigmaRule> Rules => _runnable ??= _rules.Where((_, i) => !_disabled.Contains(i)).ToList();
+    private List<SigmaRule>? _runnable;
+    /// <summary>Every rule by index, including disabled correlations (indices used by the detector).</summary>
+    internal IReadOnlyList<SigmaRule> AllRules => _rules;
     public IReadOnlyList<SigmaRuleError> Errors => _errors;
     public IReadOnlyList<SigmaSkippedRule> Skipped => _skipped;
     public IReadOnlyList<SigmaFilter> Filters => _filters;
     public int FileCount { get; private set; }
+    /// <summary>Wall time spent reading and parsing the YAML, and compiling the rules.</summary>
+    public TimeSpan ParseTime { get; private set; }
+    public TimeSpan CompileTime { get; private set; }
     public SigmaOptions Options { get; }
     public SigmaLogSourcePipeline Pipeline { get; }
 
@@ -69,10 +75,14 @@ public sealed class SigmaRuleSet
         }
 
         var parsedRules = new List<SigmaRule>();
-        foreach (var file in EnumerateFiles(ruleDirsOrFiles, set._errors))
+        // Parsing is most of the load time and files are independent: parse in parallel, merge in file order.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
+        var parsed = new SigmaParseResult[files.Count];
+        Parallel.For(0, files.Count, i => parsed[i] = SigmaRuleParser.ParseFile(files[i]));
+        foreach (var r in parsed)
         {
             set.FileCount++;
-            var r = SigmaRuleParser.ParseFile(file);
             parsedRules.AddRange(r.Rules);
             set._filters.AddRange(r.Filters);
             set._errors.AddRange(r.Errors);
@@ -85,7 +95,10 @@ public sealed class SigmaRuleSet
             foreach (var rule in r.Rules)
                 set._errors.Add(new SigmaRuleError(file, rule.Line, $"'{rule.Title}' is a rule, not a filter (filter paths hold meta-filters only)"));
         }
+        set.ParseTime = clock.Elapsed;
+        clock.Restart();
         set.Compile(parsedRules, placeholders);
+        set.CompileTime = clock.Elapsed;
         return set;
     }
 
@@ -144,8 +157,9 @@ public sealed class SigmaRuleSet
         {
             int index = _rules.Count;
             _rules.Add(rule);
+            var required = SigmaEventIdConstraint.Of(rule.Detection!);
             foreach (var (m, node) in variants)
-                Variants.Add(new SigmaCompiledVariant { Rule = rule, RuleIndex = index, Mapping = m, Node = node });
+                Variants.Add(new SigmaCompiledVariant { Rule = rule, RuleIndex = index, Mapping = m, Node = node, EventIds = EffectiveIds(m, required) });
         }
         ResolveCorrelations(correlations);
 
@@ -165,6 +179,16 @@ public sealed class SigmaRuleSet
             FieldTable.AddAliases(format, map, Pipeline.FormatPrefixes.TryGetValue(format, out var p) ? p : []);
         FieldTable.Freeze();
         Index = new SigmaRuleIndex(Variants);
+    }
+
+    /// <summary>The mapping's EventIDs narrowed to those the detection requires (a rule can only match there).</summary>
+    private static IReadOnlyList<int> EffectiveIds(SigmaLogSourceMapping? m, HashSet<int>? required)
+    {
+        if (m is null) return [];
+        if (required is null) return m.EventIds;
+        if (m.EventIds.Count == 0) return required.Order().ToList();
+        var both = m.EventIds.Where(required.Contains).ToList();
+        return both.Count > 0 ? both : m.EventIds; // contradictory rule: keep the mapping (it simply never matches)
     }
 
     private static SigmaMatchNode CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)

@@ -46,7 +46,8 @@ public sealed class Activities(SimContext ctx)
         W.RdpAuthSucceeded(at + ctx.Millis(100, 600), target, account, ip);
         string logonId = ctx.NewLogonId();
         var logonAt = at + ctx.Millis(1500, 4000);
-        W.Logon(logonAt, target, account, 10, kerberos ? "Negotiate" : "Negotiate", logonId, ip, ctx.NewPort(), target.Name,
+        // Type 10: Workstation Name is the RDP client's computer name, Source Network Address its address.
+        W.Logon(logonAt, target, account, 10, "Negotiate", logonId, ip, ctx.NewPort(), sourceIp is null ? source.Name : target.Name,
             processName: @"C:\Windows\System32\svchost.exe");
         if (account.IsPrivileged || account.Kind is AccountKind.Helpdesk or AccountKind.Service) W.SpecialPrivileges(logonAt, target, account, logonId);
         int session = ctx.Rng.Next(2, 9);

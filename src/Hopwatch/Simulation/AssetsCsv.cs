@@ -7,17 +7,14 @@ public static class AssetsCsv
 {
     public static string RoleName(HostRole role) => role switch
     {
-        HostRole.DomainController => "domain_controller",
-        HostRole.FileServer => "file_server",
-        HostRole.AppServer => "app_server",
-        HostRole.SqlServer => "sql_server",
+        HostRole.DomainController => "domain-controller",
+        HostRole.FileServer or HostRole.AppServer or HostRole.SqlServer or HostRole.LinuxServer => "server",
         HostRole.Workstation => "workstation",
-        HostRole.JumpHost => "jump_host",
-        HostRole.BackupServer => "backup_server",
-        HostRole.ConfigManagement => "config_management",
-        HostRole.VulnScanner => "vulnerability_scanner",
-        HostRole.LinuxServer => "linux_server",
-        HostRole.LinuxAutomation => "linux_automation",
+        HostRole.JumpHost => "jump-host",
+        HostRole.BackupServer => "backup-server",
+        HostRole.ConfigManagement => "sccm",
+        HostRole.VulnScanner => "vulnerability-scanner",
+        HostRole.LinuxAutomation => "ansible",
         _ => "unknown",
     };
 

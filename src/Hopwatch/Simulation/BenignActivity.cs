@@ -52,7 +52,7 @@ public sealed class BenignActivity(SimContext ctx)
         var arrive = weekend ? At(day, 10, 14) : At(day, 7.5, 9.5);
         var leave = weekend ? arrive.AddHours(1 + ctx.Rng.NextDouble() * 2) : At(day, 16.5, 18.5);
         string logonId = A.InteractiveLogon(arrive, ws, user);
-        var fileServers = Org.ByRole(HostRole.FileServer).ToList();
+        var fileServers = Org.FileServers;
         int accesses = weekend ? 1 : ctx.Rng.Next(3, 8);
         for (int i = 0; i < accesses; i++)
         {
@@ -62,7 +62,7 @@ public sealed class BenignActivity(SimContext ctx)
         }
         if (!weekend)
         {
-            var apps = Org.ByRole(HostRole.AppServer).ToList();
+            var apps = Org.AppServers;
             var app = apps[ws.Index % apps.Count];
             int n = ctx.Rng.Next(1, 4);
             for (int i = 0; i < n; i++)
@@ -94,7 +94,7 @@ public sealed class BenignActivity(SimContext ctx)
         int rdp = ctx.Rng.Next(2, 6), winrm = ctx.Rng.Next(1, 5);
         for (int i = 0; i < rdp; i++)
         {
-            var target = ctx.Pick(Org.WindowsServers.Where(h => h.Role != HostRole.JumpHost).ToList());
+            var target = ctx.Pick(Org.AdminRdpTargets);
             A.RdpSession(t, jump, target, admin, ctx.Seconds(300, 2400));
             t += ctx.Seconds(1200, 3600);
         }
@@ -110,7 +110,7 @@ public sealed class BenignActivity(SimContext ctx)
         int n = ctx.Rng.Next(2, 6);
         for (int i = 0; i < n; i++)
         {
-            var target = ctx.Pick(Org.Workstations.Where(w => w.Department != "IT").ToList());
+            var target = ctx.Pick(Org.UserWorkstations);
             A.RdpSession(At(day, 9, 17), hd.Workstation!, target, hd, ctx.Seconds(300, 1800));
         }
     }
@@ -191,8 +191,8 @@ public sealed class BenignActivity(SimContext ctx)
 
     private void AppToSqlDay(DateTime day)
     {
-        var sqls = Org.ByRole(HostRole.SqlServer).ToList();
-        foreach (var app in Org.ByRole(HostRole.AppServer))
+        var sqls = Org.SqlServers;
+        foreach (var app in Org.AppServers)
         {
             var sql = sqls[app.Index % sqls.Count];
             for (int h = 8; h < 19; h += 2)
@@ -208,7 +208,7 @@ public sealed class BenignActivity(SimContext ctx)
 
     private void ScheduledWork(DateTime day)
     {
-        foreach (var sql in Org.ByRole(HostRole.SqlServer))
+        foreach (var sql in Org.SqlServers)
         {
             var t = At(day, 0.2, 0.8);
             string id = ctx.NewLogonId();
@@ -244,7 +244,7 @@ public sealed class BenignActivity(SimContext ctx)
     {
         foreach (var a in Org.LinuxAdmins)
         {
-            var ws = Org.Workstations.First(w => w.Owner == a.Name);
+            var ws = Org.Users.First(u => u.Name == a.Name).Workstation!;
             int n = ctx.Rng.Next(0, 4);
             for (int i = 0; i < n; i++)
             {

@@ -53,6 +53,13 @@ public sealed class Organisation
     public IReadOnlyList<SimHost> WindowsHosts { get; private set; } = [];
     public IReadOnlyList<SimHost> LinuxHosts { get; private set; } = [];
     public IReadOnlyList<SimHost> JumpHosts { get; private set; } = [];
+    public IReadOnlyList<SimHost> FileServers { get; private set; } = [];
+    public IReadOnlyList<SimHost> AppServers { get; private set; } = [];
+    public IReadOnlyList<SimHost> SqlServers { get; private set; } = [];
+    /// <summary>Workstations outside IT (helpdesk's customers).</summary>
+    public IReadOnlyList<SimHost> UserWorkstations { get; private set; } = [];
+    /// <summary>Windows servers admins RDP to from the jump hosts.</summary>
+    public IReadOnlyList<SimHost> AdminRdpTargets { get; private set; } = [];
     public IReadOnlyList<SimAccount> Users { get; private set; } = [];
     public IReadOnlyList<SimAccount> Admins { get; private set; } = [];
     public IReadOnlyList<SimAccount> Helpdesk { get; private set; } = [];
@@ -158,6 +165,11 @@ public sealed class Organisation
         WindowsHosts = _hosts.Where(h => !h.IsLinux).ToList();
         WindowsServers = _hosts.Where(h => h.IsWindowsServer).ToList();
         MemberServers = _hosts.Where(h => h.Role is HostRole.FileServer or HostRole.AppServer or HostRole.SqlServer).ToList();
+        FileServers = ByRole(HostRole.FileServer).ToList();
+        AppServers = ByRole(HostRole.AppServer).ToList();
+        SqlServers = ByRole(HostRole.SqlServer).ToList();
+        UserWorkstations = Workstations.Where(w => w.Department != "IT").ToList();
+        AdminRdpTargets = WindowsServers.Where(h => h.Role != HostRole.JumpHost).ToList();
     }
 
     private void BuildAccounts(Random rng)

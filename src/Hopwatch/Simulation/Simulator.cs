@@ -97,14 +97,17 @@ public static class Simulator
     }
 
     /// <summary>
-    /// Spreads the attacks over the weekdays of the period (weekends if there are none), in slots
-    /// through office hours, or around 03:00 for off-hours scenarios.
+    /// Spreads the attacks over the weekdays of the last third of the period (weekends if there are
+    /// none), in slots through office hours, or around 03:00 for off-hours scenarios.
     /// </summary>
     private static void PlaceAttacks(SimulationOptions o, List<AttackScenario> scenarios, SimContext ctx, DateTime start, TruthFile truth)
     {
-        var days = Enumerable.Range(0, o.Days).Select(i => start.AddDays(i))
-            .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
-        if (days.Count == 0) days = Enumerable.Range(0, o.Days).Select(i => start.AddDays(i)).ToList();
+        // Attacks come in the last third of the period, so the days before give analytics a baseline
+        // of normal behaviour (rare-path learns for a week); weekdays when there are any.
+        int first = o.Days - Math.Max(1, o.Days / 3);
+        var period = Enumerable.Range(first, o.Days - first).Select(i => start.AddDays(i)).ToList();
+        var days = period.Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
+        if (days.Count == 0) days = period;
         int perDay = (scenarios.Count + days.Count - 1) / Math.Max(1, days.Count);
         for (int i = 0; i < scenarios.Count; i++)
         {

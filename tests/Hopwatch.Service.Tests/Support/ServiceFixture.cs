@@ -47,13 +47,13 @@ public sealed class RunningService : IAsyncDisposable
         return JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
     }
 
-    /// <summary>Waits until every accepted event is processed (bounded).</summary>
+    /// <summary>Waits until every accepted event is processed and the incidents it touched are scored (bounded).</summary>
     public async Task WaitProcessed(TimeSpan? timeout = null)
     {
         var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < until)
         {
-            if (Service.Processor.ProcessedSeq >= Service.Spool.NextSeq - 1) return;
+            if (Service.Processor.ProcessedSeq >= Service.Spool.NextSeq - 1 && Service.Processor.UnscoredIncidents == 0) return;
             await Task.Delay(20);
         }
         throw new TimeoutException($"processed {Service.Processor.ProcessedSeq} of {Service.Spool.NextSeq - 1}");

@@ -149,6 +149,61 @@ public sealed class EvtxMutationTests(ITestOutputHelper output)
         Assert.True(done >= Cases / 2, $"only {done} of {Cases} cases ran within the {TotalBudget.TotalSeconds:0} s budget — the reader is far too slow on damaged input");
     }
 
+    [Fact]
+    public void Damaged_files_read_on_two_threads_give_the_stream_result_in_order()
+    {
+        // The parallel file path must neither crash nor hang on damage, and must return exactly what the
+        // sequential stream path returns, in the same order ("ordered output when a single file is dumped").
+        const int parallelCases = 300;
+        string dir = Path.Combine(Path.GetTempPath(), "hopwatch-mutation-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        var failures = new List<string>();
+        try
+        {
+            for (int i = 0; i < parallelCases && failures.Count < 10; i++)
+            {
+                int seed = Seed + Cases + i;
+                var (data, what) = MakeCase(seed);
+                string path = Path.Combine(dir, $"case-{seed}.evtx");
+                File.WriteAllBytes(path, data);
+                var task = Task.Run(() =>
+                {
+                    var viaFile = EvtxEventReader.ReadFile(path, new ReadDiagnostics(), threads: 2).Select(Summary).ToList();
+                    var viaStream = EvtxEventReader.Read(new MemoryStream(data, writable: false), path, new ReadDiagnostics()).Select(Summary).ToList();
+                    return (viaFile, viaStream);
+                });
+                try
+                {
+                    if (!task.Wait(PerCaseTimeout))
+                    {
+                        failures.Add($"seed {seed} ({what}): did not finish within {PerCaseTimeout.TotalSeconds:0} s");
+                        continue;
+                    }
+                }
+                catch (AggregateException e)
+                {
+                    failures.Add($"seed {seed} ({what}): {e.InnerException?.GetType().Name} escaped: {e.InnerException?.Message}");
+                    continue;
+                }
+                var (f, s) = task.Result;
+                if (!f.SequenceEqual(s))
+                {
+                    int at = Enumerable.Range(0, Math.Min(f.Count, s.Count)).FirstOrDefault(k => f[k] != s[k], Math.Min(f.Count, s.Count));
+                    failures.Add($"seed {seed} ({what}): ReadFile(threads: 2) gave {f.Count} records, Read(stream) {s.Count}; " +
+                                 $"first difference at #{at}: {(at < f.Count ? f[at] : "(none)")} vs {(at < s.Count ? s[at] : "(none)")}");
+                }
+                File.Delete(path);
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static string Summary(LogEvent e) => $"{e.RecordId}/{e.EventId}/{e.Time.Ticks}/{e.Fields.Count}";
+
     private sealed record CaseResult(long Records, long Warnings, long Allocated, Exception? Error);
 
     private static CaseResult ReadAll(byte[] data, int seed, CancellationToken ct)

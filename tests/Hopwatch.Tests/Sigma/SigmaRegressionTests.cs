@@ -6,12 +6,17 @@ namespace Hopwatch.Tests.Sigma;
 /// <summary>
 /// SigmaHQ's regression suite on the shared snapshot: every case whose rule is in the snapshot must match
 /// exactly its match_count, except the cases listed (with their reason) in regression-known-failures.txt.
-/// Reads the cases' .json renderings (the same events as the evtx files), in parallel.
+/// Runs on the evtx files (through the EVTX reader) and on their .json renderings, cases in parallel.
 /// </summary>
 public class SigmaRegressionTests
 {
-    private static readonly Lazy<List<SigmaRegressionResult>> Results = new(() =>
+    private static readonly Lazy<List<SigmaRegressionResult>> JsonResults = new(() =>
         SigmaRegressionRunner.Run(SharedData.Sigma, SigmaRegressionSource.Json));
+    private static readonly Lazy<List<SigmaRegressionResult>> EvtxResults = new(() =>
+        SigmaRegressionRunner.Run(SharedData.Sigma, SigmaRegressionSource.Evtx,
+            (path, diag) => Hopwatch.Reading.Evtx.EvtxEventReader.ReadFile(path, diag)));
+
+    private static List<SigmaRegressionResult> Results(string source) => source == "evtx" ? EvtxResults.Value : JsonResults.Value;
 
     private static Dictionary<string, string> KnownFailures()
     {
@@ -22,11 +27,13 @@ public class SigmaRegressionTests
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
     }
 
-    [Fact]
-    public void FailuresAreExactlyTheKnownOnesWithTheirReasons()
+    [Theory]
+    [InlineData("evtx")]
+    [InlineData("json")]
+    public void FailuresAreExactlyTheKnownOnesWithTheirReasons(string source)
     {
         var known = KnownFailures();
-        var failed = Results.Value.Where(r => r.Outcome == SigmaRegressionOutcome.Failed).ToList();
+        var failed = Results(source).Where(r => r.Outcome == SigmaRegressionOutcome.Failed).ToList();
         var unexpected = failed.Where(f => !known.ContainsKey(f.Case.Name)).Select(f => $"{f.Case.Name}: {f.Reason}").ToList();
         Assert.True(unexpected.Count == 0, "new regression failures:\n" + string.Join("\n", unexpected));
         var nowPassing = known.Keys.Where(k => !failed.Any(f => f.Case.Name == k)).ToList();
@@ -35,10 +42,12 @@ public class SigmaRegressionTests
         foreach (var f in failed) Assert.StartsWith(f.Reason, known[f.Case.Name]);
     }
 
-    [Fact]
-    public void AtLeast97PercentPassAndEveryRunnableCaseRan()
+    [Theory]
+    [InlineData("evtx")]
+    [InlineData("json")]
+    public void AtLeast97PercentPassAndEveryRunnableCaseRan(string source)
     {
-        var results = Results.Value;
+        var results = Results(source);
         int passed = results.Count(r => r.Outcome == SigmaRegressionOutcome.Passed);
         int failed = results.Count(r => r.Outcome == SigmaRegressionOutcome.Failed);
         int skipped = results.Count(r => r.Outcome == SigmaRegressionOutcome.Skipped);

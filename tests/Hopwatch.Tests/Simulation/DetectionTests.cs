@@ -36,12 +36,16 @@ public sealed class DetectionTests
     [Fact(Skip = NeedsAnalytics)]
     public void EveryScenarioIsDetectedWithItsSubTechnique()
     {
-        var (truth, alerts) = Hunt(new SimulationOptions { Seed = 7, Hosts = 60, Days = 2, Scenarios = ScenarioRegistry.Names.ToList() });
+        var (truth, alerts) = Hunt(new SimulationOptions { Seed = 7, Hosts = 60, Days = 9, Scenarios = ScenarioRegistry.Names.ToList() });
         var score = Evaluation.Score(truth, alerts);
         var missed = score.Scenarios.Where(s => !s.Detected).Select(s => s.Scenario.Name).ToList();
         Assert.True(missed.Count == 0, "missed: " + string.Join(", ", missed));
     }
 
+    // With the analytics branch wired in (checked 2026-11-25): all 12 scenarios detected; the benign
+    // week still gives 2 ssh-lateral alerts above low: the backup server's nightly SSH key logins to
+    // every Linux server (role backup-server not exempted) and an admin's SSH from a workstation that
+    // SCCM had just pushed to (counted as "reached remotely"). Those are analytics tuning items.
     [Fact(Skip = NeedsAnalytics)]
     public void AWeekOfBenignTrafficAt200HostsRaisesNothingAboveLow()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 
@@ -24,6 +25,15 @@ public static class EvtxExportRunner
         }
         return null;
     }
+
+    private static readonly ConcurrentDictionary<(string, string), Lazy<EvtxExportResult>> Cache = new();
+
+    /// <summary>
+    /// <see cref="Run"/>, once per file and mode for the whole test run: the comparison tests share the reference.
+    /// Callers must not modify the returned records.
+    /// </summary>
+    public static EvtxExportResult RunCached(string exe, string evtxPath, TimeSpan timeout, string mode = "items") =>
+        Cache.GetOrAdd((evtxPath, mode), _ => new Lazy<EvtxExportResult>(() => Run(exe, evtxPath, timeout, mode))).Value;
 
     /// <param name="mode">evtxexport's -m: "items" (its default: the allocated records), "recovered" or "all".</param>
     public static EvtxExportResult Run(string exe, string evtxPath, TimeSpan timeout, string mode = "items")
@@ -52,6 +62,9 @@ public static class EvtxExportRunner
         p.WaitForExit();
         string err = stderr.Result;
         bool aborted = p.ExitCode != 0 || err.Contains("Unable to export", StringComparison.Ordinal);
-        return new EvtxExportResult(EvtxExportXmlParser.Parse(stdout.Result), err, p.ExitCode, aborted);
+        var records = EvtxExportXmlParser.Parse(stdout.Result);
+        if (mode == "recovered")
+            foreach (var r in records) r.Recovered = true;
+        return new EvtxExportResult(records, err, p.ExitCode, aborted);
     }
 }

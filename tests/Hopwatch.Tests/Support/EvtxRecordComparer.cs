@@ -52,8 +52,8 @@ public static class EvtxRecordComparer
     }
 
     /// <summary>
-    /// Records are paired on System/EventRecordID, the id evtxexport prints. (LogEvent.RecordId may be the
-    /// record header's number instead, which differs in re-exported logs; it is compared as "record_id".)
+    /// Records are paired on System/EventRecordID, the id evtxexport prints; LogEvent.RecordId is compared
+    /// separately as "record_id" (the record header's number differs from it in re-exported logs).
     /// </summary>
     private static long Key(LogEvent e) =>
         long.TryParse(e.Fields.Get("EventRecordID"), NumberStyles.None, CultureInfo.InvariantCulture, out long id) ? id : e.RecordId;

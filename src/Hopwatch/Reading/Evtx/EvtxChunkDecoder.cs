@@ -30,6 +30,19 @@ internal sealed class EvtxChunkDecoder
     public EvtxXmlRenderer Xml => _xml;
 
     /// <summary>
+    /// Nodes one record may visit. Substitutions can repeat a BinXml value that itself repeats others,
+    /// so a small hostile record could otherwise expand exponentially within the depth limit.
+    /// </summary>
+    public const int NodeBudgetPerRecord = 2_000_000;
+    private int _nodeBudget;
+
+    public void Spend(int nodes)
+    {
+        _nodeBudget -= nodes;
+        if (_nodeBudget < 0) throw new EvtxFormatException("record expands to too many nodes", 0);
+    }
+
+    /// <summary>
     /// Opens a Binary XML fragment at [pos, end): a template instance (values pushed on the arena; the
     /// caller pops them) or a plain fragment decoded on the spot.
     /// </summary>
@@ -44,6 +57,7 @@ internal sealed class EvtxChunkDecoder
             Parser.ReadValueRefs(ref pos, end, values);
             return new BinXmlFragment(template.Root, values);
         }
+        Spend(1 + (end - pos) / 16); // decoding is not cached here: charge it against the record's budget
         return new BinXmlFragment(Parser.ParseFragment(pos, end, depth, inTemplate: false), default);
     }
 
@@ -107,6 +121,7 @@ internal sealed class EvtxChunkDecoder
             // take them only when they continue the id sequence (stale slack does not).
             if (beyondFree && (good == 0 || id != previousId + 1)) break;
             int arenaTop = Arena.Top;
+            _nodeBudget = NodeBudgetPerRecord;
             try
             {
                 long written = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos + 16));

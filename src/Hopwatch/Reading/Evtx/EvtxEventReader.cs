@@ -123,7 +123,33 @@ public static class EvtxEventReader
     {
         diag.FileOpened();
         if (!ReadHeader(stream, file, diag)) yield break;
-        var decoder = new EvtxChunkDecoder();
+        var decoder = RentDecoder();
+        try
+        {
+            foreach (var good in DecodeChunks(decoder, stream, file, diag, events, xml, ct)) yield return good;
+        }
+        finally
+        {
+            ReturnDecoder(decoder);
+        }
+    }
+
+    /// <summary>
+    /// Decoders (64 KiB buffer, caches, value strings) are pooled: evidence often comes as thousands of
+    /// small files, and a fresh decoder per file would cost more than reading the file.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<EvtxChunkDecoder> DecoderPool = new();
+
+    private static EvtxChunkDecoder RentDecoder() => DecoderPool.TryTake(out var d) ? d : new EvtxChunkDecoder();
+
+    private static void ReturnDecoder(EvtxChunkDecoder d)
+    {
+        if (DecoderPool.Count < 2 * Environment.ProcessorCount) DecoderPool.Add(d);
+    }
+
+    private static IEnumerable<int> DecodeChunks(EvtxChunkDecoder decoder, Stream stream, string file, ReadDiagnostics diag,
+        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct)
+    {
         var data = decoder.Chunk.Data;
         long offset = EvtxFileHeader.Size;
         for (int index = 0; ; index++)

@@ -41,6 +41,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
     {
         if (depth > BinXmlParser.MaxDepth) throw new EvtxFormatException("XML nested too deeply", 0);
+        decoder.Spend(nodes.Length);
         foreach (var n in nodes)
         {
             switch (n.Kind)

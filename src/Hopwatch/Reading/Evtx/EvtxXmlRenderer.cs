@@ -22,6 +22,7 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
     private void RenderNodes(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, TextBuffer sb, int level, int depth)
     {
         if (depth > BinXmlParser.MaxDepth) throw new EvtxFormatException("XML nested too deeply", 0);
+        decoder.Spend(nodes.Length);
         foreach (var n in nodes)
         {
             switch (n.Kind)

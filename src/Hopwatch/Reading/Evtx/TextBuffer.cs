@@ -19,9 +19,13 @@ internal sealed class TextBuffer
 
     public void Advance(int n) => _length += n;
 
+    /// <summary>Rendering one record never needs more; past this the input is hostile (self-amplifying templates).</summary>
+    public const int MaxChars = 16 * 1024 * 1024;
+
     private void Grow(int n)
     {
-        int size = Math.Max(_chars.Length * 2, _length + n);
+        if ((long)_length + n > MaxChars) throw new EvtxFormatException("record renders to more than 16M characters", 0);
+        int size = (int)Math.Min(MaxChars, Math.Max((long)_chars.Length * 2, _length + n));
         Array.Resize(ref _chars, size);
     }
 

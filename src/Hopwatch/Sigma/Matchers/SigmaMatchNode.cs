@@ -41,15 +41,27 @@ internal sealed class SigmaConstNode(bool value) : SigmaMatchNode
 internal sealed class SigmaFieldNode(int fieldId, SigmaValueMatcher[] values, bool all) : SigmaMatchNode
 {
     public int FieldId { get; } = fieldId;
+    public SigmaValueMatcher[] Values => values;
     public override bool Matches(SigmaEventView v)
     {
-        string? value = v.Get(FieldId);
+        int index = v.IndexOf(FieldId);
+        string? value = index < 0 ? null : v.Event.Fields.ValueAt(index);
+        if (value is null)
+        {
+            if (all)
+            {
+                foreach (var m in values) if (!m.Matches(null, v)) return false;
+                return true;
+            }
+            foreach (var m in values) if (m.Matches(null, v)) return true;
+            return false;
+        }
         if (all)
         {
-            foreach (var m in values) if (!m.Matches(value, v)) return false;
+            foreach (var m in values) if (!m.MatchesField(index, value, v)) return false;
             return true;
         }
-        foreach (var m in values) if (m.Matches(value, v)) return true;
+        foreach (var m in values) if (m.MatchesField(index, value, v)) return true;
         return false;
     }
 }
@@ -82,7 +94,7 @@ internal sealed class SigmaKeywordNode(SigmaValueMatcher[] values, bool all) : S
         for (int i = 0; i < fields.Count; i++)
         {
             string? s = fields.ValueAt(i);
-            if (s is not null && m.Matches(s, v)) return true;
+            if (s is not null && m.MatchesField(i, s, v)) return true;
         }
         return false;
     }

@@ -3,14 +3,20 @@ using System.Text.RegularExpressions;
 namespace Hopwatch.Sigma;
 
 /// <summary>
-/// `re` (with i/m/s): compiled once per rule value. Patterns run on the non-backtracking engine
-/// (linear time, so the result never depends on machine load); the few that need backtracking
-/// (lookarounds, backreferences) run with a match timeout so a hostile pattern or event cannot hang
-/// a hunt — a time-out counts as no match and is counted on the view.
+/// `re` (with i/m/s), compiled once. It runs as the cheap-to-build backtracking interpreter with a
+/// match timeout; the first time a match times out (a hostile pattern or event, or just a loaded
+/// machine), the matcher switches for good to .NET's linear-time NonBacktracking engine — which every
+/// pattern of the spec's regex subset supports — and retries, so no event can hang a run and the
+/// answer does not depend on machine load. A pattern NonBacktracking cannot run keeps the timeout:
+/// a time-out then counts as no match and is counted on the view.
 /// </summary>
 internal sealed class SigmaRegexMatcher : SigmaValueMatcher
 {
-    private readonly Regex _regex;
+    private readonly string _pattern;
+    private readonly RegexOptions _options;
+    private readonly TimeSpan _timeout;
+    private Regex _regex;
+    private volatile bool _linear, _noLinear;
 
     public SigmaRegexMatcher(string pattern, bool ignoreCase, bool multiline, bool singleline, TimeSpan timeout)
     {
@@ -18,14 +24,10 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         if (ignoreCase) options |= RegexOptions.IgnoreCase;
         if (multiline) options |= RegexOptions.Multiline;
         if (singleline) options |= RegexOptions.Singleline;
-        try
-        {
-            _regex = new Regex(pattern, options | RegexOptions.NonBacktracking, timeout);
-        }
-        catch (NotSupportedException)
-        {
-            _regex = new Regex(pattern, options, timeout); // throws ArgumentException for a bad pattern: reported by the parser
-        }
+        _pattern = pattern;
+        _options = options;
+        _timeout = timeout;
+        _regex = new Regex(pattern, options, timeout); // a bad pattern throws ArgumentException, reported by the parser
     }
 
     public override bool Matches(string? value, SigmaEventView view)
@@ -38,9 +40,20 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         catch (RegexMatchTimeoutException)
         {
             view.RegexTimeouts++;
-            return false;
+            if (_linear || _noLinear) return false;
+            try
+            {
+                _regex = new Regex(_pattern, _options | RegexOptions.NonBacktracking);
+                _linear = true;
+                return _regex.IsMatch(value);
+            }
+            catch (NotSupportedException)
+            {
+                _noLinear = true; // backreferences, lookarounds: the timeout stays the guard
+                return false;
+            }
         }
     }
 
-    public override string Describe() => "re '" + _regex + "'";
+    public override string Describe() => "re '" + _pattern + "'";
 }

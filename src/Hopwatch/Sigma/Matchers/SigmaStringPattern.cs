@@ -17,8 +17,14 @@ internal sealed class SigmaStringPattern
     private readonly bool[] _wild = [];          // ... and which of them are wildcards
     private readonly bool _hasQuestion;
     private readonly StringComparison _cmp;
+    // Upper-cased copies for matching against values folded by the event view (ordinal, vectorised).
+    private readonly string _literalUpper = "";
+    private readonly string[] _partsUpper = [];
+    private readonly string _charsUpper = "";
 
     public SigmaPatternKind Kind { get; }
+    /// <summary>The plain text of Exact/Prefix/Suffix/Contains patterns.</summary>
+    public string Literal => _literal;
     public bool Cased { get; }
     public string Source { get; }
 
@@ -95,13 +101,17 @@ internal sealed class SigmaStringPattern
         return new SigmaStringPattern(display, cased, p, w, hasQ);
     }
 
-    private SigmaStringPattern(string source, bool cased, SigmaPatternKind kind, string literal) : this(source, cased, kind) =>
+    private SigmaStringPattern(string source, bool cased, SigmaPatternKind kind, string literal) : this(source, cased, kind)
+    {
         _literal = literal;
+        _literalUpper = literal.ToUpperInvariant();
+    }
 
     private SigmaStringPattern(string source, bool cased, string chars, bool[] wild, bool hasQuestion)
         : this(source, cased, SigmaPatternKind.Glob)
     {
         _chars = chars;
+        _charsUpper = chars.ToUpperInvariant();
         _wild = wild;
         _hasQuestion = hasQuestion;
         if (!hasQuestion)
@@ -115,6 +125,7 @@ internal sealed class SigmaStringPattern
             }
             parts.Add(sb.ToString());
             _parts = parts.ToArray();
+            _partsUpper = _parts.Select(p => p.ToUpperInvariant()).ToArray();
             _anchorStart = !wild[0];
             _anchorEnd = !wild[^1];
         }
@@ -126,30 +137,39 @@ internal sealed class SigmaStringPattern
         SigmaPatternKind.Prefix => value.StartsWith(_literal, _cmp),
         SigmaPatternKind.Suffix => value.EndsWith(_literal, _cmp),
         SigmaPatternKind.Contains => value.Contains(_literal, _cmp),
-        _ => _hasQuestion ? MatchChars(value) : MatchParts(value),
+        _ => _hasQuestion ? MatchChars(value, _chars, !Cased) : MatchParts(value, _parts, _cmp),
+    };
+
+    /// <summary>Case-insensitive test against a value already upper-cased (SigmaEventView.Folded): ordinal span operations only.</summary>
+    public bool MatchesFolded(ReadOnlySpan<char> folded) => Kind switch
+    {
+        SigmaPatternKind.Exact => folded.SequenceEqual(_literalUpper),
+        SigmaPatternKind.Prefix => folded.StartsWith(_literalUpper),
+        SigmaPatternKind.Suffix => folded.EndsWith(_literalUpper),
+        SigmaPatternKind.Contains => folded.IndexOf(_literalUpper) >= 0,
+        _ => _hasQuestion ? MatchChars(folded, _charsUpper, false) : MatchParts(folded, _partsUpper, StringComparison.Ordinal),
     };
 
     /// <summary>'*'-only glob: anchored first/last parts, then left-most search for the middle parts (greedy is exact here).</summary>
-    private bool MatchParts(ReadOnlySpan<char> value)
+    private bool MatchParts(ReadOnlySpan<char> value, string[] parts, StringComparison cmp)
     {
-        var parts = _parts;
         int first = 0, last = parts.Length - 1;
         if (_anchorStart)
         {
-            if (!value.StartsWith(parts[0], _cmp)) return false;
+            if (!value.StartsWith(parts[0], cmp)) return false;
             value = value[parts[0].Length..];
             first = 1;
         }
         if (_anchorEnd)
         {
-            if (value.Length < parts[last].Length || !value.EndsWith(parts[last], _cmp)) return false;
+            if (value.Length < parts[last].Length || !value.EndsWith(parts[last], cmp)) return false;
             value = value[..^parts[last].Length];
             last--;
         }
         for (int i = first; i <= last; i++)
         {
             if (parts[i].Length == 0) continue;
-            int at = value.IndexOf(parts[i], _cmp);
+            int at = value.IndexOf(parts[i], cmp);
             if (at < 0) return false;
             value = value[(at + parts[i].Length)..];
         }
@@ -157,15 +177,14 @@ internal sealed class SigmaStringPattern
     }
 
     /// <summary>General glob with '?' (one character) and '*' (any run), backtracking to the last '*'.</summary>
-    private bool MatchChars(ReadOnlySpan<char> value)
+    private bool MatchChars(ReadOnlySpan<char> value, string p, bool ignoreCase)
     {
-        string p = _chars;
         bool[] w = _wild;
         int pi = 0, vi = 0, star = -1, mark = 0;
         while (vi < value.Length)
         {
             if (pi < p.Length && w[pi] && p[pi] == '*') { star = pi++; mark = vi; }
-            else if (pi < p.Length && ((w[pi] && p[pi] == '?') || (!w[pi] && CharEquals(p[pi], value[vi])))) { pi++; vi++; }
+            else if (pi < p.Length && ((w[pi] && p[pi] == '?') || (!w[pi] && CharEquals(p[pi], value[vi], ignoreCase)))) { pi++; vi++; }
             else if (star >= 0) { pi = star + 1; vi = ++mark; }
             else return false;
         }
@@ -173,6 +192,6 @@ internal sealed class SigmaStringPattern
         return pi == p.Length;
     }
 
-    private bool CharEquals(char a, char b) =>
-        a == b || (!Cased && char.ToUpperInvariant(a) == char.ToUpperInvariant(b));
+    private static bool CharEquals(char a, char b, bool ignoreCase) =>
+        a == b || (ignoreCase && char.ToUpperInvariant(a) == char.ToUpperInvariant(b));
 }

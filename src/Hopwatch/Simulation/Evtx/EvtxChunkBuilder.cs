@@ -15,8 +15,10 @@ internal sealed class EvtxChunkBuilder
     private const int HeaderSize = 512;
     private const int FirstSubstitution = 15; // System values take substitutions 0..14
 
-    // Slack lets a record that overflows be written fully before it is rolled back.
-    private readonly byte[] _buf = new byte[ChunkSize * 2];
+    // Grows on demand up to a chunk plus slack (a record that overflows is written fully before it is
+    // rolled back), so thousands of open files with a few records each stay small in memory.
+    private const int MaxBuffer = ChunkSize * 2;
+    private byte[] _buf = new byte[8192];
     private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int DefinitionOffset, uint TemplateId)> _templates = new(StringComparer.Ordinal);
     private readonly List<string> _newNames = new();
@@ -38,7 +40,7 @@ internal sealed class EvtxChunkBuilder
 
     public void Reset()
     {
-        Array.Clear(_buf);
+        Array.Clear(_buf, 0, Math.Min(_buf.Length, Math.Max(_pos, HeaderSize)));
         _names.Clear();
         _templates.Clear();
         Array.Clear(_stringBuckets);
@@ -75,6 +77,7 @@ internal sealed class EvtxChunkBuilder
     /// <summary>Finishes the header (ids, offsets, CRCs) and returns the 64 KiB chunk.</summary>
     public ReadOnlySpan<byte> Finish()
     {
+        if (_buf.Length < ChunkSize) Array.Resize(ref _buf, ChunkSize);
         var b = _buf.AsSpan(0, ChunkSize);
         "ElfChnk\0"u8.CopyTo(b);
         BinaryPrimitives.WriteUInt64LittleEndian(b[8..], _firstRecordId);
@@ -136,8 +139,7 @@ internal sealed class EvtxChunkBuilder
         int bucket = (int)(BinaryPrimitives.ReadUInt32LittleEndian(shape.TemplateGuid.ToByteArray()) % 32);
         U32((uint)_templateBuckets[bucket]); // next template in this bucket
         _templateBuckets[bucket] = defOffset;
-        shape.TemplateGuid.TryWriteBytes(_buf.AsSpan(_pos));
-        _pos += 16;
+        Guid16(shape.TemplateGuid);
         int sizePos = _pos;
         U32(0); // data size, patched
         int dataStart = _pos;
@@ -324,6 +326,7 @@ internal sealed class EvtxChunkBuilder
         int n = FirstSubstitution + r.Shape.DataNames.Length;
         U32((uint)n);
         int descPos = _pos;
+        Ensure(4 * n);
         _pos += 4 * n;
         int i = 0;
         void Desc(int start, EvtxValueType type)
@@ -337,7 +340,7 @@ internal sealed class EvtxChunkBuilder
             i++;
         }
         int s = _pos; Utf16(r.Provider); Desc(s, EvtxValueType.String);
-        s = _pos; r.ProviderGuid.TryWriteBytes(_buf.AsSpan(_pos)); _pos += 16; Desc(s, EvtxValueType.Guid);
+        s = _pos; Guid16(r.ProviderGuid); Desc(s, EvtxValueType.Guid);
         s = _pos; U16(r.EventId); Desc(s, EvtxValueType.UInt16);
         s = _pos; U8(r.Version); Desc(s, EvtxValueType.UInt8);
         s = _pos; U8(r.Level); Desc(s, EvtxValueType.UInt8);
@@ -400,15 +403,26 @@ internal sealed class EvtxChunkBuilder
         return true;
     }
 
-    private void U8(byte v) => _buf[_pos++] = v;
-    private void U16(ushort v) { BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(_pos), v); _pos += 2; }
-    private void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(_buf.AsSpan(_pos), v); _pos += 4; }
-    private void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(_buf.AsSpan(_pos), v); _pos += 8; }
+    private void Ensure(int bytes)
+    {
+        if (_pos + bytes <= _buf.Length) return;
+        if (_pos + bytes > MaxBuffer) throw new InvalidOperationException("EVTX record larger than a chunk");
+        int size = _buf.Length;
+        while (size < _pos + bytes) size *= 2;
+        Array.Resize(ref _buf, Math.Min(size, MaxBuffer));
+    }
+
+    private void U8(byte v) { Ensure(1); _buf[_pos++] = v; }
+    private void U16(ushort v) { Ensure(2); BinaryPrimitives.WriteUInt16LittleEndian(_buf.AsSpan(_pos), v); _pos += 2; }
+    private void U32(uint v) { Ensure(4); BinaryPrimitives.WriteUInt32LittleEndian(_buf.AsSpan(_pos), v); _pos += 4; }
+    private void U64(ulong v) { Ensure(8); BinaryPrimitives.WriteUInt64LittleEndian(_buf.AsSpan(_pos), v); _pos += 8; }
+
+    private void Guid16(Guid g) { Ensure(16); g.TryWriteBytes(_buf.AsSpan(_pos)); _pos += 16; }
 
     private void Utf16(string s)
     {
+        Ensure(s.Length * 2);
         var dst = _buf.AsSpan(_pos);
-        if (s.Length * 2 > dst.Length - 16) throw new InvalidOperationException("EVTX value too large");
         for (int i = 0; i < s.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(dst[(2 * i)..], s[i]);
         _pos += s.Length * 2;
     }

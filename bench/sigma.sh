@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Sigma engine speed: `hopwatch hunt --no-analytics` with every Windows rule of the shared SigmaHQ snapshot
+# against `hopwatch dump` on the same >= 100 MB EVTX corpus (the corpus bench/evtx.sh builds, in
+# bench/corpus/evtx-SET; built here the same way when missing). Prints wall and CPU (user+sys) time of both, the
+# alerts found, and as its last line the CPU-time ratio (CPU time, because the shared build machine's load swamps
+# wall time):
+#   hunt/dump time ratio: X.X
+# Usage: bench/sigma.sh   (SIGMA_BENCH_MB=N corpus of at least N MB, default 100; SIGMA_BENCH_THREADS=N, default 2;
+#                          SIGMA_BENCH_SET=all|dense as EVTX_BENCH_SET in bench/evtx.sh, default all)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+shared="$root/../shared/data"
+corpus="$root/bench/corpus/evtx-${SIGMA_BENCH_SET:-all}"
+results="$root/bench/results"
+target_mb="${SIGMA_BENCH_MB:-100}"
+threads="${SIGMA_BENCH_THREADS:-2}"
+mkdir -p "$results"
+log="$results/sigma-$(date -u +%Y%m%dT%H%M%SZ).txt"
+exec > >(tee "$log") 2>&1
+say() { printf '%s\n' "$*"; }
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+say "building hopwatch (Release)..."
+dotnet build src/Hopwatch.Cli -c Release --nologo -v q >/dev/null
+hopwatch="$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch"
+
+# --- corpus: the shared EVTX files, repeated whole until the target size (same layout and stamp as bench/evtx.sh) ---
+case "${SIGMA_BENCH_SET:-all}" in
+  all) sources=("$shared/evtx" "$shared/sigma/regression_data") ;;
+  dense) sources=("$shared/evtx/parser-edge-cases") ;;
+  *) say "bench: SIGMA_BENCH_SET must be all or dense"; exit 2 ;;
+esac
+mapfile -t list < <(find "${sources[@]}" -name '*.evtx' -type f | LC_ALL=C sort)
+[ "${#list[@]}" -gt 0 ] || { say "bench: no .evtx files under $shared"; exit 1; }
+list_bytes=$(stat -c %s "${list[@]}" | awk '{s+=$1} END {print s}')
+copies=$(( (target_mb * 1000000 + list_bytes - 1) / list_bytes ))
+stamp="${#list[@]} files, $list_bytes bytes, $copies copies"
+stampfile="$corpus.stamp"
+if [ "$(cat "$stampfile" 2>/dev/null)" != "$stamp" ]; then
+  say "building corpus: $stamp -> $corpus"
+  rm -rf "$corpus"
+  for ((k = 1; k <= copies; k++)); do
+    for f in "${list[@]}"; do
+      rel="${f#"$shared"/}"
+      mkdir -p "$corpus/copy$k/$(dirname "$rel")"
+      cp "$f" "$corpus/copy$k/$rel"
+    done
+  done
+  echo "$stamp" > "$stampfile"
+fi
+corpus_mb=$(du -sbL "$corpus" | awk '{printf "%.1f", $1/1000000}')
+say "corpus: $corpus ($corpus_mb MB)"
+
+rules="$shared/sigma/rules/windows"
+nrules=$(find "$rules" -name '*.yml' | wc -l)
+say "rules: $rules ($nrules files)"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# Warm the page cache once so both runs read from memory.
+find "$corpus" -name '*.evtx' -print0 | xargs -0 cat > /dev/null
+
+timed() { # timed NAME CMD... : wall seconds and CPU seconds (user+sys) into $NAME_wall / $NAME_cpu
+  local name=$1; shift
+  local t0 t1; t0=$(now)
+  /usr/bin/time -f '%U %S' -o "$out/$name.time" "$@"
+  t1=$(now)
+  printf -v "${name}_wall" '%s' "$(calc '%.2f' "$t1 - $t0")"
+  printf -v "${name}_cpu" '%s' "$(awk '{printf "%.2f", $1 + $2}' "$out/$name.time")"
+}
+say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+timed dump "$hopwatch" dump "$corpus" --threads "$threads" > /dev/null 2> "$out/dump.err"
+say "dump:  wall $dump_wall s, CPU $dump_cpu s   ($(tail -n 1 "$out/dump.err"))"
+timed hunt "$hopwatch" hunt "$corpus" --out "$out/hunt" --sigma "$rules" --no-analytics --threads "$threads" --quiet
+alerts=$(wc -l < "$out/hunt/alerts.jsonl")
+say "hunt:  wall $hunt_wall s, CPU $hunt_cpu s   ($alerts alerts from $nrules Windows rules)"
+say "sigma engine alone (rules scan, CPU): $("$hopwatch" rules scan "$rules" --in "$corpus" --top 0 | tail -n 1)"
+say "top rules by alerts:"
+jq -r '.title' "$out/hunt/alerts.jsonl" | sort | uniq -c | sort -rn | head -5 | sed 's/^/  /'
+say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "hunt/dump wall time ratio: $(calc "%.1f" "$hunt_wall / $dump_wall")"
+say "hunt/dump time ratio: $(calc "%.1f" "$hunt_cpu / $dump_cpu")"

@@ -1,0 +1,34 @@
+using System.Buffers;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// Several `contains` values of one field (OR-ed) searched in one pass: .NET's multi-string
+/// <see cref="SearchValues{T}"/> (vectorised, Aho-Corasick-like), instead of one scan per value.
+/// Rules with dozens of needles (emoji, tool names, cmdlets) cost about as much as one.
+/// </summary>
+internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
+{
+    private readonly string[] _texts;
+    private readonly int _count;
+    private readonly bool _cased;
+    private SearchValues<string>? _needles; // built on first use: most rules never get this far
+
+    public SigmaMultiContainsMatcher(IReadOnlyList<string> needles, bool cased)
+    {
+        _texts = needles.ToArray();
+        _count = needles.Count;
+        _cased = cased;
+    }
+
+    private SearchValues<string> Build()
+    {
+        var sv = SearchValues.Create(_texts, _cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+        return Interlocked.CompareExchange(ref _needles, sv, null) ?? sv;
+    }
+
+    public override bool Matches(string? value, SigmaEventView view) =>
+        value is not null && value.AsSpan().IndexOfAny(_needles ?? Build()) >= 0;
+
+    public override string Describe() => $"{(_cased ? "cased " : "")}contains any of {_count}";
+}
