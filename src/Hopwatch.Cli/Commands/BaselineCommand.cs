@@ -55,7 +55,7 @@ public sealed class BaselineCommand : ICliCommand
             Console.Error.WriteLine($"baseline: {r.Events} events, {diag.WarningCount} warnings, {r.Entries} entries in {state}, covering {r.First:O} .. {r.Last:O}, {r.Elapsed.TotalSeconds:0.0} s");
             return 0;
         }
-        catch (AnalyticsConfigException e)
+        catch (Exception e) when (e is AnalyticsConfigException or IOException or FormatException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine("hopwatch baseline: " + e.Message);
             return 1;

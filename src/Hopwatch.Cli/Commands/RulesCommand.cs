@@ -37,7 +37,7 @@ public sealed class RulesCommand : ICliCommand
     public int Run(string[] args)
     {
         var a = CliArgs.Parse(args, "--verbose", "--profile");
-        if (a.Positionals.Count == 0) throw new CliUsageException("missing sub-command (validate, list or regress)");
+        if (a.Positionals.Count == 0) throw new CliUsageException("missing sub-command (validate, list, regress or scan)");
         string verb = a.Positionals[0];
         var paths = a.Positionals.Skip(1).ToList();
         var options = new SigmaOptions
@@ -164,7 +164,7 @@ public sealed class RulesCommand : ICliCommand
                 return 0;
             }
             default:
-                throw new CliUsageException($"unknown sub-command '{verb}' (validate, list or regress)");
+                throw new CliUsageException($"unknown sub-command '{verb}' (validate, list, regress or scan)");
         }
     }
 

@@ -21,7 +21,8 @@ public sealed record Asset(string Host, string? Ip, AssetRole Role, string? Owne
 /// <summary>
 /// The optional asset inventory (`--assets FILE`): CSV with a header naming the columns host, ip,
 /// role, owner, department (any order; only host is required). Roles: workstation, server, dc,
-/// jump, scanner, backup, config-mgmt (a few synonyms accepted). Bad rows are warnings, not errors.
+/// jump, scanner, backup, config-mgmt (a few synonyms accepted). Bad rows are warnings, not errors;
+/// a missing file is a <see cref="FileNotFoundException"/>, a header without `host` a <see cref="FormatException"/>.
 /// </summary>
 public sealed class AssetInventory
 {
@@ -35,7 +36,7 @@ public sealed class AssetInventory
 
     public static AssetInventory Load(string csvPath)
     {
-        if (!File.Exists(csvPath)) throw new AnalyticsConfigException($"asset inventory '{csvPath}' not found");
+        if (!File.Exists(csvPath)) throw new FileNotFoundException($"asset inventory '{csvPath}' not found", csvPath);
         using var reader = new StreamReader(csvPath);
         return Parse(reader, csvPath);
     }
@@ -48,7 +49,7 @@ public sealed class AssetInventory
         var cols = SplitCsv(header).Select(c => c.Trim().ToLowerInvariant()).ToList();
         int iHost = cols.IndexOf("host"), iIp = cols.IndexOf("ip"), iRole = cols.IndexOf("role"),
             iOwner = cols.IndexOf("owner"), iDept = cols.IndexOf("department");
-        if (iHost < 0) throw new AnalyticsConfigException($"{displayName}: header has no 'host' column (got: {header})");
+        if (iHost < 0) throw new FormatException($"{displayName}: header has no 'host' column (got: {header})");
         int lineNo = 1;
         for (string? line; (line = reader.ReadLine()) is not null;)
         {

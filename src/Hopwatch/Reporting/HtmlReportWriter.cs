@@ -69,6 +69,17 @@ public static class HtmlReportWriter
             }
             sb.Append("</tbody></table>");
         }
+        if (hunt.Suppressed.Count > 0)
+        {
+            sb.Append("<details><summary>").Append(hunt.Suppressed.Count).Append(" alert(s) suppressed by an allowlist</summary><table class=\"grid\"><thead><tr><th>time</th><th>analytic</th><th>alert</th><th>entities</th><th>reason</th></tr></thead><tbody>");
+            foreach (var (a, reason) in hunt.Suppressed.Take(500))
+                sb.Append("<tr><td>").Append(TriageAnswers.Ts(a.TimeFirst)).Append("</td><td>").Append(HtmlText.Escape(a.Analytic)).Append("</td><td>").Append(HtmlText.Short(a.Title, 160))
+                  .Append("</td><td>").Append(HtmlText.Short($"{string.Join(", ", a.Entities.Users)} from {string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps))} to {string.Join(", ", a.Entities.TargetHosts)}", 200))
+                  .Append("</td><td>").Append(HtmlText.Escape(reason)).Append("</td></tr>");
+            sb.Append("</tbody></table>");
+            if (hunt.Suppressed.Count > 500) sb.Append("<p class=\"muted\">").Append(hunt.Suppressed.Count - 500).Append(" more not shown.</p>");
+            sb.Append("</details>");
+        }
         if (hunt.Diagnostics.WarningCount > 0)
         {
             sb.Append("<details><summary>").Append(hunt.Diagnostics.WarningCount).Append(" read warning(s)</summary><table class=\"grid\"><thead><tr><th>file</th><th>where</th><th>warning</th></tr></thead><tbody>");

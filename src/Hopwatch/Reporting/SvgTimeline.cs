@@ -16,7 +16,8 @@ internal static class SvgTimeline
         if (entries.Count == 0) return;
         var t0 = entries.Min(e => e.Time);
         var t1 = entries.Max(e => e.Time);
-        if ((t1 - t0).TotalSeconds < 60) { t0 = t0.AddSeconds(-30); t1 = t1.AddSeconds(30); }
+        if ((t1 - t0).TotalSeconds < 60) { t0 = SafeTime.Add(t0, TimeSpan.FromSeconds(-30)); t1 = SafeTime.Add(t1, TimeSpan.FromSeconds(30)); }
+        if (t1 <= t0) t1 = t0.AddTicks(1);
         double span = (t1 - t0).Ticks;
         double X(DateTime t) => Left + (t - t0).Ticks / span * (Width - Left - 20);
         double height = Top + Lanes.Length * LaneH + 30;
@@ -48,7 +49,7 @@ internal static class SvgTimeline
             if (lane < 0) lane = 0;
             double y = Top + lane * LaneH + LaneH / 2;
             sb.Append("<circle cx=\"").Append(SvgHopGraph.F(X(e.Time))).Append("\" cy=\"").Append(SvgHopGraph.F(y)).Append("\" r=\"5\" class=\"mark ")
-              .Append(e.Kind == "alert" ? "sev-" + (e.Severity ?? "medium") : "kind-" + e.Kind).Append("\"><title>")
+              .Append(HtmlText.Escape(e.Kind == "alert" ? "sev-" + (e.Severity ?? "medium") : "kind-" + e.Kind)).Append("\"><title>")
               .Append(HtmlText.Escape($"{TriageAnswers.Ts(e.Time)} {e.Title} {(e.Host is null ? "" : "on " + e.Host)} {(e.User is null ? "" : "by " + e.User)}"))
               .Append("</title></circle>");
         }

@@ -40,10 +40,12 @@ internal static class AlertDetails
                 foreach (var s2 in Strings(str.GetString()!)) yield return s2;
                 break;
             case IEnumerable e:
+                // Only strings, or hop objects naming a host: never an object's ToString().
                 foreach (var x in e)
                     if (x is string xs) yield return xs;
-                    else if (x is JsonElement je && je.ValueKind == JsonValueKind.String) yield return je.GetString()!;
-                    else if (x is not null && x.ToString() is { Length: > 0 } t) yield return t;
+                    else if (x is JsonElement { ValueKind: JsonValueKind.String } je) yield return je.GetString()!;
+                    else if (x is JsonElement { ValueKind: JsonValueKind.Object } jo && TryHost(jo, out var jh)) yield return jh;
+                    else if (x is IDictionary<string, object?> d && HostOf(d) is { } dh) yield return dh;
                 break;
         }
     }
@@ -60,6 +62,13 @@ internal static class AlertDetails
             string s when int.TryParse(s, out int k) => k,
             _ => null,
         };
+    }
+
+    private static string? HostOf(IDictionary<string, object?> d)
+    {
+        foreach (var name in new[] { "host", "to", "target" })
+            if (d.TryGetValue(name, out var v) && v is string s) return s;
+        return null;
     }
 
     private static bool TryHost(JsonElement o, out string host)

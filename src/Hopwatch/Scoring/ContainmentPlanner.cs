@@ -111,6 +111,18 @@ public sealed class ContainmentPlanner
                 Action = "review-sensitive", Targets = sensitive,
                 Text = $"{string.Join(", ", sensitive)} is sensitive (domain controller or similar): review new accounts, group changes, GPOs and replication since {TriageAnswers.Ts(inc.FirstSeen)}.",
             });
+        if (steps.Count == 0)
+        {
+            // The alerts named no account or host: point at the evidence that must be read to find them.
+            var files = inc.Alerts.SelectMany(a => a.Evidence).Select(e => $"{e.File}#{e.RecordId}").Distinct().Take(10).ToList();
+            steps.Add(new ContainmentStep
+            {
+                Action = "examine-evidence", Targets = files,
+                Text = files.Count > 0
+                    ? $"The alerts name no account or host: read {string.Join(", ", files)} to identify them, then disable the account and isolate the hosts."
+                    : $"The alerts name no account, host or evidence: re-run the hunt on the source logs of {TriageAnswers.Ts(inc.FirstSeen)} to identify them.",
+            });
+        }
         return steps;
     }
 

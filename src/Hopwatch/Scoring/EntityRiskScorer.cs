@@ -90,7 +90,7 @@ public sealed class EntityRiskScorer
             foreach (var h in alert.Entities.TargetHosts)
             {
                 var a = _baseline.Access(h, u);
-                if (a is not null && a.FirstSuccess >= alert.TimeFirst.AddMinutes(-1) && a.FirstSuccess <= alert.TimeLast.AddMinutes(1))
+                if (a is not null && a.FirstSuccess >= SafeTime.Minutes(alert.TimeFirst, -1) && a.FirstSuccess <= SafeTime.Minutes(alert.TimeLast, 1))
                     result.Add(Names.UserKey(u) + "@" + Names.HostKey(h));
             }
         return result;

@@ -89,7 +89,7 @@ public static class IncidentAnalysis
     private static void AddTriageTimeline(Incident inc, TriageBaseline baseline, ScoringOptions options)
     {
         var users = inc.Users.ToHashSet(StringComparer.Ordinal);
-        var from = inc.FirstSeen - options.FailureLookback;
+        var from = SafeTime.Add(inc.FirstSeen, -options.FailureLookback);
         var seen = new HashSet<(string, long)>();
         foreach (var s in inc.SourceHosts.Concat(inc.SourceIps))
             foreach (var f in baseline.FailuresFromSource(s))
@@ -99,13 +99,13 @@ public static class IncidentAnalysis
             foreach (var f in baseline.FailuresForUser(u))
                 if (f.Time >= from && f.Time <= inc.LastSeen && seen.Add((f.File, f.RecordId)) && seen.Count <= 200)
                     inc.Timeline.Add(new TimelineEntry { Time = f.Time, Kind = "failure", Title = $"failed logon ({f.EventId})", Host = f.Host, User = f.User, Source = f.Source, File = f.File, RecordId = f.RecordId });
-        var until = inc.LastSeen + options.PostLogonWindow;
+        var until = SafeTime.Add(inc.LastSeen, options.PostLogonWindow);
         int n = 0;
         foreach (var h in inc.TargetHosts)
             foreach (var a in baseline.ActivityOn(h))
-                if (a.Time >= inc.FirstSeen.AddMinutes(-1) && a.Time <= until && (a.Kind is "service install" or "scheduled task" || a.User is null || users.Count == 0 || users.Contains(a.User)) && n++ < 200)
+                if (a.Time >= SafeTime.Minutes(inc.FirstSeen, -1) && a.Time <= until && (a.Kind is "service install" or "scheduled task" || a.User is null || users.Count == 0 || users.Contains(a.User)) && n++ < 200)
                     inc.Timeline.Add(new TimelineEntry { Time = a.Time, Kind = "activity", Title = a.Kind + ": " + a.Detail, Host = a.Host, User = a.User, File = a.File, RecordId = a.RecordId });
-        var credFrom = inc.FirstSeen - options.CredentialAccessLookback;
+        var credFrom = SafeTime.Add(inc.FirstSeen, -options.CredentialAccessLookback);
         foreach (var node in inc.Graph.Nodes.Where(x => x.CredentialAccess))
             foreach (var c in baseline.CredentialAccessOn(node.Id))
                 if (c.Time >= credFrom && c.Time <= inc.LastSeen)

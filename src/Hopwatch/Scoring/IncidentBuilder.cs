@@ -46,7 +46,7 @@ public sealed class IncidentBuilder
 
             void LinkWith(Dictionary<string, (int Index, DateTime Last)> map, string key)
             {
-                if (map.TryGetValue(key, out var prev) && prev.Last + _options.IncidentWindow >= a.TimeFirst) Union(prev.Index, i);
+                if (map.TryGetValue(key, out var prev) && SafeTime.Add(prev.Last, _options.IncidentWindow) >= a.TimeFirst) Union(prev.Index, i);
             }
             foreach (var u in us) LinkWith(users, u);
             foreach (var s in ss) { LinkWith(sources, s); LinkWith(targets, s); LinkWith(locals, s); }
@@ -127,7 +127,7 @@ public sealed class IncidentBuilder
         int mask = 0;
         foreach (var u in inc.Users)
             foreach (var h in inc.TargetHosts)
-                mask |= _baseline.Access(h, u)?.LogonTypesBetween(inc.FirstSeen.AddMinutes(-1), inc.LastSeen.AddMinutes(1)) ?? 0;
+                mask |= _baseline.Access(h, u)?.LogonTypesBetween(SafeTime.Minutes(inc.FirstSeen, -1), SafeTime.Minutes(inc.LastSeen, 1)) ?? 0;
         foreach (var a in alerts)
             if (AlertDetails.Int(a, "logon_type") is int lt and >= 0 and < 16) mask |= 1 << lt;
         for (int t = 0; t < 16; t++)
@@ -225,7 +225,8 @@ public sealed class IncidentBuilder
         var top = alerts.OrderByDescending(a => a.Severity).ThenByDescending(a => EntityRiskScorer.AnalyticPoints(a.Analytic)).ThenBy(a => a.TimeFirst).First();
         var who = inc.Users.Count switch { 0 => "unknown account", 1 => inc.Users[0], _ => $"{inc.Users[0]} +{inc.Users.Count - 1}" };
         var from = inc.SourceHosts.Count > 0 ? inc.SourceHosts[0] : inc.SourceIps.Count > 0 ? inc.SourceIps[0] : null;
-        return $"{top.Title} — {who}{(from is null ? "" : " from " + from)} to {inc.TargetHostCount} host{(inc.TargetHostCount == 1 ? "" : "s")}";
+        var to = inc.TargetHostCount == 0 ? "" : $" to {inc.TargetHostCount} host{(inc.TargetHostCount == 1 ? "" : "s")}";
+        return $"{top.Title} — {who}{(from is null ? "" : " from " + from)}{to}";
     }
 
     /// <summary>The machines movement started from: alert sources (names over addresses) and every non-final host of a chain.</summary>

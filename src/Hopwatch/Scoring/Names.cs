@@ -15,7 +15,7 @@ internal static class Names
 
     private static readonly HashSet<string> NoHosts = new(StringComparer.OrdinalIgnoreCase)
     {
-        "-", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::",
+        "-", "localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "null", "(null)", "n/a", "unknown", "none",
     };
 
     public static string? HostKey(string? host)

@@ -128,7 +128,7 @@ public sealed class TriageAnswers
     private TriageAnswer WereThereFailures(Incident inc)
     {
         const string q = "Were there failures before success?";
-        var from = inc.FirstSeen - _options.FailureLookback;
+        var from = SafeTime.Add(inc.FirstSeen, -_options.FailureLookback);
         var failures = new Dictionary<(string File, long Record, DateTime Time), FailureFact>();
         foreach (var u in inc.Users)
             foreach (var f in _baseline.FailuresForUser(u)) if (f.Time >= from && f.Time <= inc.LastSeen) failures.TryAdd((f.File, f.RecordId, f.Time), f);
@@ -161,7 +161,7 @@ public sealed class TriageAnswers
                 var a = _baseline.Access(h, u);
                 if (a is null) continue;
                 judged++;
-                if (a.FirstSuccess >= inc.FirstSeen.AddMinutes(-1))
+                if (a.FirstSuccess >= SafeTime.Minutes(inc.FirstSeen, -1))
                     firsts.Add($"{u} → {h}: first logon in the evidence at {Ts(a.FirstSuccess)}{(IsSensitive(h) ? " (sensitive host)" : "")}");
                 else known.Add($"{u} → {h}: logged on before, first at {Ts(a.FirstSuccess)} ({a.Count} logon(s))");
             }
@@ -208,13 +208,13 @@ public sealed class TriageAnswers
     private TriageAnswer WasAnythingExecuted(Incident inc)
     {
         const string q = "Was anything executed or copied after the logon?";
-        var until = inc.LastSeen + _options.PostLogonWindow;
+        var until = SafeTime.Add(inc.LastSeen, _options.PostLogonWindow);
         var users = inc.Users.ToHashSet(StringComparer.Ordinal);
         var facts = new List<ActivityFact>();
         foreach (var h in inc.TargetHosts)
             foreach (var f in _baseline.ActivityOn(h))
             {
-                if (f.Time < inc.FirstSeen.AddMinutes(-1) || f.Time > until) continue;
+                if (f.Time < SafeTime.Minutes(inc.FirstSeen, -1) || f.Time > until) continue;
                 // Service installs run as SYSTEM; other activity must be the incident's account
                 // (or an unattributed remote-execution child).
                 if (f.Kind is "service install" or "scheduled task" || f.User is null || users.Count == 0 || users.Contains(f.User)) facts.Add(f);
@@ -233,7 +233,7 @@ public sealed class TriageAnswers
     private TriageAnswer CredentialAccessOnSource(Incident inc)
     {
         const string q = "Are there credential-access signs on the source (LSASS access, Sysmon 10)?";
-        var from = inc.FirstSeen - _options.CredentialAccessLookback;
+        var from = SafeTime.Add(inc.FirstSeen, -_options.CredentialAccessLookback);
         var hosts = inc.SourceHosts.Concat(inc.SourceIps).Concat(IncidentBuilder.SourceMachines(inc)).Distinct().ToList();
         var facts = hosts.SelectMany(_baseline.CredentialAccessOn).Where(f => f.Time >= from && f.Time <= inc.LastSeen).OrderBy(f => f.Time).ToList();
         foreach (var n in inc.Graph.Nodes) if (facts.Any(f => f.Host == n.Id)) n.CredentialAccess = true;

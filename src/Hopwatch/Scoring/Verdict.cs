@@ -30,7 +30,7 @@ public sealed class Verdict
 /// <summary>One concrete response step: what to do, to which accounts/hosts, on which ports.</summary>
 public sealed class ContainmentStep
 {
-    /// <summary>"disable-account", "reset-password", "revoke-sessions", "isolate-host", "block-source", "confirm-with-owner", "record".</summary>
+    /// <summary>"disable-account", "reset-password", "revoke-sessions", "isolate-host", "block-source", "confirm-with-owner", "review-sensitive", "examine-evidence", "record".</summary>
     [JsonPropertyName("action")] public string Action { get; init; } = "";
     [JsonPropertyName("targets")] public List<string> Targets { get; init; } = new();
     [JsonPropertyName("ports")] public List<string> Ports { get; init; } = new();

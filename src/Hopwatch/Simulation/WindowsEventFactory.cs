@@ -27,8 +27,10 @@ public sealed class WindowsEventFactory(SimContext ctx)
     /// <summary>4624. <paramref name="package"/>: Kerberos, NTLM or Negotiate.</summary>
     public SimEvent Logon(DateTime t, SimHost target, SimAccount account, int logonType, string package, string logonId,
         string ipAddress = "-", string ipPort = "-", string workstation = "-", bool keyLengthZero = false, string? processName = null,
-        string? logonProcess = null, string elevated = "%%1842")
+        string? logonProcess = null)
     {
+        // Elevated token: Yes (%%1842) for administrators and service accounts, No (%%1843) otherwise.
+        string elevated = account.IsPrivileged || account.Kind is AccountKind.Service or AccountKind.Helpdesk ? "%%1842" : "%%1843";
         bool ntlm = package == "NTLM";
         string lp = logonProcess ?? logonType switch
         {
@@ -145,7 +147,7 @@ public sealed class WindowsEventFactory(SimContext ctx)
         string file = image[(image.LastIndexOf('\\') + 1)..];
         Ev(EventSchemas.SysmonProcessCreate, host, t,
         [
-            "-", Utc(t), guid, pid, image, "-", "-", "-", "-", file.ToUpperInvariant() == "MSTSC.EXE" ? "mstsc.exe" : file,
+            "-", Utc(t), guid, pid, image, "-", "-", "-", "-", file,
             commandLine, @"C:\Windows\system32\", user, ctx.NewGuid(), logonId, "0", integrity,
             "SHA256=" + Hash(image), parentGuid, parentPid, parentImage, parentCommandLine, parentUser ?? user,
         ], "S-1-5-18");

@@ -46,7 +46,8 @@ public class BuildingBlockTests
         Assert.Equal("HR", inv.ByIp("10.0.0.7")!.Department);
         Assert.Equal(AssetRole.Jump, inv.RoleOf("10.0.0.8"));
         Assert.Equal(2, inv.Warnings.Count);
-        Assert.Throws<AnalyticsConfigException>(() => Ev.Assets("name,ip\nx,1.2.3.4\n"));
+        Assert.Throws<FormatException>(() => Ev.Assets("name,ip\nx,1.2.3.4\n"));
+        Assert.Throws<FileNotFoundException>(() => AssetInventory.Load("/nonexistent/assets.csv"));
     }
 
     [Fact]

@@ -252,3 +252,48 @@ public class IncidentAnalysisScenarioTests
         Assert.Equal(a, b);
     }
 }
+
+public class IncidentAnalysisRobustnessTests
+{
+    [Fact]
+    public void DegenerateAlertsAreScoredWithoutCrashing()
+    {
+        var t = new DateTime(2024, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        var alerts = new List<Alert>
+        {
+            new() { Id = "a1", Analytic = "sigma", Title = "no entities, no evidence, default times" },
+            new() { Id = "a2", Analytic = "rdp-chain", Title = "odd details", TimeFirst = t, TimeLast = t.AddMinutes(-5), Techniques = { "attack.t1021.001", "not-a-technique" },
+                    Details = new Dictionary<string, object?> { ["path"] = 42, ["logon_type"] = "ten" } },
+            new() { Id = "a3", Analytic = "rdp-chain", Title = "hop objects as path", TimeFirst = t, TimeLast = t,
+                    Details = new Dictionary<string, object?> { ["path"] = new List<object> { new Dictionary<string, object?> { ["host"] = "A" }, new Dictionary<string, object?> { ["to"] = "B.corp" }, new object() } } },
+            new() { Id = "a4", Analytic = "fan-out", Title = "generic users only", TimeFirst = t, TimeLast = t,
+                    Entities = { Users = { "SYSTEM", "-", "WS01$", "NT AUTHORITY\\ANONYMOUS LOGON" }, TargetHosts = { "localhost", "::1" } } },
+        };
+        var result = IncidentAnalysis.Run(alerts, new TriageBaseline(), new ScoringOptions());
+        Assert.Equal(alerts.Count, result.Incidents.Sum(i => i.AlertCount));
+        Assert.All(result.Incidents, i => Assert.Equal(7, i.Triage.Count));
+        Assert.All(result.Incidents, i => Assert.NotEmpty(i.Verdict.Containment));
+        var hops = result.Incidents.Single(i => i.AlertIds.Contains("a3"));
+        Assert.Equal(["a", "b"], hops.Graph.Path);
+        var generic = result.Incidents.Single(i => i.AlertIds.Contains("a4"));
+        Assert.Empty(generic.Users);
+        Assert.Empty(generic.TargetHosts);
+
+        var dir = Path.Combine(Path.GetTempPath(), "hopwatch-degenerate-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            var hunt = new Hopwatch.Pipeline.HuntResult { Alerts = alerts, Diagnostics = new ReadDiagnostics() };
+            ReportSet.WriteAll(dir, hunt, result, new ReportOptions());
+            Assert.Equal(result.Incidents.Count, File.ReadAllLines(Path.Combine(dir, "incidents.jsonl")).Length);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void NoAlertsGiveNoIncidents()
+    {
+        var result = IncidentAnalysis.Run([], new TriageBaseline(), new ScoringOptions());
+        Assert.Empty(result.Incidents);
+        Assert.Empty(result.EntityRisks);
+    }
+}

@@ -88,3 +88,25 @@ public class RiskScoreTests
     public void PointsMapToZeroToHundredWithDiminishingReturns(int points, int score) =>
         Assert.Equal(score, IncidentAnalysis.RiskScoreOf(points));
 }
+
+public class NamesTests
+{
+    [Theory]
+    [InlineData("WS-01.corp.local", "ws-01")]
+    [InlineData("\\\\FS01", "fs01")]
+    [InlineData("10.0.0.5", "10.0.0.5")]
+    [InlineData("fe80::1", "fe80::1")]
+    [InlineData("-", null)]
+    [InlineData("NULL", null)]
+    [InlineData("127.0.0.1", null)]
+    [InlineData("  ", null)]
+    public void HostKeys(string raw, string? key) => Assert.Equal(key, Names.HostKey(raw));
+
+    [Theory]
+    [InlineData("CORP\\Alice", "alice")]
+    [InlineData("bob@corp.local", "bob")]
+    [InlineData("WS01$", null)]
+    [InlineData("NT AUTHORITY\\SYSTEM", null)]
+    [InlineData("ANONYMOUS LOGON", null)]
+    public void UserKeys(string raw, string? key) => Assert.Equal(key, Names.UserKey(raw));
+}

@@ -64,6 +64,7 @@ public sealed class ScenarioEventTests
             Assert.Equal("NTLM V2", e.Get("LmPackageName"));
             Assert.Equal("NtLmSsp ", e.Get("LogonProcessName"));
             Assert.Equal("0", e.Get("KeyLength"));
+            Assert.Equal("%%1842", e.Get("ElevatedToken")); // local administrator: elevated token
             Assert.Equal(e.Host.Name, e.Get("TargetDomainName")); // a local account: the domain is the machine
         });
         Assert.Single(logons.Select(e => e.Get("IpAddress")).Distinct());
