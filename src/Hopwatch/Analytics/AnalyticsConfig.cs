@@ -232,7 +232,7 @@ public sealed class AllowlistConfig
     {
         ["jump_hosts"] = new[] { "rdp-chain", "logon-chain", "fan-out", "rare-path", "rdp-nesting", "winrm-exec" },
         ["scanners"] = new[] { "fan-out", "bruteforce-then-success", "rare-path", "logon-chain", "pass-the-hash", "ssh-lateral", "vnc" },
-        ["backup_servers"] = new[] { "fan-out", "rare-path", "logon-chain", "admin-share-exec", "pass-the-hash" },
+        ["backup_servers"] = new[] { "fan-out", "rare-path", "logon-chain", "admin-share-exec", "pass-the-hash", "ssh-lateral" },
         ["config_mgmt_servers"] = new[] { "fan-out", "rare-path", "logon-chain", "admin-share-exec", "winrm-exec", "ssh-lateral" },
         ["helpdesk_accounts"] = new[] { "rdp-chain", "fan-out", "rare-path", "rdp-nesting" },
         ["service_accounts"] = new[] { "fan-out", "rare-path", "logon-chain", "winrm-exec", "ssh-lateral" },

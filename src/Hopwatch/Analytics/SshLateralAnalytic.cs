@@ -34,7 +34,9 @@ public sealed class SshLateralAnalytic : Analytic
         if (a is null) return;
         if (a.Protocol != RemoteProtocol.Ssh)
         {
-            if (!a.SourceIsLoopback) _reachedAt[a.Target] = a.Time;
+            // A push from infrastructure that is allowed to reach everything (SCCM, scanner, backup,
+            // jump host) does not make the target a stepping stone of a chain.
+            if (!a.SourceIsLoopback && !IsInfrastructure(a.Source)) _reachedAt[a.Target] = a.Time;
             return;
         }
         var prevReach = _reachedAt.TryGetValue(a.Target, out var pr) ? pr : (DateTime?)null;
@@ -58,6 +60,9 @@ public sealed class SshLateralAnalytic : Analytic
         b.Evidence.Add(e);
         _ = prevReach;
     }
+
+    private bool IsInfrastructure(string? source) =>
+        source is not null && Ctx.Allowlist.Check(AnalyticNames.LogonChain, new[] { source }, Array.Empty<string>()) is not null;
 
     /// <summary>"Accepted publickey for bob from 10.0.0.5 port 2222 ssh2: RSA SHA256:abc" → (publickey, "RSA SHA256:abc").</summary>
     internal static (string? Method, string? Key) ParseAccepted(string? msg)

@@ -44,7 +44,7 @@ public sealed class DetectionTests
         Assert.True(missed.Count == 0, "missed: " + string.Join(", ", missed));
     }
 
-    [Fact(Skip = SshLateralFlagsBackup)]
+    [Fact]
     public void AWeekOfBenignTrafficAt200HostsRaisesNothingAboveLow()
     {
         var (truth, alerts) = Hunt(new SimulationOptions { Seed = 8, Hosts = 200, Days = 7 });
