@@ -20,4 +20,17 @@ internal static class HuntConsole
             Hopwatch.Reporting.ConsoleSummary.Write(console, result, analysis, json: false);
         console.MarkupLine($"output: {Markup.Escape(Path.GetFullPath(outDir))}");
     }
+
+    public static void PrintSuppressed(IAnsiConsole console, HuntResult result)
+    {
+        if (result.Suppressed.Count == 0)
+        {
+            console.MarkupLine("no alert was suppressed by an allowlist");
+            return;
+        }
+        var table = new Table().Title("Suppressed by allowlists").AddColumns("analytic", "title", "first seen (UTC)", "reason");
+        foreach (var (alert, reason) in result.Suppressed.OrderBy(s => s.Alert.TimeFirst))
+            table.AddRow(new Text(alert.Analytic), new Text(alert.Title), new Text(alert.TimeFirst.ToString("yyyy-MM-dd HH:mm:ss")), new Text(reason));
+        console.Write(table);
+    }
 }

@@ -27,6 +27,8 @@ public sealed class HuntCommand : ICliCommand
           --format NAME         force an input format (see `hopwatch formats`)
           --threads N           reader threads (default: number of cores)
           --no-analytics        run Sigma rules only
+          --show-suppressed     list the alerts the allowlists suppressed, with the reason
+                                (always written to DIR/suppressed.jsonl)
           --quiet               no progress, no summary; errors only
           --json                print the run summary as one JSON object on stdout
 
@@ -35,7 +37,7 @@ public sealed class HuntCommand : ICliCommand
 
     public int Run(string[] args)
     {
-        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json");
+        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json", "--show-suppressed");
         var inputs = a.Positionals.ToList();
         var outDir = a.Option("--out");
         var sigma = a.Options("--sigma").ToList();
@@ -48,6 +50,7 @@ public sealed class HuntCommand : ICliCommand
         bool noAnalytics = a.Flag("--no-analytics");
         bool quiet = a.Flag("--quiet");
         bool json = a.Flag("--json");
+        bool showSuppressed = a.Flag("--show-suppressed");
         a.RejectUnknown();
 
         if (inputs.Count == 0) throw new CliUsageException("give at least one PATH to read");
@@ -129,6 +132,8 @@ public sealed class HuntCommand : ICliCommand
             Hopwatch.Reporting.ConsoleSummary.Write(Console.Out, result, result.Analysis!, json: true);
         else if (!quiet)
             HuntConsole.PrintSummary(err, result, outDir);
+        if (showSuppressed && !json)
+            HuntConsole.PrintSuppressed(err, result);
         return 0;
     }
 }

@@ -116,6 +116,15 @@ public static class HuntRunner
             Directory.CreateDirectory(outDir);
             using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "alerts.jsonl")))
                 foreach (var a in alerts) w.Write(a);
+            // What the allowlists silenced stays inspectable: one line per alert, with the reason.
+            using (var w = new StreamWriter(Path.Combine(outDir, "suppressed.jsonl"), false, new System.Text.UTF8Encoding(false)))
+                foreach (var (alert, reason) in result.Suppressed)
+                {
+                    var node = System.Text.Json.JsonSerializer.SerializeToNode(alert, AlertJsonWriter.Options)!.AsObject();
+                    node["suppressed_reason"] = reason;
+                    w.Write(node.ToJsonString(AlertJsonWriter.Options));
+                    w.Write('\n');
+                }
             plan.WriteReports(outDir, result);
         }
         return result;
