@@ -153,7 +153,7 @@ internal sealed class EvtxChunkDecoder
             finally
             {
                 Arena.PopTo(arenaTop);
-                Text.Clear();
+                Text.ReleaseIfLarge();
             }
             pos += (int)size;
         }

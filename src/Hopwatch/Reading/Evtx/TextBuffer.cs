@@ -9,6 +9,13 @@ internal sealed class TextBuffer
     public int Length => _length;
     public ReadOnlySpan<char> Span => _chars.AsSpan(0, _length);
     public void Clear() => _length = 0;
+
+    /// <summary>Drops a buffer grown large by one odd record, so pooled decoders do not keep it.</summary>
+    public void ReleaseIfLarge()
+    {
+        _length = 0;
+        if (_chars.Length > 1 << 20) _chars = new char[256];
+    }
     public void Truncate(int length) => _length = length;
 
     public Span<char> Reserve(int n)
