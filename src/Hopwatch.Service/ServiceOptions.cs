@@ -59,7 +59,7 @@ public sealed class ServiceOptions
     [JsonPropertyName("assets")] public string? AssetsPath { get; set; }
     /// <summary>
     /// Spool segments re-read before the checkpoint at start-up, so stateful analytics rebuild the
-    /// windows a crash wiped; the alerts this re-raises carry known ids and are ignored.
+    /// windows a crash wiped; alerts raised while re-reading those events are discarded.
     /// </summary>
     [JsonPropertyName("warmup_segments")] public int WarmupSegments { get; set; } = 1;
     /// <summary>Alerts of one principal closer than this join the same incident.</summary>

@@ -25,7 +25,10 @@ public sealed class EvidenceReaderEventParser : IEventParser
             _text.Parse(record, diag, into);
             return;
         }
-        using var stream = new MemoryStream(record.Lines.ToArray(), writable: false);
+        // Read the lines where they are (no copy) when they sit in an array, as spooled lines do.
+        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(record.Lines, out var seg)
+            ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, writable: false)
+            : new MemoryStream(record.Lines.ToArray(), writable: false);
         long seq = record.FirstSeq;
         foreach (var e in EvidenceReader.ReadStream(stream, record.Source, Options, diag))
         {

@@ -193,6 +193,7 @@ public sealed class SpoolProcessor : IDisposable
     }
 
     private long _pendingSeq;
+    private long _currentSeq;
     // Incidents with new alerts since they were last scored; scored at most every ReassessEvery.
     private readonly HashSet<string> _dirtyIncidents = new(StringComparer.Ordinal);
     private readonly Stopwatch _sinceReassess = Stopwatch.StartNew();
@@ -279,14 +280,19 @@ public sealed class SpoolProcessor : IDisposable
 
     private void Detect(SpoolRecord record, List<LogEvent> events)
     {
+        // Warm-up records (before the start checkpoint) only rebuild detector state: their alerts
+        // were stored by the run that first processed them (or since removed by retention).
+        bool warmup = record.Next.CompareTo(_floor) <= 0;
+        Action<Alert> emit = warmup ? _ => { } : a => _pending.Add(new PendingAlert(a, _currentSeq, record.AcceptedUnixMs));
         foreach (var e in events)
         {
             long seq = e.RecordId;
+            _currentSeq = seq;
             foreach (var d in _detectors)
             {
                 try
                 {
-                    d.Process(e, a => _pending.Add(new PendingAlert(a, seq, record.AcceptedUnixMs)));
+                    d.Process(e, emit);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {

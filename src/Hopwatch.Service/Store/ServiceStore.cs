@@ -129,7 +129,9 @@ public sealed partial class ServiceStore : IDisposable
 
     private long ReadMeta(string key)
     {
-        using var cmd = _writer.CreateCommand();
+        // Its own connection: the retention timer reads this while the processing thread writes.
+        using var c = Open();
+        using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT value FROM meta WHERE key=$k";
         cmd.Parameters.AddWithValue("$k", key);
         return cmd.ExecuteScalar() is string s && long.TryParse(s, out long v) ? v : 0;

@@ -22,6 +22,13 @@ public sealed class HuntOptions
     public Hopwatch.Events.SourceFormat? Format { get; init; }
     /// <summary>Run Hopwatch's own stateful analytics (default) — off to run Sigma alone.</summary>
     public bool Analytics { get; init; } = true;
+    /// <summary>
+    /// Inputs up to this size are held in memory and sorted exactly; larger inputs are merged file by
+    /// file with <see cref="ReorderWindow"/> so memory stays bounded whatever the evidence size.
+    /// </summary>
+    public long ExactOrderMaxBytes { get; init; } = 2L << 30;
+    /// <summary>How far behind the newest event an event may arrive and still be analysed in order (streamed mode).</summary>
+    public TimeSpan ReorderWindow { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Progress: bytes consumed since last call / total bytes.</summary>
     public Action<long>? OnBytes { get; init; }
     public Action<long>? OnTotalBytes { get; init; }

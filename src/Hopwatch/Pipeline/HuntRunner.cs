@@ -11,6 +11,55 @@ namespace Hopwatch.Pipeline;
 /// </summary>
 public static class HuntRunner
 {
+    /// <summary>
+    /// All events in time order. Up to <see cref="HuntOptions.ExactOrderMaxBytes"/> of input they are
+    /// read (in parallel), then sorted exactly. Beyond that, holding every event would not fit in
+    /// memory, so files are read one stream each and merged by time with a reorder window: memory
+    /// stays bounded and only events later than the window within their own file come out of order.
+    /// </summary>
+    private static IEnumerable<LogEvent> OrderedEvents(HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
+    {
+        var files = ExpandInputs(options.Inputs);
+        long total = files.Sum(f => f.Length);
+        if (total <= options.ExactOrderMaxBytes)
+        {
+            var buffer = new TimeOrderedBuffer();
+            foreach (var e in EvidenceReader.Read(options.Inputs, readOptions, diag, ct)) buffer.Add(e);
+            foreach (var e in buffer.Drain()) yield return e;
+            yield break;
+        }
+        options.OnTotalBytes?.Invoke(total);
+        var perFile = new EvidenceReadOptions
+        {
+            Format = readOptions.Format,
+            Threads = 1,
+            Normalise = true,
+            OnBytes = readOptions.OnBytes,
+        };
+        var merge = new TimeOrderedMerge(options.ReorderWindow);
+        foreach (var e in merge.Merge(files.Select(f => EvidenceReader.Read(new[] { f.FullName }, perFile, diag, ct))))
+            yield return e;
+        if (merge.LateEvents > 0)
+            diag.Warn("(all inputs)", "time order", $"{merge.LateEvents} events arrived more than {options.ReorderWindow.TotalSeconds:0} s behind their file's newer events and were analysed out of order");
+    }
+
+    private static List<FileInfo> ExpandInputs(IEnumerable<string> inputs)
+    {
+        var files = new List<FileInfo>();
+        foreach (var p in inputs)
+        {
+            if (Directory.Exists(p))
+                files.AddRange(new DirectoryInfo(p).EnumerateFiles("*", new EnumerationOptions
+                {
+                    RecurseSubdirectories = true,
+                    IgnoreInaccessible = true,
+                    AttributesToSkip = FileAttributes.ReparsePoint,
+                }).OrderBy(f => f.FullName, StringComparer.Ordinal));
+            else if (File.Exists(p)) files.Add(new FileInfo(p));
+        }
+        return files;
+    }
+
     public static HuntResult Run(HuntOptions options, ReadDiagnostics? diagnostics = null, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
@@ -36,15 +85,10 @@ public static class HuntRunner
         }
 
         long count = 0;
-        var ordered = new TimeOrderedBuffer();
-        foreach (var e in EvidenceReader.Read(options.Inputs, readOptions, diag, ct))
-        {
-            count++;
-            ordered.Add(e);
-        }
-        foreach (var e in ordered.Drain())
+        foreach (var e in OrderedEvents(options, readOptions, diag, ct))
         {
             ct.ThrowIfCancellationRequested();
+            count++;
             foreach (var d in plan.Detectors) d.Process(e, Emit);
         }
         foreach (var d in plan.Detectors) d.Complete(Emit);

@@ -81,3 +81,18 @@ public sealed class HuntContractTests
         finally { a.Delete(true); b.Delete(true); }
     }
 }
+
+/// <summary>The bounded-memory (streamed, merged per file) hunt finds what the exact in-memory sort finds.</summary>
+public sealed class HuntOrderingTests
+{
+    [Fact]
+    public void Streamed_merge_of_files_gives_the_same_alerts_as_the_exact_sort()
+    {
+        var inputs = new[] { Path.Combine(SharedData.Evtx, "attack-samples", "Lateral Movement"), Path.Combine(SharedData.RepoRoot, "samples", "demo") };
+        var exact = HuntRunner.Run(new HuntOptions { Inputs = inputs, AssetsPath = Path.Combine(SharedData.RepoRoot, "samples", "demo", "assets.csv") });
+        var streamed = HuntRunner.Run(new HuntOptions { Inputs = inputs, AssetsPath = Path.Combine(SharedData.RepoRoot, "samples", "demo", "assets.csv"), ExactOrderMaxBytes = 0 });
+        Assert.True(exact.Alerts.Count > 20);
+        Assert.Equal(exact.EventCount, streamed.EventCount);
+        Assert.Equal(exact.Alerts.Select(a => a.Id).Order(), streamed.Alerts.Select(a => a.Id).Order());
+    }
+}

@@ -11,8 +11,6 @@ namespace Hopwatch.Tests.Simulation;
 /// </summary>
 public sealed class JsonFormatsReadBackTests
 {
-    private const string NeedsReaders = "needs the JSON readers (branch 'readers') merged into main; remove Skip once EvidenceReader reads JSON lines";
-
     /// <param name="timeUnit">The time precision the format keeps: NXLog's EventTime has whole seconds, ECS milliseconds.</param>
     private static void ReadBack(string format, SourceFormat expectedFormat, long timeUnit, Func<SimEvent, string, string> fieldName)
     {
@@ -47,10 +45,10 @@ public sealed class JsonFormatsReadBackTests
         }
     }
 
-    [Fact(Skip = NeedsReaders)]
+    [Fact]
     public void FlatJsonIsReadBackAsWritten() => ReadBack("json", SourceFormat.JsonFlat, TimeSpan.TicksPerSecond, (_, f) => f);
 
-    [Fact(Skip = NeedsReaders)]
+    [Fact]
     public void EcsIsReadBackAsWritten() =>
         ReadBack("ecs", SourceFormat.JsonEcs, TimeSpan.TicksPerMillisecond, (e, f) => (e.Schema.IsUserData ? "winlog.user_data." : "winlog.event_data.") + f);
 }
