@@ -322,7 +322,9 @@ public static class EvidenceReader
         };
         int next = -1;
         Exception? failure = null;
-        var workers = Enumerable.Range(0, Math.Min(options.Threads, files.Count)).Select(_ => Task.Run(() =>
+        // Workers block on the bounded queue, so they get their own threads (LongRunning): blocking
+        // pool threads would starve the pool work that consumers (parallel JSON formatting) queue.
+        var workers = Enumerable.Range(0, Math.Min(options.Threads, files.Count)).Select(_ => Task.Factory.StartNew(() =>
         {
             try
             {
@@ -340,7 +342,7 @@ public static class EvidenceReader
             }
             catch (OperationCanceledException) { }
             catch (Exception ex) { failure = ex; cts.Cancel(); }
-        })).ToArray();
+        }, cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         _ = Task.WhenAll(workers).ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
         try
         {
