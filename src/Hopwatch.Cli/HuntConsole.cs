@@ -1,4 +1,5 @@
 using Hopwatch.Pipeline;
+using Hopwatch.Reporting;
 using Spectre.Console;
 
 namespace Hopwatch.Cli;
@@ -13,7 +14,7 @@ internal static class HuntConsole
                            $"{d.WarningCount} warnings, {result.Alerts.Count} alerts, {result.Suppressed.Count} suppressed, " +
                            $"{result.Elapsed.TotalSeconds:F2} s");
         foreach (var w in d.Warnings.Take(10))
-            console.MarkupLine($"[yellow]warning[/] {Markup.Escape(w.ToString())}");
+            console.MarkupLine($"[yellow]warning[/] {Markup.Escape(ConsoleSummary.Clean(w.ToString(), 400))}");
         if (d.WarningCount > 10) console.MarkupLine($"[yellow]... {d.WarningCount - 10} more warnings[/]");
 
         if (result.Analysis is { } analysis)
@@ -30,7 +31,7 @@ internal static class HuntConsole
         }
         var table = new Table().Title("Suppressed by allowlists").AddColumns("analytic", "title", "first seen (UTC)", "reason");
         foreach (var (alert, reason) in result.Suppressed.OrderBy(s => s.Alert.TimeFirst))
-            table.AddRow(new Text(alert.Analytic), new Text(alert.Title), new Text(alert.TimeFirst.ToString("yyyy-MM-dd HH:mm:ss")), new Text(reason));
+            table.AddRow(new Text(alert.Analytic), new Text(ConsoleSummary.Clean(alert.Title, 120)), new Text(alert.TimeFirst.ToString("yyyy-MM-dd HH:mm:ss")), new Text(ConsoleSummary.Clean(reason, 200)));
         console.Write(table);
     }
 }

@@ -125,7 +125,7 @@ public sealed class HuntCommand : ICliCommand
 
         if (!quiet && !json)
         {
-            foreach (var w in result.SetupWarnings.Take(20)) err.WriteLine("warning: " + w);
+            foreach (var w in result.SetupWarnings.Take(20)) err.WriteLine("warning: " + Hopwatch.Reporting.ConsoleSummary.Clean(w, 400));
             if (result.SetupWarnings.Count > 20) err.WriteLine($"... {result.SetupWarnings.Count - 20} more rule warnings (see `hopwatch rules validate`)");
         }
         if (json)

@@ -130,7 +130,8 @@ public static class ConsoleSummary
     };
 
     /// <summary>Log text made safe for a terminal: control and bidi-override characters replaced, length capped.</summary>
-    internal static string Clean(string? s, int max)
+    /// <summary>Log text made safe for a terminal: control characters and bidi overrides become ?, cut at <paramref name="max"/>.</summary>
+    public static string Clean(string? s, int max)
     {
         if (string.IsNullOrEmpty(s)) return "";
         var sb = new StringBuilder(Math.Min(s.Length, max + 1));
