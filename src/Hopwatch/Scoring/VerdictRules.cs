@@ -57,6 +57,10 @@ public sealed class VerdictRules
         if (inc.Severity == Hopwatch.Events.Severity.Critical)
             return (VerdictKind.Escalate, "ESC-CRITICAL", "A critical-severity alert", inc.Title);
 
+        // Informational Sigma rules (logoffs, group changes) give context, not detections: on their
+        // own they must not queue work for an analyst.
+        if (inc.Severity == Hopwatch.Events.Severity.Informational)
+            return (VerdictKind.LikelyBenign, "BENIGN-INFO", "Only informational alerts: context, not a detection", inc.Title);
         if (!src.Suspicious && src.Answer == "yes" && !time.Suspicious && !first.Suspicious && !exec.Suspicious)
             return (VerdictKind.LikelyBenign, "BENIGN-BASELINE", "Usual source, usual time, known hosts and nothing executed", src.Summary);
         return (VerdictKind.Investigate, "INVESTIGATE-DEFAULT", "Lateral-movement alert without a decisive escalation or benign sign",

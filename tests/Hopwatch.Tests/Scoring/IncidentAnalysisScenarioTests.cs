@@ -297,3 +297,33 @@ public class IncidentAnalysisRobustnessTests
         Assert.Empty(result.EntityRisks);
     }
 }
+
+public sealed class InformationalIncidentTests
+{
+    private static readonly DateTime T0 = new(2024, 5, 2, 10, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void AnIncidentOfInformationalAlertsOnlyIsLikelyBenign()
+    {
+        var s = new Scenario();
+        var logoff = s.Event(T0, "ws-hr-003", 4634, "Security", Hopwatch.Events.EventKind.Logoff);
+        logoff.UserName = "jdoe";
+        s.Alert("sigma", "user-logoff", "User Logoff Event", Hopwatch.Events.Severity.Informational, [], [logoff]);
+        var inc = s.Analyse().Incidents.Single();
+        Assert.Equal(VerdictKind.LikelyBenign, inc.Verdict.Kind);
+        Assert.Equal("BENIGN-INFO", inc.Verdict.RuleId);
+    }
+
+    [Fact]
+    public void OneLowAlertBesideTheInformationalOnesKeepsItOpen()
+    {
+        var s = new Scenario();
+        var logoff = s.Event(T0, "ws-hr-003", 4634, "Security", Hopwatch.Events.EventKind.Logoff);
+        logoff.UserName = "jdoe";
+        var logon = s.Logon(T0.AddMinutes(-5), "ws-hr-003", "jdoe", "ws-it-009", "10.0.0.9", 3, "NTLM");
+        s.Alert("sigma", "user-logoff", "User Logoff Event", Hopwatch.Events.Severity.Informational, [], [logoff]);
+        s.Alert("sigma", "ntlm-logon", "NTLM network logon", Hopwatch.Events.Severity.Low, ["T1021.002"], [logon]);
+        var inc = s.Analyse().Incidents.Single();
+        Assert.NotEqual("BENIGN-INFO", inc.Verdict.RuleId);
+    }
+}
