@@ -21,6 +21,8 @@ public sealed class HuntCommand : ICliCommand
           --out DIR             output folder (created if missing)               [required]
           --sigma DIR           Sigma rules folder or file (repeatable)
           --placeholders FILE   values for Sigma placeholders (%admin_jump_hosts% ...), YAML
+          --sigma-filter PATH   Sigma meta-filter file or folder (repeatable)
+          --sigma-pipeline FILE log-source pipeline replacing the built-in one (docs/sigma.md)
           --config FILE         analytics thresholds and allowlists (default: built in, see config/analytics.yml)
           --assets FILE         asset inventory CSV: host,ip,role,owner,department
           --state FILE          baseline store (SQLite) for rare-path
@@ -42,6 +44,8 @@ public sealed class HuntCommand : ICliCommand
         var outDir = a.Option("--out");
         var sigma = a.Options("--sigma").ToList();
         var placeholders = a.Option("--placeholders");
+        var sigmaFilters = a.Options("--sigma-filter").ToList();
+        var sigmaPipeline = a.Option("--sigma-pipeline");
         var config = a.Option("--config");
         var assets = a.Option("--assets");
         var state = a.Option("--state");
@@ -63,13 +67,13 @@ public sealed class HuntCommand : ICliCommand
                 throw new CliUsageException($"unknown format '{formatName}' (see `hopwatch formats`)");
             format = f;
         }
-        foreach (var p in inputs.Concat(sigma))
+        foreach (var p in inputs.Concat(sigma).Concat(sigmaFilters))
             if (!File.Exists(p) && !Directory.Exists(p))
             {
                 Console.Error.WriteLine($"hopwatch hunt: no such file or folder: {p}");
                 return 1;
             }
-        foreach (var p in new[] { placeholders, config, assets })
+        foreach (var p in new[] { placeholders, config, assets, sigmaPipeline })
             if (p is not null && !File.Exists(p))
             {
                 Console.Error.WriteLine($"hopwatch hunt: no such file: {p}");
@@ -86,6 +90,8 @@ public sealed class HuntCommand : ICliCommand
             OutDir = outDir,
             SigmaDirs = sigma,
             SigmaPlaceholdersPath = placeholders,
+            SigmaFilterPaths = sigmaFilters,
+            SigmaPipelinePath = sigmaPipeline,
             AnalyticsConfigPath = config,
             AssetsPath = assets,
             StatePath = state,

@@ -11,6 +11,10 @@ public sealed class HuntOptions
     public IReadOnlyList<string> SigmaDirs { get; init; } = Array.Empty<string>();
     /// <summary>Placeholder values for Sigma rules (%admin_jump_hosts% ...), YAML.</summary>
     public string? SigmaPlaceholdersPath { get; init; }
+    /// <summary>Sigma meta-filter files or folders (applied to the rules they name or to their log source).</summary>
+    public IReadOnlyList<string> SigmaFilterPaths { get; init; } = Array.Empty<string>();
+    /// <summary>A log-source pipeline YAML replacing the built-in one (product/category/service → channel, EventID, fields).</summary>
+    public string? SigmaPipelinePath { get; init; }
     /// <summary>Analytics thresholds and allowlists (YAML); null: built-in defaults.</summary>
     public string? AnalyticsConfigPath { get; init; }
     /// <summary>Asset inventory CSV (host, ip, role, owner, department).</summary>

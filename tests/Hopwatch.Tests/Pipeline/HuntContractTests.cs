@@ -96,3 +96,44 @@ public sealed class HuntOrderingTests
         Assert.Equal(exact.Alerts.Select(a => a.Id).Order(), streamed.Alerts.Select(a => a.Id).Order());
     }
 }
+
+/// <summary>`hunt --sigma-filter`: a Sigma meta-filter removes the events its condition selects, for the rules it names.</summary>
+public sealed class HuntSigmaFilterTests
+{
+    [Fact]
+    public void A_meta_filter_drops_the_named_rules_alerts_on_the_filtered_host_only()
+    {
+        const string ruleId = "d21374ff-f574-44a7-9998-4a8c8bf33d7d";
+        var dir = Directory.CreateTempSubdirectory("hopwatch-filter-");
+        try
+        {
+            var filter = Path.Combine(dir.FullName, "lab.yml");
+            File.WriteAllText(filter, $"""
+                title: MSEDGEWIN10 is a lab machine
+                id: 6f0c8f0e-4a3b-4a33-9a52-0a9a0c2c9f11
+                logsource:
+                  product: windows
+                filter:
+                  rules:
+                    - {ruleId}
+                  selection:
+                    Computer: MSEDGEWIN10
+                  condition: selection
+                """);
+            var inputs = new[] { Path.Combine(SharedData.Evtx, "attack-samples", "Lateral Movement") };
+            var rules = new[] { Path.Combine(SharedData.Sigma, "rules", "windows") };
+            var plain = HuntRunner.Run(new HuntOptions { Inputs = inputs, SigmaDirs = rules, Analytics = false });
+            var filtered = HuntRunner.Run(new HuntOptions { Inputs = inputs, SigmaDirs = rules, Analytics = false, SigmaFilterPaths = [filter] });
+
+            var before = plain.Alerts.Where(a => a.RuleId == ruleId).ToList();
+            var after = filtered.Alerts.Where(a => a.RuleId == ruleId).ToList();
+            Assert.Contains(before, a => a.Evidence.Any(e => e.Host == "MSEDGEWIN10"));
+            Assert.Contains(before, a => a.Evidence.All(e => e.Host != "MSEDGEWIN10"));
+            Assert.DoesNotContain(after, a => a.Evidence.Any(e => e.Host == "MSEDGEWIN10"));
+            Assert.Equal(before.Count(a => a.Evidence.All(e => e.Host != "MSEDGEWIN10")), after.Count);
+            // Other rules are untouched.
+            Assert.Equal(plain.Alerts.Count(a => a.RuleId != ruleId), filtered.Alerts.Count(a => a.RuleId != ruleId));
+        }
+        finally { dir.Delete(true); }
+    }
+}
