@@ -1,3 +1,4 @@
+using Hopwatch.Reading.Evtx;
 using System.Buffers.Binary;
 
 namespace Hopwatch.Tests.Support;
@@ -55,7 +56,7 @@ public static class EvtxLayout
             uint free = BinaryPrimitives.ReadUInt32LittleEndian(chunk[48..]);
             if (free >= ChunkHeaderSize && free <= ChunkSize)
                 BinaryPrimitives.WriteUInt32LittleEndian(chunk[52..], Crc32.Compute(chunk[ChunkHeaderSize..(int)free]));
-            uint crc = Crc32.Append(Crc32.Compute(chunk[..120]), chunk[128..ChunkHeaderSize]);
+            uint crc = Crc32.Compute(chunk[..120], chunk[128..ChunkHeaderSize]);
             BinaryPrimitives.WriteUInt32LittleEndian(chunk[124..], crc);
         }
     }
@@ -78,33 +79,5 @@ public static class EvtxLayout
         }
         FixChecksums(data);
         return data;
-    }
-}
-
-/// <summary>CRC-32 (IEEE 802.3, reflected, as EVTX uses).</summary>
-public static class Crc32
-{
-    private static readonly uint[] Table = BuildTable();
-
-    private static uint[] BuildTable()
-    {
-        var t = new uint[256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
-
-    /// <summary>Continues a CRC over more bytes (the result of Compute(a) then Append(.., b) equals Compute(a + b)).</summary>
-    public static uint Append(uint crc, ReadOnlySpan<byte> data)
-    {
-        uint c = ~crc;
-        foreach (byte b in data) c = Table[(c ^ b) & 0xFF] ^ (c >> 8);
-        return ~c;
     }
 }

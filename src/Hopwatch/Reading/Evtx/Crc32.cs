@@ -5,7 +5,7 @@ namespace Hopwatch.Reading.Evtx;
 /// System.IO.Hashing's vectorised implementation: checking every chunk's record area would otherwise
 /// cost a fifth of the parse time.
 /// </summary>
-internal static class Crc32
+public static class Crc32
 {
     public static uint Compute(ReadOnlySpan<byte> data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 

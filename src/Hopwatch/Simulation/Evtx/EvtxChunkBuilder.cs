@@ -1,3 +1,4 @@
+using Hopwatch.Reading.Evtx;
 using System.Buffers.Binary;
 using System.Globalization;
 
@@ -91,8 +92,7 @@ internal sealed class EvtxChunkBuilder
         BinaryPrimitives.WriteUInt32LittleEndian(b[120..], 1);
         for (int i = 0; i < 64; i++) BinaryPrimitives.WriteUInt32LittleEndian(b[(128 + 4 * i)..], (uint)_stringBuckets[i]);
         for (int i = 0; i < 32; i++) BinaryPrimitives.WriteUInt32LittleEndian(b[(384 + 4 * i)..], (uint)_templateBuckets[i]);
-        uint crc = Crc32.Compute(b[..120]);
-        crc = Crc32.Append(crc, b[128..HeaderSize]);
+        uint crc = Crc32.Compute(b[..120], b[128..HeaderSize]);
         BinaryPrimitives.WriteUInt32LittleEndian(b[124..], crc);
         return b;
     }

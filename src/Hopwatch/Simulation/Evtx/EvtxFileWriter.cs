@@ -1,3 +1,4 @@
+using Hopwatch.Reading.Evtx;
 using System.Buffers.Binary;
 
 namespace Hopwatch.Simulation.Evtx;
