@@ -24,27 +24,8 @@ public static class BatchValidator
         return body[first] == (byte)'[' ? FromArray(body) : FromLines(body);
     }
 
-    private static IngestBatch FromLines(ReadOnlySpan<byte> body)
-    {
-        var output = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
-        int written = 0, count = 0, lineNo = 0, pos = 0;
-        while (pos < body.Length)
-        {
-            int nl = body[pos..].IndexOf((byte)'\n');
-            var line = nl < 0 ? body[pos..] : body.Slice(pos, nl);
-            pos = nl < 0 ? body.Length : pos + nl + 1;
-            lineNo++;
-            line = Trim(line);
-            if (line.IsEmpty) continue;
-            var error = CheckObject(line);
-            if (error is not null) { ArrayPool<byte>.Shared.Return(output); return IngestBatch.Fail(lineNo, error); }
-            if (count > 0) output[written++] = (byte)'\n';
-            line.CopyTo(output.AsSpan(written));
-            written += line.Length;
-            count++;
-        }
-        return new IngestBatch { Format = SpoolPayloadFormat.JsonLines, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
-    }
+    private static IngestBatch FromLines(ReadOnlySpan<byte> body) =>
+        CollectLines(body, SpoolPayloadFormat.JsonLines, CheckObject);
 
     private static IngestBatch FromArray(ReadOnlySpan<byte> body)
     {
@@ -78,10 +59,17 @@ public static class BatchValidator
         return new IngestBatch { Format = SpoolPayloadFormat.JsonLines, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
     }
 
-    private static IngestBatch SplitText(ReadOnlySpan<byte> body)
+    private static IngestBatch SplitText(ReadOnlySpan<byte> body) =>
+        CollectLines(body, SpoolPayloadFormat.TextLines, static line => line.IndexOf((byte)0) >= 0 ? "NUL byte in a text line" : null);
+
+    /// <summary>
+    /// The non-empty trimmed lines of <paramref name="body"/>, joined by '\n' into a pooled buffer;
+    /// the first line <paramref name="check"/> rejects fails the whole batch with its line number.
+    /// </summary>
+    private static IngestBatch CollectLines(ReadOnlySpan<byte> body, SpoolPayloadFormat format, Func<ReadOnlySpan<byte>, string?> check)
     {
         var output = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 16));
-        int written = 0, count = 0, pos = 0, lineNo = 0;
+        int written = 0, count = 0, lineNo = 0, pos = 0;
         while (pos < body.Length)
         {
             int nl = body[pos..].IndexOf((byte)'\n');
@@ -90,13 +78,14 @@ public static class BatchValidator
             lineNo++;
             line = Trim(line);
             if (line.IsEmpty) continue;
-            if (line.IndexOf((byte)0) >= 0) { ArrayPool<byte>.Shared.Return(output); return IngestBatch.Fail(lineNo, "NUL byte in a text line"); }
+            var error = check(line);
+            if (error is not null) return Fail(output, lineNo, error);
             if (count > 0) output[written++] = (byte)'\n';
             line.CopyTo(output.AsSpan(written));
             written += line.Length;
             count++;
         }
-        return new IngestBatch { Format = SpoolPayloadFormat.TextLines, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
+        return new IngestBatch { Format = format, Lines = output.AsMemory(0, written), Count = count, Pooled = output };
     }
 
     private static IngestBatch Fail(byte[] pooled, int line, string message)
