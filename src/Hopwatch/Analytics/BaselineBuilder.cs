@@ -21,9 +21,7 @@ public static class BaselineBuilder
         var merge = new TimeOrderedMerge(TimeSpan.FromSeconds(config.State.ReorderToleranceSeconds));
         var options = new EvidenceReadOptions { Threads = threads };
         // One stream per file (folders expanded): each file is mostly in time order; the merge interleaves them.
-        var files = paths.SelectMany(p => Directory.Exists(p)
-            ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            : new[] { p }.AsEnumerable()).ToList();
+        var files = EvidenceReader.ListFiles(paths, diag);
         var streams = files.Select(f => EvidenceReader.Read(new[] { f }, options, diag, ct));
         long n = 0;
         void Ignore(Alert _) { }

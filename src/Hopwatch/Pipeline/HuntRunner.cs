@@ -19,12 +19,12 @@ public static class HuntRunner
     /// </summary>
     private static IEnumerable<LogEvent> OrderedEvents(HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
     {
-        var files = ExpandInputs(options.Inputs);
-        long total = files.Sum(f => f.Length);
+        var files = EvidenceReader.ListFiles(options.Inputs, diag);
+        long total = files.Sum(f => new FileInfo(f).Length);
         if (total <= options.ExactOrderMaxBytes)
         {
             var buffer = new TimeOrderedBuffer();
-            foreach (var e in EvidenceReader.Read(options.Inputs, readOptions, diag, ct)) buffer.Add(e);
+            foreach (var e in EvidenceReader.Read(files, readOptions, diag, ct)) buffer.Add(e);
             foreach (var e in buffer.Drain()) yield return e;
             yield break;
         }
@@ -37,27 +37,10 @@ public static class HuntRunner
             OnBytes = readOptions.OnBytes,
         };
         var merge = new TimeOrderedMerge(options.ReorderWindow);
-        foreach (var e in merge.Merge(files.Select(f => EvidenceReader.Read(new[] { f.FullName }, perFile, diag, ct))))
+        foreach (var e in merge.Merge(files.Select(f => EvidenceReader.Read(new[] { f }, perFile, diag, ct))))
             yield return e;
         if (merge.LateEvents > 0)
             diag.Warn("(all inputs)", "time order", $"{merge.LateEvents} events arrived more than {options.ReorderWindow.TotalSeconds:0} s behind their file's newer events and were analysed out of order");
-    }
-
-    private static List<FileInfo> ExpandInputs(IEnumerable<string> inputs)
-    {
-        var files = new List<FileInfo>();
-        foreach (var p in inputs)
-        {
-            if (Directory.Exists(p))
-                files.AddRange(new DirectoryInfo(p).EnumerateFiles("*", new EnumerationOptions
-                {
-                    RecurseSubdirectories = true,
-                    IgnoreInaccessible = true,
-                    AttributesToSkip = FileAttributes.ReparsePoint,
-                }).OrderBy(f => f.FullName, StringComparer.Ordinal));
-            else if (File.Exists(p)) files.Add(new FileInfo(p));
-        }
-        return files;
     }
 
     public static HuntResult Run(HuntOptions options, ReadDiagnostics? diagnostics = null, CancellationToken ct = default)

@@ -16,11 +16,14 @@ namespace Hopwatch.Reading;
 /// </summary>
 public static class EvidenceReader
 {
-    /// <summary>Reads all inputs; events of one file come in file order, files may interleave when Threads &gt; 1.</summary>
-    public static IEnumerable<LogEvent> Read(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
+    /// <summary>
+    /// The files the inputs name: folders walked recursively (symlinks not followed, unreadable
+    /// entries skipped) in ordinal order, files as given; a missing input is a warning when
+    /// <paramref name="diag"/> is given.
+    /// </summary>
+    public static List<string> ListFiles(IEnumerable<string> paths, ReadDiagnostics? diag = null)
     {
         var files = new List<string>();
-        long total = 0;
         foreach (var p in paths)
         {
             if (Directory.Exists(p))
@@ -32,19 +35,20 @@ public static class EvidenceReader
                     AttributesToSkip = FileAttributes.ReparsePoint, // no symlink loops
                     ReturnSpecialDirectories = false,
                 };
-                foreach (var f in Directory.EnumerateFiles(p, "*", walk).Order(StringComparer.Ordinal))
-                {
-                    files.Add(f);
-                    total += SafeLength(f);
-                }
+                files.AddRange(Directory.EnumerateFiles(p, "*", walk).Order(StringComparer.Ordinal));
             }
-            else if (File.Exists(p))
-            {
-                files.Add(p);
-                total += SafeLength(p);
-            }
-            else diag.Warn(p, "file", "no such file or directory");
+            else if (File.Exists(p)) files.Add(p);
+            else diag?.Warn(p, "file", "no such file or directory");
         }
+        return files;
+    }
+
+    /// <summary>Reads all inputs; events of one file come in file order, files may interleave when Threads &gt; 1.</summary>
+    public static IEnumerable<LogEvent> Read(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
+    {
+        var files = ListFiles(paths, diag);
+        long total = 0;
+        foreach (var f in files) total += SafeLength(f);
         options.OnTotalBytes?.Invoke(total);
 
         if (options.Threads > 1 && files.Count > 1)
