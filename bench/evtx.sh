@@ -38,29 +38,8 @@ hook="$root/bench/AllocStats/bin/Release/net10.0/AllocStats.dll"
 # --- corpus: the list of shared EVTX files, repeated whole until it reaches the target size ---------
 # EVTX_BENCH_SET=all (default): every shared file — many small re-exported attack samples, so per-file cost counts;
 # EVTX_BENCH_SET=dense: only the parser edge-case files, whole 1-2 MB logs full of records, like real evidence.
-case "${EVTX_BENCH_SET:-all}" in
-  all) sources=("$shared/evtx" "$shared/sigma/regression_data") ;;
-  dense) sources=("$shared/evtx/parser-edge-cases") ;;
-  *) say "bench: EVTX_BENCH_SET must be all or dense"; exit 2 ;;
-esac
-mapfile -t list < <(find "${sources[@]}" -name '*.evtx' -type f | LC_ALL=C sort)
-[ "${#list[@]}" -gt 0 ] || { say "bench: no .evtx files under $shared"; exit 1; }
-list_bytes=$(stat -c %s "${list[@]}" | awk '{s+=$1} END {print s}')
-copies=$(( (target_mb * 1000000 + list_bytes - 1) / list_bytes ))
-stamp="${#list[@]} files, $list_bytes bytes, $copies copies"
-stampfile="$corpus.stamp"
-if [ "$(cat "$stampfile" 2>/dev/null)" != "$stamp" ]; then
-  say "building corpus: $stamp -> $corpus"
-  rm -rf "$corpus"
-  for ((k = 1; k <= copies; k++)); do
-    for f in "${list[@]}"; do
-      rel="${f#"$shared"/}"
-      mkdir -p "$corpus/copy$k/$(dirname "$rel")"
-      cp "$f" "$corpus/copy$k/$rel"
-    done
-  done
-  echo "$stamp" > "$stampfile"
-fi
+source "$root/bench/lib/evtx-corpus.sh"
+build_evtx_corpus "${EVTX_BENCH_SET:-all}" "$corpus" "$target_mb" "$shared" || exit $?
 mapfile -t files < <(find "$corpus" -name '*.evtx' -type f | LC_ALL=C sort)
 corpus_bytes=$(stat -c %s "${files[@]}" | awk '{s+=$1} END {print s}')
 corpus_mb=$(calc '%.1f' "$corpus_bytes / 1e6")

@@ -27,29 +27,8 @@ dotnet build src/Hopwatch.Cli -c Release --nologo -v q >/dev/null
 hopwatch="$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch"
 
 # --- corpus: the shared EVTX files, repeated whole until the target size (same layout and stamp as bench/evtx.sh) ---
-case "${SIGMA_BENCH_SET:-all}" in
-  all) sources=("$shared/evtx" "$shared/sigma/regression_data") ;;
-  dense) sources=("$shared/evtx/parser-edge-cases") ;;
-  *) say "bench: SIGMA_BENCH_SET must be all or dense"; exit 2 ;;
-esac
-mapfile -t list < <(find "${sources[@]}" -name '*.evtx' -type f | LC_ALL=C sort)
-[ "${#list[@]}" -gt 0 ] || { say "bench: no .evtx files under $shared"; exit 1; }
-list_bytes=$(stat -c %s "${list[@]}" | awk '{s+=$1} END {print s}')
-copies=$(( (target_mb * 1000000 + list_bytes - 1) / list_bytes ))
-stamp="${#list[@]} files, $list_bytes bytes, $copies copies"
-stampfile="$corpus.stamp"
-if [ "$(cat "$stampfile" 2>/dev/null)" != "$stamp" ]; then
-  say "building corpus: $stamp -> $corpus"
-  rm -rf "$corpus"
-  for ((k = 1; k <= copies; k++)); do
-    for f in "${list[@]}"; do
-      rel="${f#"$shared"/}"
-      mkdir -p "$corpus/copy$k/$(dirname "$rel")"
-      cp "$f" "$corpus/copy$k/$rel"
-    done
-  done
-  echo "$stamp" > "$stampfile"
-fi
+source "$root/bench/lib/evtx-corpus.sh"
+build_evtx_corpus "${SIGMA_BENCH_SET:-all}" "$corpus" "$target_mb" "$shared" || exit $?
 corpus_mb=$(du -sbL "$corpus" | awk '{printf "%.1f", $1/1000000}')
 say "corpus: $corpus ($corpus_mb MB)"
 
