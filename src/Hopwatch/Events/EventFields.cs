@@ -11,7 +11,14 @@ public sealed class EventFields
     private string?[] _values;
     private int _count;
 
-    public EventFields(int capacity = 16)
+    /// <summary>No storage until the first field: readers that build their own fields replace this default one.</summary>
+    public EventFields()
+    {
+        _names = [];
+        _values = [];
+    }
+
+    public EventFields(int capacity)
     {
         _names = new string[Math.Max(capacity, 4)];
         _values = new string?[_names.Length];
@@ -27,8 +34,9 @@ public sealed class EventFields
     {
         if (_count == _names.Length)
         {
-            Array.Resize(ref _names, _count * 2);
-            Array.Resize(ref _values, _count * 2);
+            int size = Math.Max(8, _count * 2);
+            Array.Resize(ref _names, size);
+            Array.Resize(ref _values, size);
         }
         _names[_count] = name;
         _values[_count] = value;

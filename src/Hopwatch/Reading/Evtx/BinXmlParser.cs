@@ -14,6 +14,14 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     public const int MaxValuesPerInstance = 4096;
 
     private byte[] B => chunk.Data;
+
+    /// <summary>
+    /// While a template definition is decoded for <see cref="EvtxTemplateCache"/>: where its chunk
+    /// offsets are (name references, inline names' next-string links). Null otherwise.
+    /// </summary>
+    public List<EvtxTemplateCache.OffsetField>? OffsetFields;
+    /// <summary>Counts decodings that make a template depend on more than its own bytes (not cacheable).</summary>
+    public int PositionDependentParts;
     public EvtxChunk Chunk => chunk;
 
     private static void Need(int pos, int n, int end)
@@ -100,7 +108,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         {
             int otherSize = withDependencyId ? 9 : 11;
             int other = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + otherSize - 4));
-            if (PlausibleNameOffset(other, pos + otherSize)) { headerSize = otherSize; nameOffset = other; }
+            if (PlausibleNameOffset(other, pos + otherSize)) { headerSize = otherSize; nameOffset = other; PositionDependentParts++; }
         }
         pos += headerSize;
         string name = ReadNameRef(nameOffset, ref pos, end);
@@ -160,6 +168,11 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     private string ReadNameRef(int nameOffset, ref int pos, int end)
     {
         string name = chunk.ReadName(nameOffset, out int nameEnd);
+        if (OffsetFields is not null)
+        {
+            OffsetFields.Add(new EvtxTemplateCache.OffsetField(pos - 4, Relative: true));
+            if (nameOffset == pos) OffsetFields.Add(new EvtxTemplateCache.OffsetField(pos, Relative: false));
+        }
         if (nameOffset == pos)
         {
             if (nameEnd > end) throw new EvtxFormatException("inline name runs past its fragment", pos);
@@ -272,6 +285,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
 
     private BinXmlNode ReadTemplateInstanceNode(ref int pos, int end, int depth)
     {
+        PositionDependentParts++; // its values point into this chunk
         var template = ReadTemplateInstanceHeader(ref pos, end, depth, out int count);
         var values = new BinXmlValueRef[count];
         ReadValueRefs(ref pos, end, values);

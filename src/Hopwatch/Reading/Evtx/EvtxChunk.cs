@@ -22,6 +22,9 @@ internal sealed class EvtxChunk
     private readonly Dictionary<int, string> _names = new();
     private readonly Dictionary<int, EvtxTemplate?> _templates = new();
     private readonly HashSet<int> _templatesInProgress = new();
+    /// <summary>Outlives the chunk: the same definitions come back in the next chunks and files.</summary>
+    private readonly EvtxTemplateCache _sharedTemplates = new();
+    private readonly List<EvtxTemplateCache.OffsetField> _offsetFields = new();
 
     public void Reset(int index, long fileOffset)
     {
@@ -70,9 +73,35 @@ internal sealed class EvtxChunk
             long end = offset + 24 + size;
             if (end > Data.Length)
                 throw new EvtxFormatException($"template at 0x{offset:x} (size {size}) runs past the chunk", offset);
-            var root = parser.ParseFragment(offset + 24, (int)end, depth + 1, inTemplate: true);
+            t = _sharedTemplates.Find(guid, this, offset + 24, (int)size);
+            if (t is not null)
+            {
+                _templates[offset] = t;
+                return t;
+            }
+            // Decoding may reach another template (an instance inside this one): keep the outer recording.
+            var outerFields = parser.OffsetFields;
+            int dependentBefore = parser.PositionDependentParts;
+            bool recording = outerFields is null;
+            if (recording)
+            {
+                _offsetFields.Clear();
+                parser.OffsetFields = _offsetFields;
+            }
+            else parser.PositionDependentParts++; // a template inside a template: the outer one is not cached
+            BinXmlNode[] root;
+            try
+            {
+                root = parser.ParseFragment(offset + 24, (int)end, depth + 1, inTemplate: true);
+            }
+            finally
+            {
+                if (recording) parser.OffsetFields = null;
+            }
             t = new EvtxTemplate(guid, offset, root);
             _templates[offset] = t;
+            if (recording && parser.PositionDependentParts == dependentBefore)
+                _sharedTemplates.Add(guid, this, offset + 24, (int)size, _offsetFields, t);
             return t;
         }
         catch (EvtxFormatException)

@@ -101,9 +101,10 @@ public static class EvtxEventReader
     /// <summary>Validates the file header; false (with a warning) when this is not an EVTX file.</summary>
     private static bool ReadHeader(Stream stream, string file, ReadDiagnostics diag)
     {
-        var header = new byte[EvtxFileHeader.Size];
-        int n = ReadBlock(stream, header, file, diag, 0);
+        var header = ArrayPool<byte>.Shared.Rent(EvtxFileHeader.Size);
+        int n = ReadBlock(stream, header, file, diag, 0, EvtxFileHeader.Size);
         var parsed = EvtxFileHeader.Parse(header.AsSpan(0, n));
+        ArrayPool<byte>.Shared.Return(header);
         if (parsed is null)
         {
             diag.Warn(file, "file header", n < 8 ? "file too short for an EVTX header" : "not an EVTX file (no ElfFile signature)");

@@ -4,7 +4,7 @@ namespace Hopwatch.Reading.Evtx;
 internal sealed class EvtxTemplate(Guid guid, int offset, BinXmlNode[] root)
 {
     public Guid Guid { get; } = guid;
-    /// <summary>Chunk offset of the definition (the cache key within a chunk).</summary>
+    /// <summary>Chunk offset of the definition where it was first decoded (a cached template serves later chunks too).</summary>
     public int Offset { get; } = offset;
     public BinXmlNode[] Root { get; } = root;
     /// <summary>First four bytes of the GUID, which template instances repeat as their template id.</summary>

@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+
+namespace Hopwatch.Reading.Evtx;
+
+/// <summary>
+/// Decoded templates kept across chunks (and files) by one decoder. EVTX repeats each template's
+/// definition in every chunk that uses it, byte for byte except for chunk offsets: the references to
+/// names inside the definition and the next-string links of names stored inline. A definition matches
+/// a cached one when all other bytes are equal and every name reference points at the same place
+/// relative to the definition or, for names stored elsewhere in the chunk, at the same name; then the
+/// decoded tree is reused instead of decoded again (template trees decoded anew for each chunk were
+/// a fifth of all bytes an EVTX dump allocated). Templates whose decoding depended on anything else
+/// outside the definition are not cached.
+/// </summary>
+internal sealed class EvtxTemplateCache
+{
+    /// <summary>Bounds the copies kept for comparison; past it the cache starts over.</summary>
+    public const int MaxBytes = 4 << 20;
+
+    /// <summary>A 4-byte chunk offset inside a definition: a name reference (Relative) or a link that decoding ignores.</summary>
+    public readonly record struct OffsetField(int Position, bool Relative);
+
+    /// <summary>How a cached definition's offset field must match: same place relative to the definition, same (interned) name, or anything.</summary>
+    private readonly record struct CachedField(int Position, bool Relative, string? Name);
+
+    private sealed class Entry(byte[] bytes, int start, CachedField[] fields, EvtxTemplate template)
+    {
+        public readonly byte[] Bytes = bytes;
+        public readonly int Start = start;
+        public readonly CachedField[] Fields = fields;
+        public readonly EvtxTemplate Template = template;
+    }
+
+    private readonly Dictionary<(Guid, int), Entry> _entries = new();
+    private int _bytes;
+
+    /// <summary>The cached template equal to the definition data at [start, start+size) of <paramref name="chunk"/>, or null.</summary>
+    public EvtxTemplate? Find(Guid guid, EvtxChunk chunk, int start, int size)
+    {
+        if (!_entries.TryGetValue((guid, size), out var e)) return null;
+        var current = chunk.Data.AsSpan(start, size);
+        var cached = e.Bytes.AsSpan();
+        int at = 0;
+        foreach (var f in e.Fields)
+        {
+            if (!current[at..f.Position].SequenceEqual(cached[at..f.Position])) return null;
+            if (f.Name is not null)
+            {
+                // Still outside the definition (never inline, which would change decoding) and the same name.
+                long target = BinaryPrimitives.ReadUInt32LittleEndian(current[f.Position..]);
+                if (target >= start && target < start + size) return null;
+                if (!SameName(chunk, (int)target, f.Name)) return null;
+            }
+            else if (f.Relative)
+            {
+                long now = BinaryPrimitives.ReadUInt32LittleEndian(current[f.Position..]) - (long)start;
+                long then = BinaryPrimitives.ReadUInt32LittleEndian(cached[f.Position..]) - (long)e.Start;
+                if (now != then) return null;
+            }
+            at = f.Position + 4;
+        }
+        return current[at..].SequenceEqual(cached[at..]) ? e.Template : null;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="template"/>, decoded from [start, start+size) of <paramref name="chunk"/>;
+    /// <paramref name="fields"/> are the chunk positions of its offset fields in decoding order.
+    /// Not kept when a name reference points outside the definition.
+    /// </summary>
+    public void Add(Guid guid, EvtxChunk chunk, int start, int size, List<OffsetField> fields, EvtxTemplate template)
+    {
+        if (size > MaxBytes / 16) return;
+        var relative = new CachedField[fields.Count];
+        int at = 0;
+        for (int i = 0; i < fields.Count; i++)
+        {
+            int p = fields[i].Position - start;
+            if (p < at || p + 4 > size) return; // overlapping or out of order: do not trust a byte comparison
+            string? name = null;
+            if (fields[i].Relative)
+            {
+                long target = BinaryPrimitives.ReadUInt32LittleEndian(chunk.Data.AsSpan(fields[i].Position));
+                // A name stored elsewhere in the chunk (names are shared by the chunk's templates): match by name.
+                if (target < start || target >= start + size) name = chunk.ReadName((int)target, out _);
+            }
+            relative[i] = new CachedField(p, fields[i].Relative, name);
+            at = p + 4;
+        }
+        if (_bytes + size > MaxBytes)
+        {
+            _entries.Clear();
+            _bytes = 0;
+        }
+        if (_entries.TryGetValue((guid, size), out var old)) _bytes -= old.Bytes.Length;
+        _entries[(guid, size)] = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
+        _bytes += size;
+    }
+
+    /// <summary>Names are interned, so the same name is the same string.</summary>
+    private static bool SameName(EvtxChunk chunk, int offset, string expected)
+    {
+        try
+        {
+            return ReferenceEquals(chunk.ReadName(offset, out _), expected);
+        }
+        catch (EvtxFormatException)
+        {
+            return false; // decoding the definition reports the bad offset
+        }
+    }
+}
