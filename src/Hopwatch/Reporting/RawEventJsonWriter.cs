@@ -19,15 +19,29 @@ public sealed class RawEventJsonWriter : IDisposable
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
+    /// <summary>Bytes that need escaping in UTF-8 output (bytes of multi-byte sequences are all &gt;= 0x80).</summary>
+    private static readonly SearchValues<byte> NeedsEscapeUtf8 = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+
     private readonly Stream _output;
     private byte[] _buf;
     private int _len;
+    /// <summary>
+    /// The field names of the previous event by position, encoded as ,"name": — events of one template
+    /// come in runs with the same (interned) names, so most names are a reference check and a copy.
+    /// </summary>
+    private readonly (string? Name, byte[] Json)[] _nameSlots = [];
+    private RepeatedString _channel, _provider, _computer;
     /// <summary>Encoded field names, shared by all writers (readers intern names, so this stays small).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Names = new(ReferenceEqualityComparer.Instance);
     private string? _lastFile;
     private byte[] _lastFileJson = [];
 
-    public RawEventJsonWriter(Stream output) : this(output, FlushAt + 4096) { }
+    public RawEventJsonWriter(Stream output) : this(output, FlushAt + 4096)
+    {
+        _nameSlots = new (string?, byte[])[64];
+    }
 
     private RawEventJsonWriter(Stream output, int capacity)
     {
@@ -104,17 +118,15 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw("{\"record_id\":"u8);
         Number(e.RecordId);
         Raw(",\"time\":\""u8);
-        Ensure(32);
-        e.Time.TryFormat(_buf.AsSpan(_len), out int n, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'", CultureInfo.InvariantCulture);
-        _len += n;
+        Time(e.Time);
         Raw("\",\"event_id\":"u8);
         Number(e.EventId);
         Raw(",\"channel\":"u8);
-        String(e.Channel);
+        Raw(_channel.Json(e.Channel));
         Raw(",\"provider\":"u8);
-        String(e.Provider);
+        Raw(_provider.Json(e.Provider));
         Raw(",\"computer\":"u8);
-        String(e.Computer);
+        Raw(_computer.Json(e.Computer));
         Raw(",\"file\":"u8);
         if (!ReferenceEquals(e.File, _lastFile))
         {
@@ -126,9 +138,8 @@ public sealed class RawEventJsonWriter : IDisposable
         var f = e.Fields;
         for (int i = 0; i < f.Count; i++)
         {
-            if (i > 0) Raw(","u8);
-            Raw(Name(f.NameAt(i)));
-            Raw(":"u8);
+            var name = NameSlot(f.NameAt(i), i);
+            Raw(i == 0 ? name.AsSpan(1) : name);
             var v = f.ValueAt(i);
             if (v is null) Raw("null"u8);
             else String(v);
@@ -136,10 +147,45 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw("}}\n"u8);
     }
 
+    /// <summary>,"name": for the field at <paramref name="index"/>.</summary>
+    private byte[] NameSlot(string name, int index)
+    {
+        if (index < _nameSlots.Length)
+        {
+            ref var slot = ref _nameSlots[index];
+            if (ReferenceEquals(slot.Name, name)) return slot.Json;
+            slot = (name, Name(name));
+            return slot.Json;
+        }
+        return Name(name);
+    }
+
+    /// <summary>A header value that repeats from event to event (channel, provider, computer): encoded once per change.</summary>
+    private struct RepeatedString
+    {
+        private string? _value;
+        private byte[] _json;
+
+        public byte[] Json(string value)
+        {
+            if (ReferenceEquals(value, _value) && _json is not null) return _json;
+            if (_json is null || !string.Equals(value, _value, StringComparison.Ordinal))
+            {
+                _json = Encode(value);
+            }
+            _value = value;
+            return _json;
+        }
+    }
+
     private static byte[] Name(string name)
     {
         if (Names.TryGetValue(name, out var encoded)) return encoded;
-        encoded = Encode(name);
+        var w = new RawEventJsonWriter(Stream.Null, 4 + 3 * name.Length);
+        w.Raw(","u8);
+        w.String(name);
+        w.Raw(":"u8);
+        encoded = w._buf.AsSpan(0, w._len).ToArray();
         // The cap guards against sources that do not intern their names.
         if (Names.Count < 10_000) Names[name] = encoded;
         return encoded;
@@ -172,11 +218,43 @@ public sealed class RawEventJsonWriter : IDisposable
         _len += n;
     }
 
+    /// <summary>yyyy-MM-ddTHH:mm:ss.fffffffZ</summary>
+    private void Time(DateTime t)
+    {
+        Ensure(28);
+        var d = _buf.AsSpan(_len, 28);
+        Digits(d[..4], t.Year); d[4] = (byte)'-'; Digits(d.Slice(5, 2), t.Month); d[7] = (byte)'-'; Digits(d.Slice(8, 2), t.Day);
+        d[10] = (byte)'T'; Digits(d.Slice(11, 2), t.Hour); d[13] = (byte)':'; Digits(d.Slice(14, 2), t.Minute); d[16] = (byte)':';
+        Digits(d.Slice(17, 2), t.Second); d[19] = (byte)'.'; Digits(d.Slice(20, 7), (int)(t.Ticks % TimeSpan.TicksPerSecond)); d[27] = (byte)'Z';
+        _len += 28;
+    }
+
+    private static void Digits(Span<byte> d, int v)
+    {
+        for (int i = d.Length - 1; i >= 0; i--)
+        {
+            d[i] = (byte)('0' + v % 10);
+            v /= 10;
+        }
+    }
+
+    /// <summary>
+    /// A JSON string: transcoded to UTF-8 in one vectorised call, then checked for bytes needing an
+    /// escape (rare in event data); only then is it written again character by character.
+    /// </summary>
     private void String(string s)
     {
         var chars = s.AsSpan();
         Ensure(2 + 3 * chars.Length);
         _buf[_len++] = (byte)'"';
+        int start = _len;
+        System.Text.Unicode.Utf8.FromUtf16(chars, _buf.AsSpan(start), out _, out int written, replaceInvalidSequences: true);
+        if (_buf.AsSpan(start, written).IndexOfAny(NeedsEscapeUtf8) < 0)
+        {
+            _len += written;
+            _buf[_len++] = (byte)'"';
+            return;
+        }
         while (true)
         {
             int i = chars.IndexOfAny(NeedsEscape);
