@@ -86,6 +86,17 @@ public sealed class DumpCommand : ICliCommand
 
     private static void WriteJsonLines(IEnumerable<string> paths, EvidenceReadOptions readOptions, ReadDiagnostics diag, Stream output)
     {
+        if (!readOptions.Normalise && readOptions.Threads > 1)
+        {
+            var files = EvidenceReader.ListFiles(paths, diag);
+            if (files.Count > 1)
+            {
+                // Many files: each worker reads and formats whole files; output in file order, as with one thread.
+                var perFile = new EvidenceReadOptions { Threads = 1, Format = readOptions.Format, Normalise = false };
+                ParallelRawJsonDump.Write(files, f => EvidenceReader.Read([f], perFile, diag), output, readOptions.Threads);
+                return;
+            }
+        }
         var events = EvidenceReader.Read(paths, readOptions, diag);
         if (!readOptions.Normalise)
         {

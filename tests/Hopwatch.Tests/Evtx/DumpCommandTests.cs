@@ -41,6 +41,26 @@ public class DumpCommandTests
     }
 
     [Fact]
+    public void Many_files_on_two_threads_give_the_one_thread_output_in_file_order()
+    {
+        var (exit1, one, err1) = Hopwatch("dump", EvtxTestFiles.EdgeCases, "--threads", "1");
+        var (exit2, two, err2) = Hopwatch("dump", EvtxTestFiles.EdgeCases, "--threads", "2");
+        Assert.Equal(0, exit1);
+        Assert.Equal(0, exit2);
+        var lines = one.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length > 10_000, $"only {lines.Length} records");
+        // Records of several files, each file's records together and the files in path order.
+        var files = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("file").GetString()!).ToList();
+        var runs = files.Where((f, i) => i == 0 || files[i - 1] != f).ToList();
+        Assert.True(runs.Count > 5);
+        Assert.Equal(runs.Distinct().Count(), runs.Count);
+        Assert.Equal(runs.Order(StringComparer.Ordinal), runs);
+        Assert.Equal(one, two);
+        static string Counts(string stderr) => System.Text.RegularExpressions.Regex.Replace(stderr.Trim().Split('\n')[^1], @", [\d.]+ s$", "");
+        Assert.Equal(Counts(err1), Counts(err2));
+    }
+
+    [Fact]
     public void Xml_format_prints_each_record()
     {
         var (exit, stdout, _) = Hopwatch("dump", "--format", "xml", EvtxTestFiles.EdgeCase("new-user-security.evtx"));
