@@ -6,7 +6,8 @@
 # Usage: bench/evtx.sh            (EVTX_BENCH_MB=N for a corpus of at least N MB, default 100;
 #                                  EVTX_BENCH_RUNS=N best-of-N timing for the fast tools, default 2;
 #                                  EVTX_BENCH_PY_MB=N size of the evtx_dump.py subset, default 6;
-#                                  EVTX_BENCH_SET=all|dense which shared files, see below)
+#                                  EVTX_BENCH_SET=all|dense which shared files, see below;
+#                                  EVTX_BENCH_PEERS=evtxexport skips evtx_dump.py, ~2 minutes, for quick iterations)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -16,6 +17,9 @@ results="$root/bench/results"
 target_mb="${EVTX_BENCH_MB:-100}"
 runs="${EVTX_BENCH_RUNS:-2}"
 py_mb="${EVTX_BENCH_PY_MB:-6}"
+peers="${EVTX_BENCH_PEERS:-evtxexport,evtx_dump.py}"
+with_py=0
+case ",$peers," in *,evtx_dump.py,*) with_py=1 ;; esac
 mkdir -p "$results"
 log="$results/evtx-$(date -u +%Y%m%dT%H%M%SZ).txt"
 exec > >(tee "$log") 2>&1
@@ -110,6 +114,7 @@ say "evtxexport -f xml, one process per file: ${secs[ee]} s wall, ${cpu[ee]} s C
 
 # evtx_dump.py is ~100x slower: time it once on a deterministic subset (every 5th file of the list until
 # py_mb MB) and scale by bytes. Its records/s are measured on the subset (records counted by evtxexport).
+if [ "$with_py" = 1 ]; then
 subset=()
 sub_bytes=0
 for ((i = 0; i < ${#list[@]} && sub_bytes < py_mb * 1000000; i += 5)); do
@@ -129,6 +134,9 @@ scale=$(calc '%.4f' "$corpus_bytes / $sub_bytes")
 secs[py]=$(calc '%.1f' "$py_sub * $scale")
 cpu[py]=$(calc '%.1f' "$py_sub_cpu * $scale")
 say "evtx_dump.py: $py_sub s wall, $py_sub_cpu s CPU on a ${#subset[@]}-file subset of $(calc '%.1f' "$sub_bytes / 1e6") MB ($sub_records records); SCALED to the corpus by bytes (x$scale): ${secs[py]} s wall, ${cpu[py]} s CPU"
+else
+  say "evtx_dump.py: skipped (EVTX_BENCH_PEERS=$peers)"
+fi
 say ""
 
 # --- table ---------------------------------------------------------------------------------------
@@ -142,12 +150,16 @@ for th in 1 2; do
     "$(rps "${recs[hop$th]:-0}" "${secs[hop$th]}")" "$(per_rec "${alloc[hop$th]:-}" "${recs[hop$th]:-0}")" "$(calc '%.0f' "${peak[hop$th]:-0} / 1048576")"
 done
 row "evtxexport -f xml" "${secs[ee]}" "${cpu[ee]}" "$(mbps "${secs[ee]}")" "$(mbps "${cpu[ee]}")" "$(rps "$ref_records" "${secs[ee]}")" "-" "-"
-row "evtx_dump.py (scaled from subset)" "${secs[py]}" "${cpu[py]}" "$(mbps "${secs[py]}")" "$(mbps "${cpu[py]}")" "$(rps "$sub_records" "$py_sub")" "-" "-"
+if [ "$with_py" = 1 ]; then
+  row "evtx_dump.py (scaled from subset)" "${secs[py]}" "${cpu[py]}" "$(mbps "${secs[py]}")" "$(mbps "${cpu[py]}")" "$(rps "$sub_records" "$py_sub")" "-" "-"
+fi
 say ""
 say "records/s: Hopwatch's own count (it also returns records evtxexport prints only with -m recovered); evtxexport's count"
 say "allocated bytes per record exclude start-up ($base_alloc bytes for a run that reads nothing); peak = peak working set"
 say "hopwatch start-up (dump of an empty folder): $startup_wall s wall, $startup_cpu s CPU — included in its figures above"
 say "evtx speedup vs evtxexport (1 thread), CPU time: $(calc '%.1f' "${cpu[ee]} / ${cpu[hop1]}")"
-say "evtx speedup vs evtx_dump.py (1 thread), wall / CPU: $(calc '%.1f' "${secs[py]} / ${secs[hop1]}") / $(calc '%.1f' "${cpu[py]} / ${cpu[hop1]}")"
+if [ "$with_py" = 1 ]; then
+  say "evtx speedup vs evtx_dump.py (1 thread), wall / CPU: $(calc '%.1f' "${secs[py]} / ${secs[hop1]}") / $(calc '%.1f' "${cpu[py]} / ${cpu[hop1]}")"
+fi
 say "evtx 2-thread scaling (wall time threads 1 / threads 2): $(calc '%.2f' "${secs[hop1]} / ${secs[hop2]}")"
 say "evtx speedup vs evtxexport (1 thread): $(calc '%.1f' "${secs[ee]} / ${secs[hop1]}")"
