@@ -26,6 +26,25 @@ public sealed class EventFields
 
     public int Count => _count;
 
+    /// <summary>Removes every field and keeps the storage, for a reader that builds events in one reused instance.</summary>
+    public void Clear()
+    {
+        Array.Clear(_names, 0, _count);
+        Array.Clear(_values, 0, _count);
+        _count = 0;
+    }
+
+    /// <summary>A copy whose storage is exactly <see cref="Count"/> fields (what an event keeps).</summary>
+    public EventFields TrimmedCopy()
+    {
+        var copy = new EventFields();
+        if (_count == 0) return copy;
+        copy._names = _names.AsSpan(0, _count).ToArray();
+        copy._values = _values.AsSpan(0, _count).ToArray();
+        copy._count = _count;
+        return copy;
+    }
+
     public string NameAt(int index) => _names[index];
     public string? ValueAt(int index) => _values[index];
 

@@ -132,7 +132,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             // Static attribute text (Data Name="...") becomes a field name: intern it once here.
             foreach (var part in parts)
                 if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.Text);
-            var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = EvtxNamePool.Get(name + "_" + attrName) };
+            var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = QualifiedName(name, attrName) };
             (attrs ??= new List<BinXmlAttribute>(4)).Add(attr);
             if (attrs.Count > 1024) throw new EvtxFormatException("too many attributes", pos);
         }
@@ -158,6 +158,18 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             throw new EvtxFormatException($"element at 0x{start:x}: expected close token, found 0x{close:x2}", pos);
         }
         return node;
+    }
+
+    /// <summary>"Element_Attribute", pooled; built on the stack so a name already pooled costs no allocation (records without a template decode their attributes every time).</summary>
+    private static string QualifiedName(string element, string attribute)
+    {
+        int length = element.Length + 1 + attribute.Length;
+        if (length > 256) return EvtxNamePool.Get(element + "_" + attribute);
+        Span<char> chars = stackalloc char[length];
+        element.CopyTo(chars);
+        chars[element.Length] = '_';
+        attribute.CopyTo(chars[(element.Length + 1)..]);
+        return EvtxNamePool.Get(chars);
     }
 
     /// <summary>A name is either inline (at the current position) or earlier in the chunk.</summary>

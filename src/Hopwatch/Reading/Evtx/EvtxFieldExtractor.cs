@@ -18,7 +18,8 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
 
     private enum Scope { Root, Event, System, EventData, UserData, UserLeaves }
 
-    private EventFields _fields = null!;
+    /// <summary>Fields of the record being extracted; the event gets an exact-size copy (no growth, no slack per event).</summary>
+    private readonly EventFields _fields = new(64);
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;
@@ -27,12 +28,12 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
 
     public void Extract(BinXmlFragment fragment, LogEvent e, long writtenFileTime)
     {
-        _fields = new EventFields(24);
+        _fields.Clear();
         _event = e;
         _unnamedData = 0;
         _timeTicks = -1;
         Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
-        e.Fields = _fields;
+        e.Fields = _fields.TrimmedCopy();
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
             _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
         if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
