@@ -231,13 +231,12 @@ internal static class BinXmlValueFormatter
     /// <summary>Renders a DateTime as yyyy-MM-ddTHH:mm:ss.fffffffZ (the TimeCreated field form).</summary>
     public static string FormatTicks(DateTime dt)
     {
-        return string.Create(28, dt, static (d, v) =>
-        {
-            WriteDateTime(d, v);
-            d[19] = '.';
-            Write7(d[20..], (int)(v.Ticks % TimeSpan.TicksPerSecond));
-            d[27] = 'Z';
-        });
+        Span<char> d = stackalloc char[28];
+        WriteDateTime(d, dt);
+        d[19] = '.';
+        Write7(d[20..], (int)(dt.Ticks % TimeSpan.TicksPerSecond));
+        d[27] = 'Z';
+        return new string(d);
     }
 
     private static void AppendSystemTime(TextBuffer sb, ReadOnlySpan<byte> data)

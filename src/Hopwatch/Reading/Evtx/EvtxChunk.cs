@@ -21,7 +21,8 @@ internal sealed class EvtxChunk
 
     private readonly Dictionary<int, string> _names = new();
     private readonly Dictionary<int, EvtxTemplate?> _templates = new();
-    private readonly HashSet<int> _templatesInProgress = new();
+    /// <summary>Templates being decoded (nesting is shallow; a list keeps this out of start-up JIT work).</summary>
+    private readonly List<int> _templatesInProgress = new();
     /// <summary>Outlives the chunk: the same definitions come back in the next chunks and files.</summary>
     private readonly EvtxTemplateCache _sharedTemplates = new();
     private readonly List<EvtxTemplateCache.OffsetField> _offsetFields = new();
@@ -64,8 +65,9 @@ internal sealed class EvtxChunk
             throw new EvtxFormatException($"template offset 0x{offset:x} outside the chunk", offset);
         if (_templates.Count >= MaxTemplatesPerChunk)
             throw new EvtxFormatException("too many templates in one chunk", offset);
-        if (!_templatesInProgress.Add(offset))
+        if (_templatesInProgress.Contains(offset))
             throw new EvtxFormatException($"template at 0x{offset:x} refers to itself", offset);
+        _templatesInProgress.Add(offset);
         try
         {
             var guid = new Guid(Data.AsSpan(offset + 4, 16));

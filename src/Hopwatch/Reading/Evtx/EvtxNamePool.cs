@@ -24,7 +24,14 @@ internal static class EvtxNamePool
 
     public static string Get(string name) => Get(name.AsSpan());
 
-    private static readonly string[] DataNames = Enumerable.Range(1, 64).Select(i => i == 1 ? "Data" : "Data_" + i).Select(Get).ToArray();
+    private static readonly string[] DataNames = CreateDataNames();
+
+    private static string[] CreateDataNames()
+    {
+        var names = new string[64];
+        for (int i = 0; i < names.Length; i++) names[i] = Get(i == 0 ? "Data" : "Data_" + (i + 1));
+        return names;
+    }
 
     /// <summary>"Data", "Data_2", "Data_3", ... for the n-th (1-based) unnamed Data element.</summary>
     public static string NumberedName(string baseName, int n)

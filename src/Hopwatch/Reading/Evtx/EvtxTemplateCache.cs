@@ -31,13 +31,26 @@ internal sealed class EvtxTemplateCache
         public readonly EvtxTemplate Template = template;
     }
 
-    private readonly Dictionary<(Guid, int), Entry> _entries = new();
+    /// <summary>Definition GUID and size (an own key type: its dictionary is precompiled with this assembly).</summary>
+    private readonly struct Key(Guid guid, int size)
+    {
+        public readonly Guid Guid = guid;
+        public readonly int Size = size;
+    }
+
+    private sealed class KeyComparer : IEqualityComparer<Key>
+    {
+        public bool Equals(Key a, Key b) => a.Guid == b.Guid && a.Size == b.Size;
+        public int GetHashCode(Key k) => k.Guid.GetHashCode() ^ k.Size;
+    }
+
+    private readonly Dictionary<Key, Entry> _entries = new(new KeyComparer());
     private int _bytes;
 
     /// <summary>The cached template equal to the definition data at [start, start+size) of <paramref name="chunk"/>, or null.</summary>
     public EvtxTemplate? Find(Guid guid, EvtxChunk chunk, int start, int size)
     {
-        if (!_entries.TryGetValue((guid, size), out var e)) return null;
+        if (!_entries.TryGetValue(new Key(guid, size), out var e)) return null;
         var current = chunk.Data.AsSpan(start, size);
         var cached = e.Bytes.AsSpan();
         int at = 0;
@@ -91,8 +104,8 @@ internal sealed class EvtxTemplateCache
             _entries.Clear();
             _bytes = 0;
         }
-        if (_entries.TryGetValue((guid, size), out var old)) _bytes -= old.Bytes.Length;
-        _entries[(guid, size)] = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
+        if (_entries.TryGetValue(new Key(guid, size), out var old)) _bytes -= old.Bytes.Length;
+        _entries[new Key(guid, size)] = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
         _bytes += size;
     }
 

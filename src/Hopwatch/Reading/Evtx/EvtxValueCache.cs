@@ -13,7 +13,14 @@ internal sealed class EvtxValueCache
 {
     private const int MaxEntries = 8192;
     private const int MaxCachedChars = 64;
-    private static readonly string[] SmallNumbers = Enumerable.Range(0, 1024).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+    private static readonly string[] SmallNumbers = CreateSmallNumbers();
+
+    private static string[] CreateSmallNumbers()
+    {
+        var numbers = new string[1024];
+        for (int i = 0; i < numbers.Length; i++) numbers[i] = i.ToString(CultureInfo.InvariantCulture);
+        return numbers;
+    }
 
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
