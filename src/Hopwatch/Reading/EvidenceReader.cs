@@ -142,10 +142,13 @@ public static class EvidenceReader
             case ContentKind.AppleDouble:
                 yield break; // macOS metadata beside the real member; holds no events
             case ContentKind.Evtx:
-                var evtx = file is not null
+                // Chunk-parallel reading opens the file itself; one thread reads on from the open stream
+                // (an open per file less: evidence often comes as thousands of small files).
+                bool chunkParallel = file is not null && ctx.Options.Threads > 1;
+                var evtx = chunkParallel
                     ? EvtxEventReader.ReadFile(name, ctx.Diag, ctx.Options.Threads, ctx.Ct)
                     : EvtxEventReader.Read(body, name, ctx.Diag, ctx.Ct);
-                if (file is not null) ctx.Options.OnBytes?.Invoke(Math.Max(0, SafeLength(file.Name) - got));
+                if (chunkParallel) ctx.Options.OnBytes?.Invoke(Math.Max(0, SafeLength(file!.Name) - got));
                 foreach (var e in evtx) yield return e;
                 yield break;
             case ContentKind.Gzip:
