@@ -10,12 +10,16 @@ namespace Hopwatch.Reporting;
 /// bytes to the output in file order. So both cores decode and format (handing events to one formatter
 /// made that formatter the bottleneck), and the output is byte for byte the one-thread output.
 /// Memory stays bounded: a file's output is handed over in segments of about 64 KiB, at most
-/// <see cref="SegmentsPerFile"/> queued per file, and workers stay at most 2×threads files ahead of
-/// the file being written.
+/// <see cref="SegmentsPerFile"/> queued per file, and workers stay at most <see cref="FilesAheadPerThread"/>×threads
+/// files (64 at most) ahead of the file being written: at most 16 files × 8 pooled 128 KiB buffers for
+/// 2 threads. The window is that wide because
+/// evidence mixes a few large logs with many small ones: while one worker reads a large file the other
+/// keeps going through small ones instead of waiting.
 /// </summary>
 public static class ParallelRawJsonDump
 {
-    public const int SegmentsPerFile = 4;
+    public const int SegmentsPerFile = 8;
+    public const int FilesAheadPerThread = 8;
 
     private readonly record struct Segment(byte[] Bytes, int Length);
 
@@ -23,7 +27,7 @@ public static class ParallelRawJsonDump
     {
         threads = Math.Clamp(threads, 1, Math.Max(1, files.Count));
         var slots = new BlockingCollection<Segment>?[files.Count];
-        using var ahead = new SemaphoreSlim(2 * threads);
+        using var ahead = new SemaphoreSlim(Math.Max(threads + 1, Math.Min(FilesAheadPerThread * threads, 64)));
         using var cts = new CancellationTokenSource();
         int next = -1;
         Exception? failure = null;
