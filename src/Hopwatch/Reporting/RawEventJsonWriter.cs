@@ -8,17 +8,13 @@ namespace Hopwatch.Reporting;
 /// <summary>
 /// Writes events as JSON lines with their raw fields (the `dump` format): record_id, time, event_id,
 /// channel, provider, computer, file, then data {name: value}. Hand-rolled for throughput (the dump of
-/// a large EVTX corpus is dominated by this): strings are checked for characters needing escapes with
-/// a vectorised search and otherwise transcoded to UTF-8 in one call; field names are encoded once.
+/// a large EVTX corpus is dominated by this): strings are transcoded to UTF-8 in one call and scanned
+/// once for bytes needing an escape; field names and repeated header values are encoded once.
 /// Output is plain UTF-8 JSON: only '"', '\' and control characters are escaped.
 /// </summary>
 public sealed class RawEventJsonWriter : IDisposable
 {
     private const int FlushAt = 1 << 16;
-    private static readonly SearchValues<char> NeedsEscape = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
-        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
-
     /// <summary>Bytes that need escaping in UTF-8 output (bytes of multi-byte sequences are all &gt;= 0x80).</summary>
     private static readonly SearchValues<byte> NeedsEscapeUtf8 = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F"u8 +
@@ -273,39 +269,53 @@ public sealed class RawEventJsonWriter : IDisposable
         _buf[_len++] = (byte)'"';
         int start = _len;
         System.Text.Unicode.Utf8.FromUtf16(chars, _buf.AsSpan(start), out _, out int written, replaceInvalidSequences: true);
-        if (_buf.AsSpan(start, written).IndexOfAny(NeedsEscapeUtf8) < 0)
+        int i = _buf.AsSpan(start, written).IndexOfAny(NeedsEscapeUtf8);
+        if (i < 0)
         {
             _len += written;
             _buf[_len++] = (byte)'"';
             return;
         }
+        // From the first byte needing an escape on (paths are full of backslashes), the bytes are moved
+        // aside and copied back run by run with the escapes in between: no second transcoding.
+        int rest = written - i;
+        if (_scratch is null || _scratch.Length < rest) _scratch = new byte[Math.Max(rest, 256)];
+        _buf.AsSpan(start + i, rest).CopyTo(_scratch);
+        _len = start + i;
+        Ensure(6 * rest + 1); // an escaped byte takes at most 6
+        var src = _scratch.AsSpan(0, rest);
         while (true)
         {
-            int i = chars.IndexOfAny(NeedsEscape);
-            var plain = i < 0 ? chars : chars[..i];
-            if (!plain.IsEmpty) _len += Encoding.UTF8.GetBytes(plain, _buf.AsSpan(_len));
-            if (i < 0) break;
-            Escape(chars[i]);
-            chars = chars[(i + 1)..];
+            int j = src.IndexOfAny(NeedsEscapeUtf8);
+            var plain = j < 0 ? src : src[..j];
+            plain.CopyTo(_buf.AsSpan(_len));
+            _len += plain.Length;
+            if (j < 0) break;
+            Escape(src[j]);
+            src = src[(j + 1)..];
         }
         _buf[_len++] = (byte)'"';
     }
 
-    private void Escape(char c)
+    private byte[]? _scratch;
+
+    /// <summary>An ASCII byte that JSON requires escaped (capacity already ensured).</summary>
+    private void Escape(byte c)
     {
-        Ensure(6);
         _buf[_len++] = (byte)'\\';
         switch (c)
         {
-            case '"': _buf[_len++] = (byte)'"'; break;
-            case '\\': _buf[_len++] = (byte)'\\'; break;
-            case '\n': _buf[_len++] = (byte)'n'; break;
-            case '\r': _buf[_len++] = (byte)'r'; break;
-            case '\t': _buf[_len++] = (byte)'t'; break;
+            case (byte)'"': _buf[_len++] = (byte)'"'; break;
+            case (byte)'\\': _buf[_len++] = (byte)'\\'; break;
+            case (byte)'\n': _buf[_len++] = (byte)'n'; break;
+            case (byte)'\r': _buf[_len++] = (byte)'r'; break;
+            case (byte)'\t': _buf[_len++] = (byte)'t'; break;
             default:
                 _buf[_len++] = (byte)'u';
-                ((int)c).TryFormat(_buf.AsSpan(_len), out _, "x4", CultureInfo.InvariantCulture);
-                _len += 4;
+                _buf[_len++] = (byte)'0';
+                _buf[_len++] = (byte)'0';
+                _buf[_len++] = (byte)"0123456789abcdef"[c >> 4];
+                _buf[_len++] = (byte)"0123456789abcdef"[c & 0xF];
                 break;
         }
     }
