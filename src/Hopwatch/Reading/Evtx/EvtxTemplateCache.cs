@@ -14,8 +14,11 @@ namespace Hopwatch.Reading.Evtx;
 /// </summary>
 internal sealed class EvtxTemplateCache
 {
-    /// <summary>Bounds the copies kept for comparison; past it the cache starts over.</summary>
-    public const int MaxBytes = 4 << 20;
+    /// <summary>
+    /// Bounds the definitions kept (their copies and decoded trees, per decoder: up to two per core are
+    /// pooled); past it the cache starts over. The shared EVTX files need less than this.
+    /// </summary>
+    public const int MaxBytes = 1 << 20;
 
     /// <summary>A 4-byte chunk offset inside a definition: a name reference (Relative) or a link that decoding ignores.</summary>
     public readonly record struct OffsetField(int Position, bool Relative);
