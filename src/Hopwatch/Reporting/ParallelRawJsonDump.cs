@@ -1,70 +1,111 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using Hopwatch.Events;
 
 namespace Hopwatch.Reporting;
 
 /// <summary>
 /// The raw JSON-lines dump (<see cref="RawEventJsonWriter"/>) of many files on several threads. Each
-/// worker reads a whole file and formats its events itself; the calling thread only copies finished
-/// bytes to the output in file order. So both cores decode and format (handing events to one formatter
-/// made that formatter the bottleneck), and the output is byte for byte the one-thread output.
-/// Memory stays bounded: a file's output is handed over in segments of about 64 KiB, at most
-/// <see cref="SegmentsPerFile"/> queued per file, and workers stay at most <see cref="FilesAheadPerThread"/>×threads
-/// files (64 at most) ahead of the file being written: at most 16 files × 8 pooled 128 KiB buffers for
-/// 2 threads. The window is that wide because
-/// evidence mixes a few large logs with many small ones: while one worker reads a large file the other
-/// keeps going through small ones instead of waiting.
+/// worker reads a whole file and formats its events itself, so both cores decode and format (handing
+/// events to one formatter made that formatter the bottleneck); the output is byte for byte the
+/// one-thread output. Order without a consumer thread: the worker whose file is next in line writes its
+/// bytes to the output itself; workers on later files keep theirs (64 KiB pooled segments) until their
+/// file's turn comes, and then whichever worker advances the turn writes them.
+/// Memory stays bounded: a file ahead of its turn keeps at most <see cref="SegmentsPerFile"/> segments
+/// (its worker waits for the turn beyond that), and workers start at most
+/// <see cref="FilesAheadPerThread"/>×threads files (64 at most) ahead of the turn.
 /// </summary>
 public static class ParallelRawJsonDump
 {
     public const int SegmentsPerFile = 8;
     public const int FilesAheadPerThread = 8;
 
-    private readonly record struct Segment(byte[] Bytes, int Length);
+    private sealed class FileOutput
+    {
+        public readonly List<(byte[] Bytes, int Length)> Waiting = new();
+        public bool Done;
+    }
 
     public static void Write(IReadOnlyList<string> files, Func<string, IEnumerable<LogEvent>> readFile, Stream output, int threads)
     {
         threads = Math.Clamp(threads, 1, Math.Max(1, files.Count));
-        var slots = new BlockingCollection<Segment>?[files.Count];
-        using var ahead = new SemaphoreSlim(Math.Max(threads + 1, Math.Min(FilesAheadPerThread * threads, 64)));
-        using var cts = new CancellationTokenSource();
-        int next = -1;
+        int window = Math.Max(threads + 1, Math.Min(FilesAheadPerThread * threads, 64));
+        var state = new Dictionary<int, FileOutput>();
+        var gate = new object();
+        int turn = 0, next = 0;
         Exception? failure = null;
 
-        BlockingCollection<Segment> Slot(int i)
-            => Volatile.Read(ref slots[i]) ?? Interlocked.CompareExchange(ref slots[i], new BlockingCollection<Segment>(SegmentsPerFile), null) ?? slots[i]!;
+        // Under the gate: write every finished file in line and what the next one has so far.
+        void Advance()
+        {
+            while (turn < files.Count && state.TryGetValue(turn, out var f))
+            {
+                foreach (var (bytes, length) in f.Waiting)
+                {
+                    output.Write(bytes, 0, length);
+                    ArrayPool<byte>.Shared.Return(bytes);
+                }
+                f.Waiting.Clear();
+                if (!f.Done) break;
+                state.Remove(turn);
+                turn++;
+            }
+            Monitor.PulseAll(gate);
+        }
+
+        void Hand(int index, FileOutput f, byte[] buffer, int count)
+        {
+            lock (gate)
+            {
+                if (failure is not null) throw new OperationCanceledException();
+                if (turn == index)
+                {
+                    output.Write(buffer, 0, count);
+                    return;
+                }
+                var copy = ArrayPool<byte>.Shared.Rent(count);
+                buffer.AsSpan(0, count).CopyTo(copy);
+                f.Waiting.Add((copy, count));
+                while (f.Waiting.Count >= SegmentsPerFile && turn != index && failure is null) Monitor.Wait(gate);
+                if (turn == index) Advance(); // our turn came while we waited: write what we kept
+            }
+        }
 
         void Work()
         {
-            // One writer per worker (its buffer and name cache serve every file); each file's bytes go to that file's queue.
-            var sink = new SegmentStream(cts.Token);
+            var sink = new TurnStream(Hand);
             var writer = new RawEventJsonWriter(sink);
             try
             {
                 while (true)
                 {
-                    ahead.Wait(cts.Token);
-                    int i = Interlocked.Increment(ref next);
-                    if (i >= files.Count) return;
-                    var queue = Slot(i);
-                    sink.Queue = queue;
-                    try
+                    int i;
+                    FileOutput f;
+                    lock (gate)
                     {
-                        foreach (var e in readFile(files[i])) writer.Write(e);
-                        writer.Flush();
+                        while (next < files.Count && next >= turn + window && failure is null) Monitor.Wait(gate);
+                        if (next >= files.Count || failure is not null) return;
+                        i = next++;
+                        f = new FileOutput();
+                        state[i] = f;
                     }
-                    finally
+                    sink.Start(i, f);
+                    foreach (var e in readFile(files[i])) writer.Write(e);
+                    writer.Flush();
+                    lock (gate)
                     {
-                        queue.CompleteAdding();
+                        f.Done = true;
+                        if (turn == i) Advance();
                     }
                 }
             }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
+            catch (OperationCanceledException) when (Volatile.Read(ref failure) is not null) { }
             catch (Exception ex)
             {
-                Interlocked.CompareExchange(ref failure, ex, null);
-                cts.Cancel();
+                lock (gate)
+                {
+                    failure ??= ex;
+                    Monitor.PulseAll(gate);
+                }
             }
         }
 
@@ -74,42 +115,33 @@ public static class ParallelRawJsonDump
             workers[t] = new Thread(Work) { IsBackground = true, Name = "hopwatch-dump-" + t };
             workers[t].Start();
         }
-        try
+        foreach (var w in workers) w.Join();
+        lock (gate)
         {
-            for (int i = 0; i < files.Count; i++)
-            {
-                var queue = Slot(i);
-                foreach (var s in queue.GetConsumingEnumerable(cts.Token))
-                {
-                    output.Write(s.Bytes, 0, s.Length);
-                    ArrayPool<byte>.Shared.Return(s.Bytes);
-                }
-                slots[i] = null;
-                queue.Dispose();
-                ahead.Release();
-            }
-            output.Flush();
-        }
-        catch (OperationCanceledException) when (failure is not null) { }
-        finally
-        {
-            cts.Cancel();
-            foreach (var w in workers) w.Join();
+            foreach (var f in state.Values)
+                foreach (var (bytes, _) in f.Waiting) ArrayPool<byte>.Shared.Return(bytes);
         }
         if (failure is not null) throw new InvalidOperationException("dump failed: " + failure.Message, failure);
+        output.Flush();
     }
 
-    /// <summary>Takes the writer's flushed bytes as pooled segments for the file's queue (blocking while it is full).</summary>
-    private sealed class SegmentStream(CancellationToken ct) : Stream
+    /// <summary>The writer's flushed bytes for the current file go to <c>hand</c> (written now or kept for the file's turn).</summary>
+    private sealed class TurnStream(Action<int, FileOutput, byte[], int> hand) : Stream
     {
-        public BlockingCollection<Segment>? Queue;
+        private int _index;
+        private FileOutput? _file;
+
+        public void Start(int index, FileOutput file)
+        {
+            _index = index;
+            _file = file;
+        }
 
         public override void Write(byte[] buffer, int offset, int count)
         {
             if (count == 0) return;
-            var copy = ArrayPool<byte>.Shared.Rent(count);
-            buffer.AsSpan(offset, count).CopyTo(copy);
-            Queue!.Add(new Segment(copy, count), ct);
+            if (offset != 0) throw new ArgumentException("the dump writer flushes from the start of its buffer", nameof(offset));
+            hand(_index, _file!, buffer, count);
         }
 
         public override void Flush() { }
