@@ -104,6 +104,12 @@ public sealed class DumpCommand : ICliCommand
             RawEventJsonWriter.WriteAll(events, output, readOptions.Threads);
             return;
         }
+        WriteNormalised(events, output);
+    }
+
+    /// <summary>A method of its own: the raw dump then does not load System.Text.Json at start-up.</summary>
+    private static void WriteNormalised(IEnumerable<LogEvent> events, Stream output)
+    {
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
         using var writer = new Utf8JsonWriter(output, options);
         var newline = "\n"u8.ToArray();
@@ -126,11 +132,8 @@ public sealed class DumpCommand : ICliCommand
                 else writer.WriteString(f.NameAt(i), v);
             }
             writer.WriteEndObject();
-            if (readOptions.Normalise)
-            {
-                writer.WritePropertyName("normalised"u8);
-                NormalisedViewWriter.Write(writer, e);
-            }
+            writer.WritePropertyName("normalised"u8);
+            NormalisedViewWriter.Write(writer, e);
             writer.WriteEndObject();
             writer.Flush();
             writer.Reset(output);
