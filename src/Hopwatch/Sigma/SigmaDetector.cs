@@ -17,6 +17,7 @@ public sealed class SigmaDetector : IDetector
     private readonly SigmaEventView _view;
     private readonly SigmaCorrelationState[] _states;
     private readonly int[] _matchedAt;
+    private readonly SigmaPrefilterState _prefilterState = new();
     private int _eventNo;
     private readonly List<SigmaCorrelationHit> _hits = new();
 
@@ -45,12 +46,17 @@ public sealed class SigmaDetector : IDetector
         int eventId = e.EventId;
         if (eventId == 0 && e.Fields.Get("EventID") is { } idText) int.TryParse(idText, NumberStyles.Integer, CultureInfo.InvariantCulture, out eventId);
 
-        var candidates = _set.Index.Candidates(channel, eventId);
+        var bucket = _set.Index.Candidates(channel, eventId);
+        var candidates = bucket.Variants;
         if (candidates.Length == 0) return;
+
         _view.Bind(e);
+        bool gated = bucket.ScanFields.Length > 0;
+        if (gated) _set.Prefilter.Open(_view, bucket.ScanFields, _prefilterState);
         foreach (var v in candidates)
         {
             if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
+            if (gated && v.RequiredLiterals is not null && !_prefilterState.IsOpen(v.Ordinal)) continue; // lacks every text the rule needs
             Evaluations++;
             bool hit;
             if (ProfileTicks is null) hit = v.Node.Matches(_view);

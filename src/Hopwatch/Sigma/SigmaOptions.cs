@@ -21,6 +21,12 @@ public sealed class SigmaOptions
     /// <summary>Most open correlation groups kept per correlation rule; the oldest are dropped beyond it.</summary>
     public int MaxCorrelationGroups { get; set; } = 100_000;
 
+    /// <summary>
+    /// Skip rules an event cannot match because it lacks every text the rule requires (found in one pass
+    /// per field by <see cref="SigmaPrefilter"/>). Off only to check the prefilter against a plain run.
+    /// </summary>
+    public bool Prefilter { get; set; } = true;
+
     /// <summary>Most events kept as evidence of one correlation hit.</summary>
     public int MaxEvidencePerAlert { get; set; } = 50;
 }

@@ -30,5 +30,9 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     public override bool Matches(string? value, SigmaEventView view) =>
         value is not null && value.AsSpan().IndexOfAny(_needles ?? Build()) >= 0;
 
+    /// <summary>The needles (as written in the rule) and whether they are matched case-sensitively.</summary>
+    public IReadOnlyList<string> Needles => _texts;
+    public bool Cased => _cased;
+
     public override string Describe() => $"{(_cased ? "cased " : "")}contains any of {_count}";
 }

@@ -28,11 +28,41 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         _options = options;
         _timeout = timeout;
         _regex = new Regex(pattern, options, timeout); // a bad pattern throws ArgumentException, reported by the parser
+        // Several unbounded runs (`\+.*\+.*\+...`) backtrack polynomially on every value that almost
+        // matches — the costliest rules of SigmaHQ. Those run linear-time, built on first use (building
+        // the linear engine is slow, and most rules never reach their regex).
+        _preferLinear = UnboundedRuns(pattern) >= 3;
+    }
+
+    private bool _preferLinear;
+
+    private void SwitchToLinear()
+    {
+        _preferLinear = false;
+        try
+        {
+            _regex = new Regex(_pattern, _options | RegexOptions.NonBacktracking);
+            _linear = true;
+        }
+        catch (NotSupportedException) { _noLinear = true; }
+    }
+
+    /// <summary>How many `.*` / `.+` the pattern has (escaped dots excluded).</summary>
+    private static int UnboundedRuns(string pattern)
+    {
+        int n = 0;
+        for (int i = 0; i + 1 < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\') { i++; continue; }
+            if (pattern[i] == '.' && pattern[i + 1] is '*' or '+') n++;
+        }
+        return n;
     }
 
     public override bool Matches(string? value, SigmaEventView view)
     {
         if (value is null) return false;
+        if (_preferLinear) SwitchToLinear();
         try
         {
             return _regex.IsMatch(value);

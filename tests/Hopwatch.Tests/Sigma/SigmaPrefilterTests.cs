@@ -1,0 +1,133 @@
+using Hopwatch.Events;
+using Hopwatch.Reading;
+using Hopwatch.Reading.Evtx;
+using Hopwatch.Sigma;
+using Hopwatch.Tests.Support;
+using static Hopwatch.Tests.Sigma.SigmaTestKit;
+
+namespace Hopwatch.Tests.Sigma;
+
+public class SigmaPrefilterTests
+{
+    /// <summary>Every shared EVTX event (attack samples and the regression suite's logs), read once for the tests below.</summary>
+    private static readonly Lazy<List<LogEvent>> SharedEvents = new(() =>
+    {
+        var diag = new ReadDiagnostics();
+        return new[] { SharedData.Evtx, Path.Combine(SharedData.Sigma, "regression_data") }
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.evtx", SearchOption.AllDirectories))
+            .Order(StringComparer.Ordinal)
+            .SelectMany(f => EvtxEventReader.ReadFile(f, diag))
+            .ToList();
+    });
+
+    private static (List<string> Alerts, long Evaluations) Scan(SigmaRuleSet set, IEnumerable<LogEvent> events)
+    {
+        var alerts = new List<Alert>();
+        var d = new SigmaDetector(set);
+        foreach (var e in events) d.Process(e, alerts.Add);
+        d.Complete(alerts.Add);
+        var keys = alerts.Select(a => a.RuleId + " " + string.Join(",", a.Evidence.Select(x => x.File + "#" + x.RecordId))).ToList();
+        return (keys, d.Evaluations);
+    }
+
+    [Fact]
+    public void AllSharedRulesOverAllSharedEvtxFindExactlyWhatTheyFindWithoutThePrefilter()
+    {
+        var rules = new[] { Path.Combine(SharedData.Sigma, "rules") };
+        var plain = SigmaRuleSet.Load(rules, new SigmaOptions { Prefilter = false });
+        var filtered = SigmaRuleSet.Load(rules, new SigmaOptions());
+        Assert.Equal(plain.Rules.Count, filtered.Rules.Count);
+        Assert.True(filtered.Rules.Count > 3000, $"{filtered.Rules.Count} rules");
+
+        var (expected, plainTests) = Scan(plain, SharedEvents.Value);
+        var (actual, filteredTests) = Scan(filtered, SharedEvents.Value);
+        Assert.True(expected.Count > 1000, $"only {expected.Count} alerts: the comparison would prove little");
+        Assert.Equal(expected, actual);
+        // And it does its job: most rule tests are skipped.
+        Assert.True(filteredTests * 4 < plainTests, $"{filteredTests} rule tests with the prefilter, {plainTests} without");
+    }
+
+    /// <summary>A process-creation rule with one selection line.</summary>
+    private static string Rule(string id, string line, string condition = "selection") => ProcessRule("selection:\n    " + line, condition, id);
+
+    /// <summary>Enough plain rules that the process-creation bucket is gated.</summary>
+    private static IEnumerable<string> Fillers(int n = 2 * SigmaPrefilter.MinGatedPerBucket) =>
+        Enumerable.Range(0, n).Select(i => Rule($"11111111-1111-1111-1111-{i:000000000000}", $"Image|endswith: '\\tool{i:00}.exe'"));
+
+    private static List<string> Hits(SigmaRuleSet set, params (string, string?)[] fields) =>
+        Run(set, [Event(Sysmon, 1, fields)]).Select(a => a.RuleId[^4..]).ToList();
+
+    [Fact]
+    public void APrefilteredRuleStillMatchesWhateverTheCaseAndWhereverItsTextSits()
+    {
+        var rules = Fillers().ToList();
+        rules.Add(Rule("22222222-2222-2222-2222-000000009001", "CommandLine|contains|all: [' -nop ', 'hidden']"));
+        rules.Add(Rule("22222222-2222-2222-2222-000000009002", "CommandLine: 'cmd.exe /c wh?ami*'"));
+        rules.Add(Rule("22222222-2222-2222-2222-000000009003", "CommandLine|contains: ['-EncodedCommand', 'FromBase64String', 'iex(']"));
+        rules.Add(Rule("22222222-2222-2222-2222-000000009004", "CommandLine|cased: 'Rundll32 X'"));
+        rules.Add(Rule("22222222-2222-2222-2222-000000009005", "CommandLine|contains: 'AAAA-very-long-needle-0123456789-ZZZZ'"));
+        var set = Load(string.Join("\n---\n", rules));
+        Assert.Empty(set.Errors);
+
+        Assert.Equal(["0007"], Hits(set, ("Image", @"C:\Temp\TOOL07.EXE")));
+        Assert.Equal(["0023"], Hits(set, ("Image", @"C:\Temp\x\Tool23.exe"), ("CommandLine", "Tool23.exe")));
+        Assert.Empty(Hits(set, ("Image", @"C:\Temp\tool07.exe.bak")));
+        Assert.Equal(["9001"], Hits(set, ("CommandLine", "powershell -NOP -w HIDDEN -c x")));
+        Assert.Equal(["9002"], Hits(set, ("CommandLine", "CMD.EXE /C WHOAMI /all")));
+        Assert.Equal(["9003"], Hits(set, ("CommandLine", "x; IEX(New-Object Net.WebClient)")));
+        Assert.Equal(["9004"], Hits(set, ("CommandLine", "Rundll32 X")));
+        Assert.Empty(Hits(set, ("CommandLine", "rundll32 x")));
+        // The prefilter looks for the end of long texts only; the rule still needs all of it.
+        Assert.Equal(["9005"], Hits(set, ("CommandLine", "x aaaa-VERY-long-needle-0123456789-zzzz y")));
+        Assert.Empty(Hits(set, ("CommandLine", "x long-needle-0123456789-zzzz y")));
+    }
+
+    [Fact]
+    public void NegationsRegexesAndNullsAreNeverGated()
+    {
+        // Each rule matches an event that holds none of its texts: the prefilter must leave it alone.
+        var cases = new (string Line, string Condition, (string, string?)[] Fields)[]
+        {
+            ("Image|endswith: '\\a.exe'", "not selection", [("Image", @"C:\b.exe")]),
+            ("CommandLine|re: 'who.mi'", "selection", [("CommandLine", "whoami")]),
+            ("CommandLine: null", "selection", [("Image", @"C:\b.exe")]),
+            ("CommandLine|exists: false", "selection", [("Image", @"C:\b.exe")]),
+            ("CommandLine|neq: 'abc'", "selection", [("CommandLine", "whoami")]),
+        };
+        foreach (var (line, condition, fields) in cases)
+        {
+            var set = Load(string.Join("\n---\n", Fillers().Prepend(Rule("33333333-3333-3333-3333-000000003333", line, condition))));
+            Assert.True(set.Errors.Count == 0, string.Join("\n", set.Errors));
+            Assert.True(Hits(set, fields).Contains("3333"), $"{line} / {condition} did not match");
+        }
+    }
+
+    [Fact]
+    public void TheAutomatonFindsEveryOccurrenceOfEveryLiteral()
+    {
+        var rng = new Random(4);
+        string Word(int len) => new(Enumerable.Range(0, len).Select(_ => "ABC\\.É😀"[rng.Next(8)]).ToArray());
+        for (int round = 0; round < 50; round++)
+        {
+            var literals = Enumerable.Range(0, rng.Next(1, 40)).Select(_ => Word(rng.Next(1, 6))).Distinct().ToList();
+            var automaton = new SigmaLiteralAutomaton(literals);
+            for (int t = 0; t < 20; t++)
+            {
+                string text = Word(rng.Next(0, 60));
+                var expected = new List<int>();
+                for (int end = 1; end <= text.Length; end++)
+                    for (int li = 0; li < literals.Count; li++)
+                        if (text.AsSpan(0, end).EndsWith(literals[li], StringComparison.Ordinal)) expected.Add(li);
+                var sink = new Collect { Found_ = new List<int>() };
+                automaton.Scan(text, ref sink);
+                Assert.Equal(expected.Order(), sink.Found_.Order());
+            }
+        }
+    }
+
+    private struct Collect : ILiteralSink
+    {
+        public List<int> Found_;
+        public void Found(int literal) => Found_.Add(literal);
+    }
+}
