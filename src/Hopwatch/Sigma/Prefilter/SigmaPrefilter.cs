@@ -3,7 +3,7 @@ namespace Hopwatch.Sigma;
 /// <summary>
 /// Finds, per event, the rule variants that may match it: each variant with known required texts
 /// (<see cref="SigmaCompiledVariant.RequiredLiterals"/>) is "opened" when one of them occurs in its field,
-/// and only opened variants are tested. All texts of one field share one <see cref="SigmaLiteralAutomaton"/>,
+/// and only opened variants are tested. All texts of one field share one <see cref="SigmaLiteralFinder"/>,
 /// so the check costs one pass over each field value instead of a test per rule. A process-creation event
 /// thus runs a few dozen of the ~1,200 process-creation rules instead of all of them.
 /// Immutable after construction; per-thread scratch lives in <see cref="SigmaPrefilterState"/>.
@@ -13,13 +13,12 @@ internal sealed class SigmaPrefilter
     /// <summary>Below this many gated variants a channel/EventID bucket tests its rules directly (scanning would cost more).</summary>
     public const int MinGatedPerBucket = 12;
 
-    private readonly Dictionary<int, (SigmaLiteralAutomaton Automaton, int FirstLiteral)> _byField = new();
+    private readonly Dictionary<int, (SigmaLiteralFinder Finder, int FirstLiteral)> _byField = new();
 
     /// <summary>Per global literal number: the variant ordinals it opens.</summary>
     internal int[][] LiteralVariants { get; }
     public int VariantCount { get; }
     public int LiteralCount => LiteralVariants.Length;
-    public int StateCount => _byField.Values.Sum(f => f.Automaton.StateCount);
 
     public SigmaPrefilter(IReadOnlyList<SigmaCompiledVariant> variants)
     {
@@ -39,7 +38,7 @@ internal sealed class SigmaPrefilter
         foreach (var (field, texts) in byField.OrderBy(p => p.Key))
         {
             var literals = texts.Keys.ToList();
-            _byField[field] = (new SigmaLiteralAutomaton(literals), literalVariants.Count);
+            _byField[field] = (new SigmaLiteralFinder(literals), literalVariants.Count);
             foreach (var lit in literals) literalVariants.Add(texts[lit].ToArray());
         }
         LiteralVariants = literalVariants.ToArray();
@@ -64,9 +63,9 @@ internal sealed class SigmaPrefilter
             if (index < 0) continue;
             string? value = view.Event.Fields.ValueAt(index);
             if (string.IsNullOrEmpty(value)) continue;
-            var (automaton, first) = _byField[field];
+            var (finder, first) = _byField[field];
             sink.FirstLiteral = first;
-            automaton.Scan(view.Folded(index, value), ref sink);
+            finder.Scan(view.Folded(index, value), ref sink);
         }
     }
 }

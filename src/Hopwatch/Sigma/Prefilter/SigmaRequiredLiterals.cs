@@ -7,7 +7,8 @@ internal readonly record struct SigmaLiteralAtom(int FieldId, string Text);
 /// Works out, from a compiled detection, texts of which at least one must occur in a given field for the
 /// detection to match: a necessary condition, never a sufficient one. A rule whose texts are all absent
 /// from an event cannot match it, so the prefilter need not run it. Where no such condition can be proven
-/// (negations, regexes, numbers, null values, keyword searches) the answer is null: the rule always runs.
+/// (negations, regexes, numbers, null values, keyword searches, texts shorter than a gram) the answer is
+/// null: the rule always runs.
 /// </summary>
 internal static class SigmaRequiredLiterals
 {
@@ -37,13 +38,13 @@ internal static class SigmaRequiredLiterals
         switch (m)
         {
             case SigmaStringMatcher s:
-                return s.Pattern.RequiredFoldedText() is { } text ? [Atom(fieldId, text)] : null;
+                return s.Pattern.RequiredFoldedText() is { Length: >= SigmaLiteralFinder.GramLength } text ? [Atom(fieldId, text)] : null;
             case SigmaMultiContainsMatcher mc:
                 var atoms = new List<SigmaLiteralAtom>();
                 foreach (var needle in mc.Needles)
                 {
                     // The matcher folds with OrdinalIgnoreCase; for ASCII that is exactly the upper-casing the view does.
-                    if (needle.Length == 0 || !System.Text.Ascii.IsValid(needle)) return null;
+                    if (needle.Length < SigmaLiteralFinder.GramLength || !System.Text.Ascii.IsValid(needle)) return null;
                     atoms.Add(Atom(fieldId, needle.ToUpperInvariant()));
                 }
                 return atoms;
