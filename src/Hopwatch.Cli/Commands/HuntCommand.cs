@@ -23,6 +23,8 @@ public sealed class HuntCommand : ICliCommand
           --placeholders FILE   values for Sigma placeholders (%admin_jump_hosts% ...), YAML
           --sigma-filter PATH   Sigma meta-filter file or folder (repeatable)
           --sigma-pipeline FILE log-source pipeline replacing the built-in one (docs/sigma.md)
+          --no-rule-cache       parse every Sigma file (default: unchanged files come from the
+                                parsed-rule cache in $XDG_CACHE_HOME/hopwatch or ~/.cache/hopwatch)
           --config FILE         analytics thresholds and allowlists (default: built in, see config/analytics.yml)
           --assets FILE         asset inventory CSV: host,ip,role,owner,department
           --state FILE          baseline store (SQLite) for rare-path
@@ -39,7 +41,7 @@ public sealed class HuntCommand : ICliCommand
 
     public int Run(string[] args)
     {
-        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json", "--show-suppressed");
+        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json", "--show-suppressed", "--no-rule-cache");
         var inputs = a.Positionals.ToList();
         var outDir = a.Option("--out");
         var sigma = a.Options("--sigma").ToList();
@@ -52,6 +54,7 @@ public sealed class HuntCommand : ICliCommand
         var formatName = a.Option("--format");
         int threads = a.Int("--threads", Environment.ProcessorCount);
         bool noAnalytics = a.Flag("--no-analytics");
+        bool noRuleCache = a.Flag("--no-rule-cache");
         bool quiet = a.Flag("--quiet");
         bool json = a.Flag("--json");
         bool showSuppressed = a.Flag("--show-suppressed");
@@ -92,6 +95,7 @@ public sealed class HuntCommand : ICliCommand
             SigmaPlaceholdersPath = placeholders,
             SigmaFilterPaths = sigmaFilters,
             SigmaPipelinePath = sigmaPipeline,
+            SigmaRuleCacheDirectory = noRuleCache ? null : Hopwatch.Sigma.SigmaOptions.DefaultRuleCacheDirectory,
             AnalyticsConfigPath = config,
             AssetsPath = assets,
             StatePath = state,

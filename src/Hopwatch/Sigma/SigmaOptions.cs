@@ -12,6 +12,15 @@ public sealed class SigmaOptions
     /// <summary>A log-source pipeline YAML replacing the built-in Pipelines/windows.yml; null uses the built-in one.</summary>
     public string? PipelinePath { get; set; }
 
+    /// <summary>
+    /// Folder for the parsed-rule cache (<see cref="SigmaParseCache"/>): a second load of unchanged rule files
+    /// skips YAML parsing. Null (the default): no cache. The CLI passes <see cref="DefaultRuleCacheDirectory"/>.
+    /// </summary>
+    public string? RuleCacheDirectory { get; set; }
+
+    /// <summary>$XDG_CACHE_HOME/hopwatch, else ~/.cache/hopwatch.</summary>
+    public static string DefaultRuleCacheDirectory => SigmaParseCache.DefaultDirectory();
+
     /// <summary>Skip rules whose status is `deprecated` or `unsupported` (they are listed in Skipped).</summary>
     public bool SkipDeprecated { get; set; } = true;
 

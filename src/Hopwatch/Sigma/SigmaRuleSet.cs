@@ -23,6 +23,8 @@ public sealed class SigmaRuleSet
     public IReadOnlyList<SigmaSkippedRule> Skipped => _skipped;
     public IReadOnlyList<SigmaFilter> Filters => _filters;
     public int FileCount { get; private set; }
+    /// <summary>Files taken from the parsed-rule cache instead of parsed (<see cref="SigmaOptions.RuleCacheDirectory"/>).</summary>
+    public int CachedFileCount { get; private set; }
     /// <summary>Wall time spent reading and parsing the YAML, and compiling the rules.</summary>
     public TimeSpan ParseTime { get; private set; }
     public TimeSpan CompileTime { get; private set; }
@@ -80,7 +82,10 @@ public sealed class SigmaRuleSet
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
         var parsed = new SigmaParseResult[files.Count];
-        Parallel.For(0, files.Count, i => parsed[i] = SigmaRuleParser.ParseFile(files[i]));
+        var cache = options.RuleCacheDirectory is { } cacheDir ? SigmaParseCache.Open(cacheDir, ruleDirsOrFiles) : null;
+        Parallel.For(0, files.Count, i => parsed[i] = cache is null ? SigmaRuleParser.ParseFile(files[i]) : cache.Parse(files[i]));
+        cache?.SaveIfChanged();
+        set.CachedFileCount = cache?.Hits ?? 0;
         foreach (var r in parsed)
         {
             set.FileCount++;
