@@ -29,9 +29,13 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         _timeout = timeout;
         _regex = new Regex(pattern, options, timeout); // a bad pattern throws ArgumentException, reported by the parser
         // Several unbounded runs (`\+.*\+.*\+...`) backtrack polynomially on every value that almost
-        // matches — the costliest rules of SigmaHQ. Those run linear-time, built on first use (building
+        // matches — the costliest rule of SigmaHQ. Those run linear-time, built on first use (building
         // the linear engine is slow, and most rules never reach their regex).
-        _preferLinear = UnboundedRuns(pattern) >= 3;
+        // Only plain chains of runs, though: counted repetitions ({0,5}), alternations and case-insensitivity
+        // make that engine slow to build and run (~100 ms for such SigmaHQ patterns, which backtracking
+        // handles in microseconds after its literal prefix search); those keep backtracking and its timeout.
+        _preferLinear = UnboundedRuns(pattern) >= 4 && !HasCountedRepetition(pattern) && !pattern.Contains('|')
+                        && !pattern.Contains("(?i", StringComparison.Ordinal) && !ignoreCase;
     }
 
     private bool _preferLinear;
@@ -45,6 +49,16 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
             _linear = true;
         }
         catch (NotSupportedException) { _noLinear = true; }
+    }
+
+    private static bool HasCountedRepetition(string pattern)
+    {
+        for (int i = 0; i + 1 < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\') { i++; continue; }
+            if (pattern[i] == '{' && char.IsAsciiDigit(pattern[i + 1])) return true;
+        }
+        return false;
     }
 
     /// <summary>How many `.*` / `.+` the pattern has (escaped dots excluded).</summary>
