@@ -17,7 +17,8 @@ public static class HuntRunner
     /// memory, so files are read one stream each and merged by time with a reorder window: memory
     /// stays bounded and only events later than the window within their own file come out of order.
     /// </summary>
-    private static IEnumerable<LogEvent> OrderedEvents(HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
+    /// <remarks>In the exact-order case the whole sorted batch is first handed to <paramref name="beforeOrderedPass"/>.</remarks>
+    private static IEnumerable<LogEvent> OrderedEvents(HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, Action<LogEvent[]> beforeOrderedPass, CancellationToken ct)
     {
         var files = EvidenceReader.ListFiles(options.Inputs, diag);
         long total = files.Sum(f => new FileInfo(f).Length);
@@ -25,7 +26,13 @@ public static class HuntRunner
         {
             var buffer = new TimeOrderedBuffer();
             foreach (var e in EvidenceReader.Read(files, readOptions, diag, ct)) buffer.Add(e);
-            foreach (var e in buffer.Drain()) yield return e;
+            var sorted = buffer.DrainSorted();
+            beforeOrderedPass(sorted);
+            for (int i = 0; i < sorted.Length; i++)
+            {
+                yield return sorted[i];
+                sorted[i] = null!; // let processed events be collected
+            }
             yield break;
         }
         options.OnTotalBytes?.Invoke(total);
@@ -68,7 +75,12 @@ public static class HuntRunner
         }
 
         long count = 0;
-        foreach (var e in OrderedEvents(options, readOptions, diag, ct))
+        // Rule matching that does not depend on order runs on all threads over the sorted batch first.
+        void Prematch(LogEvent[] batch)
+        {
+            foreach (var d in plan.Detectors.OfType<IPrematchingDetector>()) d.Prematch(batch, options.Threads, ct);
+        }
+        foreach (var e in OrderedEvents(options, readOptions, diag, Prematch, ct))
         {
             ct.ThrowIfCancellationRequested();
             count++;

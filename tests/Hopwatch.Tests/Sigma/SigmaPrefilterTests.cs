@@ -47,6 +47,28 @@ public class SigmaPrefilterTests
         Assert.True(filteredTests * 4 < plainTests, $"{filteredTests} rule tests with the prefilter, {plainTests} without");
     }
 
+    [Fact]
+    public void MatchingAheadOnTwoThreadsGivesTheSameAlertsInTheSameOrder()
+    {
+        var set = SigmaRuleSet.Load([Path.Combine(SharedData.Sigma, "rules", "windows")]);
+        var events = SharedEvents.Value.OrderBy(e => e.Time).ToList();
+        var expected = Run(set, events);
+
+        var alerts = new List<Alert>();
+        var d = new SigmaDetector(set);
+        d.Prematch(events, 2);
+        foreach (var e in events) d.Process(e, alerts.Add);
+        // Events the batch did not hold are matched as they come.
+        var extra = Event(Sysmon, 1, ("Image", @"C:\Windows\System32\whoami.exe"), ("CommandLine", "whoami /priv"), ("OriginalFileName", "whoami.exe"));
+        d.Process(extra, alerts.Add);
+        d.Complete(alerts.Add);
+        var plainExtra = Run(set, [extra]);
+
+        Assert.True(expected.Count > 1000, $"{expected.Count} alerts");
+        Assert.NotEmpty(plainExtra);
+        Assert.Equal(expected.Concat(plainExtra).Select(a => a.Id), alerts.Select(a => a.Id));
+    }
+
     /// <summary>A process-creation rule with one selection line.</summary>
     private static string Rule(string id, string line, string condition = "selection") => ProcessRule("selection:\n    " + line, condition, id);
 
