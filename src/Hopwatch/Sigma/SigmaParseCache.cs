@@ -14,7 +14,7 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaParseCache
 {
-    private const string Magic = "HWSIGMA1";
+    private const string Magic = "HWSIGMA2";
     private static readonly Guid BuildId = typeof(SigmaParseCache).Assembly.ManifestModule.ModuleVersionId;
 
     private readonly string _path;
@@ -22,6 +22,7 @@ internal sealed class SigmaParseCache
     private readonly Dictionary<string, (long Size, long Ticks, byte[] Data)> _fresh = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly object _lock = new();
+    private byte[]? _pipeline, _freshPipeline;
 
     public int Hits { get; private set; }
 
@@ -46,6 +47,9 @@ internal sealed class SigmaParseCache
         if (!File.Exists(_path)) return;
         using var r = new BinaryReader(File.OpenRead(_path), Encoding.UTF8);
         if (r.ReadString() != Magic || new Guid(r.ReadBytes(16)) != BuildId) return;
+        int pipelineLength = r.ReadInt32();
+        if (pipelineLength < 0) throw new InvalidDataException("negative pipeline length");
+        var pipeline = pipelineLength > 0 ? r.ReadBytes(pipelineLength) : null;
         int n = r.ReadInt32();
         for (int i = 0; i < n; i++)
         {
@@ -55,6 +59,24 @@ internal sealed class SigmaParseCache
             if (len < 0) throw new InvalidDataException("negative entry length");
             _entries[file] = (size, ticks, r.ReadBytes(len));
         }
+        _pipeline = pipeline; // only once the whole file read well
+    }
+
+    /// <summary>
+    /// The built-in log-source pipeline: parsing its YAML is the one use of the YAML library left on a run whose
+    /// rules all come from the cache (and its first use costs ~0.1 s of JIT), so it is cached too. It is part
+    /// of this build, so the build id alone keys it.
+    /// </summary>
+    public SigmaLogSourcePipeline BuiltInPipeline()
+    {
+        if (_pipeline is { } data)
+        {
+            try { return SigmaParseCacheFormat.ReadPipeline(data); }
+            catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException) { }
+        }
+        var pipeline = SigmaLogSourcePipeline.BuiltIn();
+        _freshPipeline = SigmaParseCacheFormat.WritePipeline(pipeline);
+        return pipeline;
     }
 
     /// <summary>The parse result of <paramref name="file"/>: from the cache when it is current, else parsed (and remembered).</summary>
@@ -96,7 +118,8 @@ internal sealed class SigmaParseCache
     /// <summary>Writes the cache when something was parsed afresh or an entry went out of use; problems writing it are not errors (the next run parses again).</summary>
     public void SaveIfChanged()
     {
-        if (_fresh.Count == 0 && _used.Count == _entries.Count) return;
+        if (_fresh.Count == 0 && _used.Count == _entries.Count && _freshPipeline is null) return;
+        var pipeline = _freshPipeline ?? _pipeline ?? [];
         var keep = _entries.Where(p => _used.Contains(p.Key)).Concat(_fresh).ToList();
         string temp = _path + "." + Environment.ProcessId + ".tmp";
         try
@@ -106,6 +129,8 @@ internal sealed class SigmaParseCache
             {
                 w.Write(Magic);
                 w.Write(BuildId.ToByteArray());
+                w.Write(pipeline.Length);
+                w.Write(pipeline);
                 w.Write(keep.Count);
                 foreach (var (file, (size, ticks, data)) in keep)
                 {

@@ -29,6 +29,75 @@ internal static class SigmaParseCacheFormat
         return result;
     }
 
+    public static byte[] WritePipeline(SigmaLogSourcePipeline pipeline)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(pipeline.Mappings.Count);
+            foreach (var m in pipeline.Mappings)
+            {
+                Opt(w, m.Match.Product);
+                Opt(w, m.Match.Category);
+                Opt(w, m.Match.Service);
+                Strings(w, m.Channels);
+                w.Write(m.EventIds.Count);
+                foreach (int id in m.EventIds) w.Write(id);
+                w.Write(m.Conditions.Count);
+                foreach (var (field, values) in m.Conditions) { w.Write(field); Strings(w, values); }
+                w.Write(m.FieldMap.Count);
+                foreach (var (from, to) in m.FieldMap) { w.Write(from); w.Write(to); }
+            }
+            w.Write(pipeline.FormatAliases.Count);
+            foreach (var (format, fields) in pipeline.FormatAliases)
+            {
+                w.Write((int)format);
+                w.Write(fields.Count);
+                foreach (var (field, alts) in fields) { w.Write(field); Strings(w, alts); }
+            }
+            w.Write(pipeline.FormatPrefixes.Count);
+            foreach (var (format, prefixes) in pipeline.FormatPrefixes) { w.Write((int)format); Strings(w, prefixes); }
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>The pipeline as <see cref="SigmaLogSourcePipeline.Parse"/> built it (dictionaries keep their order and comparers).</summary>
+    public static SigmaLogSourcePipeline ReadPipeline(byte[] data)
+    {
+        using var r = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        var mappings = new List<SigmaLogSourceMapping>(Count(r));
+        for (int i = mappings.Capacity; i > 0; i--)
+        {
+            var match = new SigmaLogSource(Opt(r), Opt(r), Opt(r));
+            var channels = Strings(r);
+            var ids = new List<int>(Count(r));
+            for (int k = ids.Capacity; k > 0; k--) ids.Add(r.ReadInt32());
+            var conditions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+            for (int k = Count(r); k > 0; k--) conditions[r.ReadString()] = Strings(r);
+            var fieldMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (int k = Count(r); k > 0; k--) fieldMap[r.ReadString()] = r.ReadString();
+            mappings.Add(new SigmaLogSourceMapping { Match = match, Channels = channels, EventIds = ids, Conditions = conditions, FieldMap = fieldMap });
+        }
+        var aliases = new Dictionary<Hopwatch.Events.SourceFormat, Dictionary<string, string[]>>();
+        for (int k = Count(r); k > 0; k--)
+        {
+            var format = Format(r);
+            var fields = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            for (int f = Count(r); f > 0; f--) fields[r.ReadString()] = Strings(r).ToArray();
+            aliases[format] = fields;
+        }
+        var prefixes = new Dictionary<Hopwatch.Events.SourceFormat, string[]>();
+        for (int k = Count(r); k > 0; k--) prefixes[Format(r)] = Strings(r).ToArray();
+        if (r.BaseStream.Position != data.Length) throw new InvalidDataException("trailing bytes in a cached pipeline");
+        return new SigmaLogSourcePipeline { Mappings = mappings, FormatAliases = aliases, FormatPrefixes = prefixes };
+    }
+
+    private static Hopwatch.Events.SourceFormat Format(BinaryReader r)
+    {
+        int f = r.ReadInt32();
+        return Enum.IsDefined(typeof(Hopwatch.Events.SourceFormat), f) ? (Hopwatch.Events.SourceFormat)f : throw new InvalidDataException("unknown source format " + f);
+    }
+
     private static void WriteRule(BinaryWriter w, SigmaRule rule)
     {
         if (rule.Correlation is not null) throw new InvalidOperationException("correlation rules are not cached");

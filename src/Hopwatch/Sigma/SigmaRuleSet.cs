@@ -55,9 +55,11 @@ public sealed class SigmaRuleSet
         options ??= new SigmaOptions();
         SigmaLogSourcePipeline pipeline;
         var early = new List<SigmaRuleError>();
+        var cache = options.RuleCacheDirectory is { } cacheDir ? SigmaParseCache.Open(cacheDir, ruleDirsOrFiles) : null;
         try
         {
-            pipeline = options.PipelinePath is null ? SigmaLogSourcePipeline.BuiltIn() : SigmaLogSourcePipeline.Load(options.PipelinePath);
+            pipeline = options.PipelinePath is not null ? SigmaLogSourcePipeline.Load(options.PipelinePath)
+                : cache is not null ? cache.BuiltInPipeline() : SigmaLogSourcePipeline.BuiltIn();
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
@@ -82,7 +84,6 @@ public sealed class SigmaRuleSet
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
         var parsed = new SigmaParseResult[files.Count];
-        var cache = options.RuleCacheDirectory is { } cacheDir ? SigmaParseCache.Open(cacheDir, ruleDirsOrFiles) : null;
         Parallel.For(0, files.Count, i => parsed[i] = cache is null ? SigmaRuleParser.ParseFile(files[i]) : cache.Parse(files[i]));
         cache?.SaveIfChanged();
         set.CachedFileCount = cache?.Hits ?? 0;

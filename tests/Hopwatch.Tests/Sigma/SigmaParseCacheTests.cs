@@ -63,6 +63,14 @@ public class SigmaParseCacheTests
             Assert.Contains("SigmaFieldSpec{", expected); // the dump does reach into detections
             Assert.Equal(expected, DumpSet(first));
             Assert.Equal(expected, DumpSet(second));
+
+            // The built-in log-source pipeline comes from the cache too.
+            var pipeline = new StringBuilder();
+            Dump(parsed.Pipeline, pipeline);
+            Assert.Contains("Microsoft-Windows-Sysmon/Operational", pipeline.ToString());
+            var cachedPipeline = new StringBuilder();
+            Dump(second.Pipeline, cachedPipeline);
+            Assert.Equal(pipeline.ToString(), cachedPipeline.ToString());
         }
         finally { Directory.Delete(cacheDir, true); }
     }
