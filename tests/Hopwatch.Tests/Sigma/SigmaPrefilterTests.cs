@@ -146,6 +146,28 @@ public class SigmaPrefilterTests
         }
     }
 
+    [Fact]
+    public void PlainValuesCompileToTheSamePatternAsThroughTheGeneralPath()
+    {
+        // Every string value of the shared rules, with every modifier shape.
+        var values = SigmaRuleSet.Load([Path.Combine(SharedData.Sigma, "rules")]).Rules
+            .Where(r => r.Detection is not null)
+            .SelectMany(r => r.Detection!.Searches).SelectMany(s => s.Alternatives).SelectMany(a => a)
+            .SelectMany(f => f.Values).OfType<string>().Append("").Distinct().ToList();
+        Assert.True(values.Count > 10_000, $"{values.Count} values");
+        foreach (var v in values)
+            foreach (bool literal in new[] { false, true })
+                foreach (bool lead in new[] { false, true })
+                    foreach (bool trail in new[] { false, true })
+                    {
+                        var fast = SigmaStringPattern.Compile(v, literal, lead, trail, cased: false);
+                        var general = SigmaStringPattern.CompileGeneral(v, literal, lead, trail, cased: false);
+                        Assert.True(fast.Kind == general.Kind && fast.Literal == general.Literal && fast.Source == general.Source
+                                    && fast.RequiredFoldedText() == general.RequiredFoldedText(),
+                            $"'{v}' literal={literal} lead={lead} trail={trail}: {fast.Kind} '{fast.Literal}' vs {general.Kind} '{general.Literal}'");
+                    }
+    }
+
     private struct Collect : ILiteralSink
     {
         public List<int> Found_;

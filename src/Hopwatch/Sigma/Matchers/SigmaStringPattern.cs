@@ -42,6 +42,23 @@ internal sealed class SigmaStringPattern
     /// </summary>
     public static SigmaStringPattern Compile(string value, bool literal, bool leadingStar, bool trailingStar, bool cased)
     {
+        // Most rule values hold no wildcard or escape: their shape follows from the modifiers alone
+        // (the general path below gives the same result, slower; rule sets have tens of thousands of values).
+        if (literal || value.AsSpan().IndexOfAny('*', '?', '\\') < 0)
+        {
+            string shown = (leadingStar ? "*" : "") + value + (trailingStar ? "*" : "");
+            if (value.Length == 0)
+                return new SigmaStringPattern(shown, cased, leadingStar || trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact, "");
+            var shape = leadingStar && trailingStar ? SigmaPatternKind.Contains : leadingStar ? SigmaPatternKind.Suffix
+                : trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact;
+            return new SigmaStringPattern(shown, cased, shape, value);
+        }
+        return CompileGeneral(value, literal, leadingStar, trailingStar, cased);
+    }
+
+    /// <summary>Any value: wildcards and escapes resolved character by character.</summary>
+    internal static SigmaStringPattern CompileGeneral(string value, bool literal, bool leadingStar, bool trailingStar, bool cased)
+    {
         // Tokens: chars plus a parallel "is wildcard" flag.
         var chars = new System.Text.StringBuilder(value.Length + 2);
         var wild = new List<bool>(value.Length + 2);
