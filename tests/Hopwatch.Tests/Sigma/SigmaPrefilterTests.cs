@@ -48,6 +48,22 @@ public class SigmaPrefilterTests
     }
 
     [Fact]
+    public void JsonExportsWithTheirFieldAliasesFindTheSameAsWithoutThePrefilter()
+    {
+        // Security-Datasets JSON lines: field names reach the rules through the pipeline's format aliases.
+        var dirs = new[] { "execution", "discovery" }.Select(d => Path.Combine(SharedData.SecurityDatasets, "atomic", "windows", d, "host"));
+        var events = EvidenceReader.Read(dirs.ToList(), new EvidenceReadOptions { Normalise = true }, new ReadDiagnostics()).ToList();
+        Assert.True(events.Count > 10_000, $"{events.Count} events");
+        Assert.DoesNotContain(events, e => e.Format == SourceFormat.Evtx);
+        var rules = new[] { Path.Combine(SharedData.Sigma, "rules", "windows") };
+        var (expected, plainTests) = Scan(SigmaRuleSet.Load(rules, new SigmaOptions { Prefilter = false }), events);
+        var (actual, filteredTests) = Scan(SigmaRuleSet.Load(rules), events);
+        Assert.True(expected.Count > 100, $"only {expected.Count} alerts");
+        Assert.Equal(expected, actual);
+        Assert.True(filteredTests * 3 < plainTests, $"{filteredTests} rule tests with the prefilter, {plainTests} without");
+    }
+
+    [Fact]
     public void MatchingAheadOnTwoThreadsGivesTheSameAlertsInTheSameOrder()
     {
         var set = SigmaRuleSet.Load([Path.Combine(SharedData.Sigma, "rules", "windows")]);
