@@ -31,6 +31,8 @@ public static class HuntRunner
             for (int i = 0; i < sorted.Length; i++)
             {
                 yield return sorted[i];
+                // Only now, after every detector has seen it: prematching detectors hold this same array and
+                // check each event they are given against it.
                 sorted[i] = null!; // let processed events be collected
             }
             yield break;
