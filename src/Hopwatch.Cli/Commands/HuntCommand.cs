@@ -85,7 +85,8 @@ public sealed class HuntCommand : ICliCommand
 
         var diag = new ReadDiagnostics();
         bool interactive = !quiet && !json && !Console.IsErrorRedirected;
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Made on first use: a --quiet run never needs it (setting up the console library costs ~20 ms of JIT).
+        var errConsole = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
 
         HuntResult Hunt(Action<long>? onBytes, Action<long>? onTotal) => HuntRunner.Run(new HuntOptions
         {
@@ -112,7 +113,7 @@ public sealed class HuntCommand : ICliCommand
             if (interactive)
             {
                 HuntResult? r = null;
-                err.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                errConsole.Value.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
                         new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
                     .Start(ctx =>
                     {
@@ -135,15 +136,16 @@ public sealed class HuntCommand : ICliCommand
 
         if (!quiet && !json)
         {
+            var err = errConsole.Value;
             foreach (var w in result.SetupWarnings.Take(20)) err.WriteLine("warning: " + Hopwatch.Reporting.ConsoleSummary.Clean(w, 400));
             if (result.SetupWarnings.Count > 20) err.WriteLine($"... {result.SetupWarnings.Count - 20} more rule warnings (see `hopwatch rules validate`)");
         }
         if (json)
             Hopwatch.Reporting.ConsoleSummary.Write(Console.Out, result, result.Analysis!, json: true);
         else if (!quiet)
-            HuntConsole.PrintSummary(err, result, outDir);
+            HuntConsole.PrintSummary(errConsole.Value, result, outDir);
         if (showSuppressed && !json)
-            HuntConsole.PrintSuppressed(err, result);
+            HuntConsole.PrintSuppressed(errConsole.Value, result);
         return 0;
     }
 }
