@@ -121,6 +121,24 @@ public class SigmaPrefilterTests
     }
 
     [Fact]
+    public void ShortNonAsciiTextsGateOnNonAsciiValuesAndStillMatchAnyCase()
+    {
+        var rules = Fillers().ToList();
+        rules.Add(Rule("22222222-2222-2222-2222-000000009101", "CommandLine|contains: ['\u0430', '\u0435', '\u043e']")); // Cyrillic а е о
+        rules.Add(Rule("22222222-2222-2222-2222-000000009102", "CommandLine|contains: ['\U0001F600', '\U0001F525']"));    // emoji
+        rules.Add(Rule("22222222-2222-2222-2222-000000009103", "Image|endswith: '\u00e9.exe'"));                             // é.exe
+        var set = Load(string.Join("\n---\n", rules));
+        Assert.True(set.Errors.Count == 0, string.Join("\n", set.Errors));
+
+        Assert.Equal(["9101"], Hits(set, ("CommandLine", "p\u0430ssword.exe")));
+        Assert.Equal(["9101"], Hits(set, ("CommandLine", "P\u0410SSWORD.EXE")));      // upper-case Cyrillic А
+        Assert.Equal(["9102"], Hits(set, ("CommandLine", "run \U0001F525 now")));
+        Assert.Equal(["9103"], Hits(set, ("Image", "C:\\x\\caf\u00c9.EXE")));           // É
+        Assert.Empty(Hits(set, ("CommandLine", "password.exe"), ("Image", @"C:\x\cafe.exe")));
+        Assert.Empty(Hits(set, ("CommandLine", "\u00fcber")));                         // non-ASCII, but none of the texts
+    }
+
+    [Fact]
     public void NegationsRegexesAndNullsAreNeverGated()
     {
         // Each rule matches an event that holds none of its texts: the prefilter must leave it alone.

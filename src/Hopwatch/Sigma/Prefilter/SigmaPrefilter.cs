@@ -13,7 +13,10 @@ internal sealed class SigmaPrefilter
     /// <summary>Below this many gated variants a channel/EventID bucket tests its rules directly (scanning would cost more).</summary>
     public const int MinGatedPerBucket = 12;
 
-    private readonly Dictionary<int, (SigmaLiteralFinder Finder, int FirstLiteral)> _byField = new();
+    /// <summary>Per field: its texts (and the global number of the first), and the variants any non-ASCII value opens.</summary>
+    private sealed record FieldGate(SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants);
+
+    private readonly Dictionary<int, FieldGate> _byField = new();
 
     /// <summary>Per global literal number: the variant ordinals it opens.</summary>
     internal int[][] LiteralVariants { get; }
@@ -24,12 +27,19 @@ internal sealed class SigmaPrefilter
     {
         VariantCount = variants.Count;
         var byField = new Dictionary<int, Dictionary<string, List<int>>>();
+        var nonAscii = new Dictionary<int, List<int>>();
         foreach (var v in variants)
         {
             if (v.RequiredLiterals is null) continue;
             foreach (var atom in v.RequiredLiterals)
             {
                 if (!byField.TryGetValue(atom.FieldId, out var texts)) byField[atom.FieldId] = texts = new(StringComparer.Ordinal);
+                if (atom.NonAscii)
+                {
+                    if (!nonAscii.TryGetValue(atom.FieldId, out var opened)) nonAscii[atom.FieldId] = opened = new();
+                    if (opened.Count == 0 || opened[^1] != v.Ordinal) opened.Add(v.Ordinal);
+                    continue;
+                }
                 if (!texts.TryGetValue(atom.Text, out var list)) texts[atom.Text] = list = new();
                 if (list.Count == 0 || list[^1] != v.Ordinal) list.Add(v.Ordinal);
             }
@@ -38,7 +48,8 @@ internal sealed class SigmaPrefilter
         foreach (var (field, texts) in byField.OrderBy(p => p.Key))
         {
             var literals = texts.Keys.ToList();
-            _byField[field] = (new SigmaLiteralFinder(literals), literalVariants.Count);
+            var opened = nonAscii.TryGetValue(field, out var list) ? list.ToArray() : [];
+            _byField[field] = new FieldGate(literals.Count > 0 ? new SigmaLiteralFinder(literals) : null, literalVariants.Count, opened);
             foreach (var lit in literals) literalVariants.Add(texts[lit].ToArray());
         }
         LiteralVariants = literalVariants.ToArray();
@@ -63,9 +74,14 @@ internal sealed class SigmaPrefilter
             if (index < 0) continue;
             string? value = view.Event.Fields.ValueAt(index);
             if (string.IsNullOrEmpty(value)) continue;
-            var (finder, first) = _byField[field];
-            sink.FirstLiteral = first;
-            finder.Scan(view.Folded(index, value), ref sink);
+            var gate = _byField[field];
+            var folded = view.Folded(index, value);
+            if (gate.Finder is not null)
+            {
+                sink.FirstLiteral = gate.FirstLiteral;
+                gate.Finder.Scan(folded, ref sink);
+            }
+            if (gate.NonAsciiVariants.Length > 0 && !System.Text.Ascii.IsValid(folded)) sink.OpenAll(gate.NonAsciiVariants);
         }
     }
 }
@@ -97,6 +113,11 @@ internal sealed class SigmaPrefilterState
         public int[] Open, Seen;
         public int[][] LiteralVariants;
         public int Generation, FirstLiteral;
+
+        public readonly void OpenAll(int[] variants)
+        {
+            foreach (int v in variants) Open[v] = Generation;
+        }
 
         public void Found(int literal)
         {

@@ -1,7 +1,11 @@
 namespace Hopwatch.Sigma;
 
-/// <summary>One necessary fact of a rule: field <see cref="FieldId"/>, upper-cased, contains <see cref="Text"/>.</summary>
-internal readonly record struct SigmaLiteralAtom(int FieldId, string Text);
+/// <summary>
+/// One necessary fact of a rule: field <see cref="FieldId"/>, upper-cased, contains <see cref="Text"/>; or, when
+/// <see cref="NonAscii"/> (Text empty), holds some non-ASCII character — all that short non-ASCII texts (homoglyphs,
+/// emoji) can usefully require, and almost every value fails it.
+/// </summary>
+internal readonly record struct SigmaLiteralAtom(int FieldId, string Text, bool NonAscii = false);
 
 /// <summary>
 /// Works out, from a compiled detection, texts of which at least one must occur in a given field for the
@@ -38,19 +42,38 @@ internal static class SigmaRequiredLiterals
         switch (m)
         {
             case SigmaStringMatcher s:
-                return s.Pattern.RequiredFoldedText() is { Length: >= SigmaLiteralFinder.GramLength } text ? [Atom(fieldId, text)] : null;
+                // Compared against the folded value as it is: a non-ASCII character of it can only sit on one there.
+                var text = s.Pattern.RequiredFoldedText();
+                if (text is null) return null;
+                if (text.Length >= SigmaLiteralFinder.GramLength) return [Atom(fieldId, text)];
+                return text.AsSpan().ContainsAnyExceptInRange((char)0, (char)127) ? [new SigmaLiteralAtom(fieldId, "", NonAscii: true)] : null;
             case SigmaMultiContainsMatcher mc:
                 var atoms = new List<SigmaLiteralAtom>();
                 foreach (var needle in mc.Needles)
                 {
                     // The matcher folds with OrdinalIgnoreCase; for ASCII that is exactly the upper-casing the view does.
-                    if (needle.Length < SigmaLiteralFinder.GramLength || !System.Text.Ascii.IsValid(needle)) return null;
-                    atoms.Add(Atom(fieldId, needle.ToUpperInvariant()));
+                    if (needle.Length >= SigmaLiteralFinder.GramLength && System.Text.Ascii.IsValid(needle))
+                        atoms.Add(Atom(fieldId, needle.ToUpperInvariant()));
+                    else if (NeedsNonAscii(needle))
+                        atoms.Add(new SigmaLiteralAtom(fieldId, "", NonAscii: true));
+                    else return null;
                 }
                 return atoms;
             default:
                 return null; // regex, numbers, CIDR, null, neq, field references
         }
+    }
+
+    /// <summary>
+    /// Whether every case-insensitive match of <paramref name="needle"/> holds a character that stays non-ASCII
+    /// once upper-cased: it has a character that is non-ASCII in both cases. A value character equal to it
+    /// ignoring case upper-cases to the same non-ASCII character (ASCII characters upper-case to ASCII).
+    /// </summary>
+    private static bool NeedsNonAscii(string needle)
+    {
+        foreach (char c in needle)
+            if (c > 127 && char.ToUpperInvariant(c) > 127 && char.ToLowerInvariant(c) > 127) return true;
+        return false;
     }
 
     private static SigmaLiteralAtom Atom(int fieldId, string upper) =>
@@ -77,7 +100,7 @@ internal static class SigmaRequiredLiterals
         return best;
     }
 
-    /// <summary>A set is as selective as its shortest text; among equals, fewer texts are better.</summary>
+    /// <summary>A set is as selective as its shortest text (a non-ASCII test counts as 8 characters); among equals, fewer texts are better.</summary>
     private static double Score(List<SigmaLiteralAtom> atoms) =>
-        atoms.Min(a => a.Text.Length) - atoms.Count / 10_000.0;
+        atoms.Min(a => a.NonAscii ? 8 : a.Text.Length) - atoms.Count / 10_000.0;
 }
