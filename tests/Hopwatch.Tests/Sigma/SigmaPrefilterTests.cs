@@ -202,6 +202,32 @@ public class SigmaPrefilterTests
                     }
     }
 
+    [Fact]
+    public void ACharacterChainRegexAnswersAsTheRegexDoes()
+    {
+        Assert.Equal("+++", new string(SigmaRegexMatcher.CharChain(@"\+.*\+.*\+")));
+        Assert.Equal("{`", new string(SigmaRegexMatcher.CharChain(@"\{.*`")));
+        foreach (var other in new[] { @"\+.+\+", @"\d.*\d", "a.*b|c", "(?s)a.*b", "ab.*c", "a.*b.*", "^a.*b", "a.*[b]" })
+            if (other == "a.*b.*") Assert.NotNull(SigmaRegexMatcher.CharChain(other));
+            else Assert.Null(SigmaRegexMatcher.CharChain(other));
+
+        var rng = new Random(7);
+        var patterns = new[] { @"\+.*\+.*\+.*\+", @"\^.*\^.*\^", "`.*`.*`", @"\{.*\{.*x", "a.*b.*c" };
+        foreach (var pattern in patterns)
+            foreach (bool multiline in new[] { false, true })
+            foreach (bool singleline in new[] { false, true })
+            {
+                var matcher = new SigmaRegexMatcher(pattern, ignoreCase: false, multiline, singleline, TimeSpan.FromSeconds(5));
+                var options = (multiline ? System.Text.RegularExpressions.RegexOptions.Multiline : 0) | (singleline ? System.Text.RegularExpressions.RegexOptions.Singleline : 0);
+                var regex = new System.Text.RegularExpressions.Regex(pattern, options);
+                for (int t = 0; t < 1000; t++)
+                {
+                    string value = new(Enumerable.Range(0, rng.Next(0, 30)).Select(_ => "+^`{xabcX\n "[rng.Next(11)]).ToArray());
+                    Assert.True(regex.IsMatch(value) == matcher.Matches(value, null!), $"{pattern} on '{value}'");
+                }
+            }
+    }
+
     private struct Collect : ILiteralSink
     {
         public List<int> Found_;
