@@ -63,7 +63,7 @@ alerts=$(wc -l < "$out/hunt/alerts.jsonl")
 say "hunt:  wall $hunt_wall s, CPU $hunt_cpu s   (rule cache warm; $alerts alerts from $nrules Windows rules)"
 say "sigma engine alone (rules scan, CPU): $("$hopwatch" rules scan "$rules" --in "$corpus" --top 0 | tail -n 1)"
 say "top rules by alerts:"
-jq -r '.title' "$out/hunt/alerts.jsonl" | sort | uniq -c | sort -rn | head -5 | sed 's/^/  /'
+jq -r '.title' "$out/hunt/alerts.jsonl" | sort | uniq -c | sort -rn | awk 'NR <= 5 { print "  " $0 }' # awk, not head: head's early exit would fail the pipe (pipefail)
 say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "hunt/dump wall time ratio: $(calc "%.1f" "$hunt_wall / $dump_wall")"
 say "hunt/dump time ratio with a cold rule cache: $(calc "%.1f" "$cold_cpu / $dump_cpu")"
