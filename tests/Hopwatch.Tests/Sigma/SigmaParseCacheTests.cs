@@ -121,4 +121,22 @@ public class SigmaParseCacheTests
             Directory.Delete(ruleDir, true);
         }
     }
+
+    [Fact]
+    public void AnUnusableCacheFolderOnlyCostsTheCache()
+    {
+        var blocker = Path.GetTempFileName(); // a file where the cache folder would have to be
+        try
+        {
+            var options = new SigmaOptions { RuleCacheDirectory = Path.Combine(blocker, "cache") };
+            var rules = Path.Combine(SharedData.Sigma, "rules", "windows", "builtin", "security");
+            var first = SigmaRuleSet.Load([rules], options);
+            var second = SigmaRuleSet.Load([rules], options);
+            Assert.True(first.Rules.Count > 50, $"{first.Rules.Count} rules");
+            Assert.Equal(first.Rules.Count, second.Rules.Count);
+            Assert.Equal(0, second.CachedFileCount);
+            Assert.Equal(first.Errors.Count, second.Errors.Count);
+        }
+        finally { File.Delete(blocker); }
+    }
 }
