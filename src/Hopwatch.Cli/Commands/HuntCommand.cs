@@ -23,6 +23,8 @@ public sealed class HuntCommand : ICliCommand
           --placeholders FILE   values for Sigma placeholders (%admin_jump_hosts% ...), YAML
           --sigma-filter PATH   Sigma meta-filter file or folder (repeatable)
           --sigma-pipeline FILE log-source pipeline replacing the built-in one (docs/sigma.md)
+          --no-rule-cache       parse every Sigma file (default: unchanged files come from the
+                                parsed-rule cache in $XDG_CACHE_HOME/hopwatch or ~/.cache/hopwatch)
           --config FILE         analytics thresholds and allowlists (default: built in, see config/analytics.yml)
           --assets FILE         asset inventory CSV: host,ip,role,owner,department
           --state FILE          baseline store (SQLite) for rare-path
@@ -39,7 +41,7 @@ public sealed class HuntCommand : ICliCommand
 
     public int Run(string[] args)
     {
-        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json", "--show-suppressed");
+        var a = CliArgs.Parse(args, "--no-analytics", "--quiet", "--json", "--show-suppressed", "--no-rule-cache");
         var inputs = a.Positionals.ToList();
         var outDir = a.Option("--out");
         var sigma = a.Options("--sigma").ToList();
@@ -52,6 +54,7 @@ public sealed class HuntCommand : ICliCommand
         var formatName = a.Option("--format");
         int threads = a.Int("--threads", Environment.ProcessorCount);
         bool noAnalytics = a.Flag("--no-analytics");
+        bool noRuleCache = a.Flag("--no-rule-cache");
         bool quiet = a.Flag("--quiet");
         bool json = a.Flag("--json");
         bool showSuppressed = a.Flag("--show-suppressed");
@@ -82,7 +85,8 @@ public sealed class HuntCommand : ICliCommand
 
         var diag = new ReadDiagnostics();
         bool interactive = !quiet && !json && !Console.IsErrorRedirected;
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Made on first use: a --quiet run never needs it (setting up the console library costs ~20 ms of JIT).
+        var errConsole = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }));
 
         HuntResult Hunt(Action<long>? onBytes, Action<long>? onTotal) => HuntRunner.Run(new HuntOptions
         {
@@ -92,6 +96,7 @@ public sealed class HuntCommand : ICliCommand
             SigmaPlaceholdersPath = placeholders,
             SigmaFilterPaths = sigmaFilters,
             SigmaPipelinePath = sigmaPipeline,
+            SigmaRuleCacheDirectory = noRuleCache ? null : Hopwatch.Sigma.SigmaOptions.DefaultRuleCacheDirectory,
             AnalyticsConfigPath = config,
             AssetsPath = assets,
             StatePath = state,
@@ -108,7 +113,7 @@ public sealed class HuntCommand : ICliCommand
             if (interactive)
             {
                 HuntResult? r = null;
-                err.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                errConsole.Value.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
                         new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
                     .Start(ctx =>
                     {
@@ -131,15 +136,16 @@ public sealed class HuntCommand : ICliCommand
 
         if (!quiet && !json)
         {
+            var err = errConsole.Value;
             foreach (var w in result.SetupWarnings.Take(20)) err.WriteLine("warning: " + Hopwatch.Reporting.ConsoleSummary.Clean(w, 400));
             if (result.SetupWarnings.Count > 20) err.WriteLine($"... {result.SetupWarnings.Count - 20} more rule warnings (see `hopwatch rules validate`)");
         }
         if (json)
             Hopwatch.Reporting.ConsoleSummary.Write(Console.Out, result, result.Analysis!, json: true);
         else if (!quiet)
-            HuntConsole.PrintSummary(err, result, outDir);
+            HuntConsole.PrintSummary(errConsole.Value, result, outDir);
         if (showSuppressed && !json)
-            HuntConsole.PrintSuppressed(err, result);
+            HuntConsole.PrintSuppressed(errConsole.Value, result);
         return 0;
     }
 }

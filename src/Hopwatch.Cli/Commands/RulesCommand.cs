@@ -26,7 +26,8 @@ public sealed class RulesCommand : ICliCommand
 
         scan      runs the rules over evidence (EVTX files or folders) and prints alerts per rule and
                   CPU times: load, read, match (a quick way to try rules; `hunt` is the full run).
-                  --profile also lists the rules that cost the most time.
+                  --profile also lists the rules that cost the most time. Parsed rules are cached
+                  (as by hunt) unless --no-rule-cache.
 
         options:
           --placeholders FILE     values for %placeholders% (see docs/sigma.md)
@@ -36,7 +37,7 @@ public sealed class RulesCommand : ICliCommand
 
     public int Run(string[] args)
     {
-        var a = CliArgs.Parse(args, "--verbose", "--profile");
+        var a = CliArgs.Parse(args, "--verbose", "--profile", "--no-rule-cache");
         if (a.Positionals.Count == 0) throw new CliUsageException("missing sub-command (validate, list, regress or scan)");
         string verb = a.Positionals[0];
         var paths = a.Positionals.Skip(1).ToList();
@@ -121,6 +122,7 @@ public sealed class RulesCommand : ICliCommand
                 var inputs = a.Options("--in").ToList();
                 int top = a.Int("--top", 20, 0);
                 bool profile = a.Flag("--profile");
+                if (!a.Flag("--no-rule-cache")) options.RuleCacheDirectory = SigmaOptions.DefaultRuleCacheDirectory;
                 a.RejectUnknown();
                 if (paths.Count == 0 || inputs.Count == 0) throw new CliUsageException("scan needs rules and --in evidence");
                 // CPU time, not wall time: a shared machine's load would swamp the figures.

@@ -15,6 +15,8 @@ public sealed class HuntOptions
     public IReadOnlyList<string> SigmaFilterPaths { get; init; } = Array.Empty<string>();
     /// <summary>A log-source pipeline YAML replacing the built-in one (product/category/service → channel, EventID, fields).</summary>
     public string? SigmaPipelinePath { get; init; }
+    /// <summary>Folder of the parsed Sigma rule cache (SigmaOptions.RuleCacheDirectory); null: parse every file.</summary>
+    public string? SigmaRuleCacheDirectory { get; init; }
     /// <summary>Analytics thresholds and allowlists (YAML); null: built-in defaults.</summary>
     public string? AnalyticsConfigPath { get; init; }
     /// <summary>Asset inventory CSV (host, ip, role, owner, department).</summary>

@@ -36,7 +36,13 @@ public sealed class HuntPlan : IDisposable
 
         if (options.SigmaDirs.Count > 0)
         {
-            var set = SigmaRuleSet.Load(options.SigmaDirs, new SigmaOptions { PlaceholderConfigPath = options.SigmaPlaceholdersPath, FilterPaths = options.SigmaFilterPaths.ToList(), PipelinePath = options.SigmaPipelinePath });
+            var set = SigmaRuleSet.Load(options.SigmaDirs, new SigmaOptions
+            {
+                PlaceholderConfigPath = options.SigmaPlaceholdersPath,
+                FilterPaths = options.SigmaFilterPaths.ToList(),
+                PipelinePath = options.SigmaPipelinePath,
+                RuleCacheDirectory = options.SigmaRuleCacheDirectory,
+            });
             if (set.Rules.Count == 0 && set.Errors.Count > 0 && set.FileCount == set.Errors.Count)
                 throw new HuntSetupException($"no usable Sigma rule in {string.Join(", ", options.SigmaDirs)}: {set.Errors[0]}");
             foreach (var e in set.Errors) plan.SetupWarnings.Add("sigma rule error: " + e);

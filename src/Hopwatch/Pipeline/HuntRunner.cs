@@ -12,23 +12,46 @@ namespace Hopwatch.Pipeline;
 public static class HuntRunner
 {
     /// <summary>
-    /// All events in time order. Up to <see cref="HuntOptions.ExactOrderMaxBytes"/> of input they are
-    /// read (in parallel), then sorted exactly. Beyond that, holding every event would not fit in
-    /// memory, so files are read one stream each and merged by time with a reorder window: memory
-    /// stays bounded and only events later than the window within their own file come out of order.
+    /// Starts reading the inputs when they fit <see cref="HuntOptions.ExactOrderMaxBytes"/>: read (in parallel)
+    /// and sorted exactly, on a background task, so that reading overlaps the detectors' set-up (loading and
+    /// compiling rules). Null when the inputs are too large to hold; they are then streamed by <see cref="OrderedEvents"/>.
     /// </summary>
-    private static IEnumerable<LogEvent> OrderedEvents(HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
+    private static Task<LogEvent[]>? StartExactRead(IReadOnlyList<string> files, HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
     {
-        var files = EvidenceReader.ListFiles(options.Inputs, diag);
         long total = files.Sum(f => new FileInfo(f).Length);
-        if (total <= options.ExactOrderMaxBytes)
+        if (total > options.ExactOrderMaxBytes) return null;
+        return Task.Run(() =>
         {
             var buffer = new TimeOrderedBuffer();
             foreach (var e in EvidenceReader.Read(files, readOptions, diag, ct)) buffer.Add(e);
-            foreach (var e in buffer.Drain()) yield return e;
+            return buffer.DrainSorted();
+        }, ct);
+    }
+
+    /// <summary>
+    /// All events in time order. Up to <see cref="HuntOptions.ExactOrderMaxBytes"/> of input they come from
+    /// <paramref name="exactRead"/> (read in parallel, then sorted exactly), and the whole sorted batch is first
+    /// handed to <paramref name="beforeOrderedPass"/>. Beyond that, holding every event would not fit in
+    /// memory, so files are read one stream each and merged by time with a reorder window: memory
+    /// stays bounded and only events later than the window within their own file come out of order.
+    /// </summary>
+    private static IEnumerable<LogEvent> OrderedEvents(IReadOnlyList<string> files, Task<LogEvent[]>? exactRead, HuntOptions options, EvidenceReadOptions readOptions,
+        ReadDiagnostics diag, Action<LogEvent[]> beforeOrderedPass, CancellationToken ct)
+    {
+        if (exactRead is not null)
+        {
+            var sorted = exactRead.GetAwaiter().GetResult(); // the reader's own exception, not an AggregateException
+            beforeOrderedPass(sorted);
+            for (int i = 0; i < sorted.Length; i++)
+            {
+                yield return sorted[i];
+                // Only now, after every detector has seen it: prematching detectors hold this same array and
+                // check each event they are given against it.
+                sorted[i] = null!; // let processed events be collected
+            }
             yield break;
         }
-        options.OnTotalBytes?.Invoke(total);
+        options.OnTotalBytes?.Invoke(files.Sum(f => new FileInfo(f).Length));
         var perFile = new EvidenceReadOptions
         {
             Format = readOptions.Format,
@@ -47,8 +70,6 @@ public static class HuntRunner
     {
         var sw = Stopwatch.StartNew();
         var diag = diagnostics ?? new ReadDiagnostics();
-        using var plan = HuntPlan.Create(options, diag);
-
         var readOptions = new EvidenceReadOptions
         {
             Format = options.Format,
@@ -57,6 +78,21 @@ public static class HuntRunner
             OnBytes = options.OnBytes,
             OnTotalBytes = options.OnTotalBytes,
         };
+
+        // Reading starts first and runs while the detectors are set up; a set-up error stops it.
+        var files = EvidenceReader.ListFiles(options.Inputs, diag);
+        using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var exactRead = StartExactRead(files, options, readOptions, diag, readCancel.Token);
+        HuntPlan created;
+        try { created = HuntPlan.Create(options, diag); }
+        catch
+        {
+            readCancel.Cancel();
+            try { exactRead?.Wait(); }
+            catch (AggregateException) { } // cancelled, or failed: the set-up error is the one to report
+            throw;
+        }
+        using var plan = created;
 
         var alerts = new List<Alert>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -68,7 +104,12 @@ public static class HuntRunner
         }
 
         long count = 0;
-        foreach (var e in OrderedEvents(options, readOptions, diag, ct))
+        // Rule matching that does not depend on order runs on all threads over the sorted batch first.
+        void Prematch(LogEvent[] batch)
+        {
+            foreach (var d in plan.Detectors.OfType<IPrematchingDetector>()) d.Prematch(batch, options.Threads, ct);
+        }
+        foreach (var e in OrderedEvents(files, exactRead, options, readOptions, diag, Prematch, ct))
         {
             ct.ThrowIfCancellationRequested();
             count++;

@@ -18,6 +18,17 @@ public sealed class TimeOrderedBuffer
     /// <summary>Yields all events oldest first and empties the buffer.</summary>
     public IEnumerable<LogEvent> Drain()
     {
+        var sorted = DrainSorted();
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            yield return sorted[i];
+            sorted[i] = null!; // let processed events be collected
+        }
+    }
+
+    /// <summary>All events oldest first, as an array; empties the buffer.</summary>
+    public LogEvent[] DrainSorted()
+    {
         var keys = new long[_events.Count];
         var index = new int[_events.Count];
         for (int i = 0; i < keys.Length; i++)
@@ -31,12 +42,9 @@ public sealed class TimeOrderedBuffer
             int c = keys[x].CompareTo(keys[y]);
             return c != 0 ? c : x.CompareTo(y);
         });
-        var snapshot = _events.ToArray();
+        var sorted = new LogEvent[index.Length];
+        for (int i = 0; i < index.Length; i++) sorted[i] = _events[index[i]];
         _events.Clear();
-        for (int i = 0; i < index.Length; i++)
-        {
-            yield return snapshot[index[i]];
-            snapshot[index[i]] = null!; // let processed events be collected
-        }
+        return sorted;
     }
 }

@@ -10,4 +10,8 @@ internal sealed class SigmaCompiledVariant
     public required SigmaMatchNode Node { get; init; }
     /// <summary>EventIDs this variant is filed under: the mapping's, narrowed by what the detection requires; empty = any.</summary>
     public IReadOnlyList<int> EventIds { get; init; } = [];
+    /// <summary>Position in <see cref="SigmaRuleSet.Variants"/> (the prefilter marks variants by it).</summary>
+    public int Ordinal { get; init; }
+    /// <summary>Texts one of which the event must contain for the variant to match (<see cref="SigmaRequiredLiterals"/>); null: none known, always test.</summary>
+    public IReadOnlyList<SigmaLiteralAtom>? RequiredLiterals { get; init; }
 }

@@ -196,6 +196,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     /// <summary>OR-ed plain `contains` values (same casing) become one multi-needle search.</summary>
     private static List<SigmaValueMatcher> CombineContains(List<SigmaValueMatcher> matchers)
     {
+        if (matchers.Count < 2) return matchers;
         var result = new List<SigmaValueMatcher>();
         foreach (bool cased in new[] { false, true })
         {

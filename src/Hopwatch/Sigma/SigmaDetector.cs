@@ -7,61 +7,94 @@ namespace Hopwatch.Sigma;
 
 /// <summary>
 /// Runs a <see cref="SigmaRuleSet"/> over events: one alert per event a detection rule matches, one
-/// per correlation hit. Not thread-safe (one detector per thread); the rule set may be shared.
+/// per correlation hit. Not thread-safe (one detector per thread; <see cref="Prematch"/> spreads the matching
+/// itself over threads); the rule set may be shared.
 /// </summary>
-public sealed class SigmaDetector : IDetector
+public sealed class SigmaDetector : IDetector, IPrematchingDetector
 {
     private const int MaxValueInDescription = 160;
 
     private readonly SigmaRuleSet _set;
-    private readonly SigmaEventView _view;
+    private readonly SigmaEventMatcher _matcher;
     private readonly SigmaCorrelationState[] _states;
-    private readonly int[] _matchedAt;
-    private int _eventNo;
     private readonly List<SigmaCorrelationHit> _hits = new();
+    private readonly List<SigmaCompiledVariant> _matches = new();
+    // Matches worked out ahead by Prematch, for the events it was given, in that order.
+    private IReadOnlyList<LogEvent>? _preEvents;
+    private SigmaCompiledVariant[]?[]? _preMatches;
+    private int _preNext;
+    private long _preEvaluations, _preRegexTimeouts;
 
     public SigmaDetector(SigmaRuleSet set)
     {
         _set = set;
-        _view = new SigmaEventView(set.FieldTable);
+        _matcher = new SigmaEventMatcher(set);
         _states = new SigmaCorrelationState[set.AllRules.Count];
         foreach (var c in set.Correlations) _states[c.Index] = new SigmaCorrelationState(c);
-        _matchedAt = new int[set.AllRules.Count];
     }
 
     public string Name => "sigma";
 
     /// <summary>Events looked at, and rule evaluations done (for benchmarks and tests of the index).</summary>
     public long EventCount { get; private set; }
-    public long Evaluations { get; private set; }
-    public long RegexTimeouts => _view.RegexTimeouts;
+    public long Evaluations => _matcher.Evaluations + _preEvaluations;
+    public long RegexTimeouts => _matcher.RegexTimeouts + _preRegexTimeouts;
+
+    /// <summary>
+    /// Matches a batch of events on several threads ahead of <see cref="Process"/>, which must then be given
+    /// the same events in the same order (any other event is matched as usual). Alerts and correlations still
+    /// come from <see cref="Process"/>, in event order, so the output is the same as without this.
+    /// </summary>
+    public void Prematch(IReadOnlyList<LogEvent> events, int threads, CancellationToken ct = default)
+    {
+        const int Chunk = 256;
+        if (threads < 2 || events.Count < 4 * Chunk || _matcher.ProfileTicks is not null) return;
+        var results = new SigmaCompiledVariant[]?[events.Count];
+        int next = 0;
+        long evaluations = 0, timeouts = 0;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct }, _ =>
+        {
+            var matcher = new SigmaEventMatcher(_set);
+            var hits = new List<SigmaCompiledVariant>();
+            int start;
+            while ((start = Interlocked.Add(ref next, Chunk) - Chunk) < events.Count)
+            {
+                ct.ThrowIfCancellationRequested();
+                for (int i = start; i < Math.Min(start + Chunk, events.Count); i++)
+                {
+                    hits.Clear();
+                    matcher.Match(events[i], hits);
+                    if (hits.Count > 0) results[i] = hits.ToArray();
+                }
+            }
+            Interlocked.Add(ref evaluations, matcher.Evaluations);
+            Interlocked.Add(ref timeouts, matcher.RegexTimeouts);
+        });
+        _preEvents = events;
+        _preMatches = results;
+        _preNext = 0;
+        _preEvaluations += evaluations;
+        _preRegexTimeouts += timeouts;
+    }
 
     public void Process(LogEvent e, Action<Alert> emit)
     {
         EventCount++;
-        if (++_eventNo == int.MaxValue) { Array.Clear(_matchedAt); _eventNo = 1; }
-        string channel = e.Channel;
-        if (string.IsNullOrEmpty(channel)) channel = e.Fields.Get("Channel") ?? "";
-        int eventId = e.EventId;
-        if (eventId == 0 && e.Fields.Get("EventID") is { } idText) int.TryParse(idText, NumberStyles.Integer, CultureInfo.InvariantCulture, out eventId);
-
-        var candidates = _set.Index.Candidates(channel, eventId);
-        if (candidates.Length == 0) return;
-        _view.Bind(e);
-        foreach (var v in candidates)
+        IReadOnlyList<SigmaCompiledVariant> matches;
+        if (_preEvents is not null && _preNext < _preEvents.Count && ReferenceEquals(_preEvents[_preNext], e))
         {
-            if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
-            Evaluations++;
-            bool hit;
-            if (ProfileTicks is null) hit = v.Node.Matches(_view);
-            else
-            {
-                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                hit = v.Node.Matches(_view);
-                ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-            }
-            if (!hit) continue;
-            _matchedAt[v.RuleIndex] = _eventNo;
+            matches = _preMatches![_preNext] ?? [];
+            _preMatches[_preNext++] = null;
+            if (_preNext == _preEvents.Count) { _preEvents = null; _preMatches = null; }
+        }
+        else
+        {
+            _matches.Clear();
+            _matcher.Match(e, _matches);
+            matches = _matches;
+        }
+        foreach (var v in matches)
+        {
             if (_set.Emits[v.RuleIndex]) emit(RuleAlert(v.Rule, v.RuleIndex, e));
             if (_set.Consumers[v.RuleIndex].Count > 0)
                 Feed(new SigmaMatch { SourceIndex = v.RuleIndex, Time = e.Time, Events = [e] }, emit);
@@ -69,10 +102,10 @@ public sealed class SigmaDetector : IDetector
     }
 
     /// <summary>Per-rule cost in Stopwatch ticks by rule index, when profiling (`hopwatch rules scan --profile`).</summary>
-    private long[]? ProfileTicks { get; set; }
+    private long[]? ProfileTicks => _matcher.ProfileTicks;
 
     /// <summary>Starts timing every rule test (costs a little per test; for finding slow rules).</summary>
-    public void EnableProfiling() => ProfileTicks ??= new long[_set.AllRules.Count];
+    public void EnableProfiling() => _matcher.ProfileTicks ??= new long[_set.AllRules.Count];
 
     /// <summary>Time spent testing each rule since profiling was enabled, slowest first.</summary>
     public IEnumerable<(SigmaRule Rule, TimeSpan Time)> Profile() =>

@@ -12,6 +12,15 @@ public sealed class SigmaOptions
     /// <summary>A log-source pipeline YAML replacing the built-in Pipelines/windows.yml; null uses the built-in one.</summary>
     public string? PipelinePath { get; set; }
 
+    /// <summary>
+    /// Folder for the parsed-rule cache (<see cref="SigmaParseCache"/>): a second load of unchanged rule files
+    /// skips YAML parsing. Null (the default): no cache. The CLI passes <see cref="DefaultRuleCacheDirectory"/>.
+    /// </summary>
+    public string? RuleCacheDirectory { get; set; }
+
+    /// <summary>$XDG_CACHE_HOME/hopwatch, else ~/.cache/hopwatch.</summary>
+    public static string DefaultRuleCacheDirectory => SigmaParseCache.DefaultDirectory();
+
     /// <summary>Skip rules whose status is `deprecated` or `unsupported` (they are listed in Skipped).</summary>
     public bool SkipDeprecated { get; set; } = true;
 
@@ -20,6 +29,12 @@ public sealed class SigmaOptions
 
     /// <summary>Most open correlation groups kept per correlation rule; the oldest are dropped beyond it.</summary>
     public int MaxCorrelationGroups { get; set; } = 100_000;
+
+    /// <summary>
+    /// Skip rules an event cannot match because it lacks every text the rule requires (found in one pass
+    /// per field by <see cref="SigmaPrefilter"/>). Off only to check the prefilter against a plain run.
+    /// </summary>
+    public bool Prefilter { get; set; } = true;
 
     /// <summary>Most events kept as evidence of one correlation hit.</summary>
     public int MaxEvidencePerAlert { get; set; } = 50;

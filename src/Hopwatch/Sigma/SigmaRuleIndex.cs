@@ -1,5 +1,12 @@
 namespace Hopwatch.Sigma;
 
+/// <summary>The rule variants one channel/EventID bucket runs, and the fields the prefilter scans for them (empty: test all).</summary>
+internal sealed class SigmaCandidates(SigmaCompiledVariant[] variants, int[] scanFields)
+{
+    public SigmaCompiledVariant[] Variants { get; } = variants;
+    public int[] ScanFields { get; } = scanFields;
+}
+
 /// <summary>
 /// Compiled rule variants by channel and EventID, so an event is tested only against rules that
 /// can match it. Immutable after construction (shared by detectors on several threads).
@@ -8,22 +15,24 @@ internal sealed class SigmaRuleIndex
 {
     private sealed class ChannelBucket
     {
-        public readonly Dictionary<int, SigmaCompiledVariant[]> ById = new();
-        public SigmaCompiledVariant[] AnyId = [];
+        public readonly Dictionary<int, SigmaCandidates> ById = new();
+        public SigmaCandidates AnyId = null!;
     }
 
     private readonly Dictionary<string, ChannelBucket> _channels = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Rules without a channel mapping, for events that look like Windows events / for the others.</summary>
-    private readonly SigmaCompiledVariant[] _genericWindows, _genericOther;
+    private readonly SigmaCandidates _genericWindows, _genericOther;
 
     public int VariantCount { get; }
 
-    public SigmaRuleIndex(IReadOnlyList<SigmaCompiledVariant> variants)
+    public SigmaRuleIndex(IReadOnlyList<SigmaCompiledVariant> variants, SigmaPrefilter prefilter)
     {
         VariantCount = variants.Count;
+        SigmaCandidates Bucket(SigmaCompiledVariant[] list) => new(list, prefilter.ScanFieldsFor(list));
         var generic = variants.Where(v => v.Mapping is null).ToList();
-        _genericWindows = generic.Where(v => v.Rule.LogSource.Product is null or "windows").ToArray();
-        _genericOther = generic.Where(v => v.Rule.LogSource.Product is not "windows").ToArray();
+        var genericWindows = generic.Where(v => v.Rule.LogSource.Product is null or "windows").ToArray();
+        _genericWindows = Bucket(genericWindows);
+        _genericOther = Bucket(generic.Where(v => v.Rule.LogSource.Product is not "windows").ToArray());
 
         var byChannelId = new Dictionary<string, Dictionary<int, List<SigmaCompiledVariant>>>(StringComparer.OrdinalIgnoreCase);
         var byChannelAny = new Dictionary<string, List<SigmaCompiledVariant>>(StringComparer.OrdinalIgnoreCase);
@@ -49,15 +58,15 @@ internal sealed class SigmaRuleIndex
         foreach (var ch in byChannelId.Keys.Concat(byChannelAny.Keys).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var any = byChannelAny.TryGetValue(ch, out var a) ? a : [];
-            var bucket = new ChannelBucket { AnyId = any.Concat(_genericWindows).ToArray() };
+            var bucket = new ChannelBucket { AnyId = Bucket(any.Concat(genericWindows).ToArray()) };
             if (byChannelId.TryGetValue(ch, out var ids))
-                foreach (var (id, list) in ids) bucket.ById[id] = list.Concat(any).Concat(_genericWindows).ToArray();
+                foreach (var (id, list) in ids) bucket.ById[id] = Bucket(list.Concat(any).Concat(genericWindows).ToArray());
             _channels[ch] = bucket;
         }
     }
 
     /// <summary>The variants that can match an event of this channel and EventID (channel empty: not a Windows event).</summary>
-    public SigmaCompiledVariant[] Candidates(string channel, int eventId)
+    public SigmaCandidates Candidates(string channel, int eventId)
     {
         if (string.IsNullOrEmpty(channel)) return _genericOther;
         if (!_channels.TryGetValue(channel, out var bucket)) return _genericWindows;

@@ -23,6 +23,8 @@ public sealed class SigmaRuleSet
     public IReadOnlyList<SigmaSkippedRule> Skipped => _skipped;
     public IReadOnlyList<SigmaFilter> Filters => _filters;
     public int FileCount { get; private set; }
+    /// <summary>Files taken from the parsed-rule cache instead of parsed (<see cref="SigmaOptions.RuleCacheDirectory"/>).</summary>
+    public int CachedFileCount { get; private set; }
     /// <summary>Wall time spent reading and parsing the YAML, and compiling the rules.</summary>
     public TimeSpan ParseTime { get; private set; }
     public TimeSpan CompileTime { get; private set; }
@@ -30,7 +32,8 @@ public sealed class SigmaRuleSet
     public SigmaLogSourcePipeline Pipeline { get; }
 
     internal SigmaFieldTable FieldTable { get; } = new();
-    internal SigmaRuleIndex Index { get; private set; } = new([]);
+    internal SigmaRuleIndex Index { get; private set; } = new([], new SigmaPrefilter([]));
+    internal SigmaPrefilter Prefilter { get; private set; } = new([]);
     internal List<SigmaCompiledVariant> Variants { get; } = new();
     internal List<SigmaCompiledCorrelation> Correlations { get; } = new();
     /// <summary>Per rule index: the correlations that consume its matches (empty when none).</summary>
@@ -52,9 +55,11 @@ public sealed class SigmaRuleSet
         options ??= new SigmaOptions();
         SigmaLogSourcePipeline pipeline;
         var early = new List<SigmaRuleError>();
+        var cache = options.RuleCacheDirectory is { } cacheDir ? SigmaParseCache.Open(cacheDir, ruleDirsOrFiles) : null;
         try
         {
-            pipeline = options.PipelinePath is null ? SigmaLogSourcePipeline.BuiltIn() : SigmaLogSourcePipeline.Load(options.PipelinePath);
+            pipeline = options.PipelinePath is not null ? SigmaLogSourcePipeline.Load(options.PipelinePath)
+                : cache is not null ? cache.BuiltInPipeline() : SigmaLogSourcePipeline.BuiltIn();
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
@@ -79,7 +84,9 @@ public sealed class SigmaRuleSet
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
         var parsed = new SigmaParseResult[files.Count];
-        Parallel.For(0, files.Count, i => parsed[i] = SigmaRuleParser.ParseFile(files[i]));
+        Parallel.For(0, files.Count, i => parsed[i] = cache is null ? SigmaRuleParser.ParseFile(files[i]) : cache.Parse(files[i]));
+        cache?.SaveIfChanged();
+        set.CachedFileCount = cache?.Hits ?? 0;
         foreach (var r in parsed)
         {
             set.FileCount++;
@@ -122,7 +129,7 @@ public sealed class SigmaRuleSet
     private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders)
     {
         var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
-        var compiled = new List<(SigmaRule Rule, List<(SigmaLogSourceMapping? Mapping, SigmaMatchNode Node)> Variants)>();
+        var compiled = new List<(SigmaRule Rule, List<(SigmaLogSourceMapping? Mapping, SigmaMatchNode Node, List<SigmaLiteralAtom>? Required)> Variants)>();
         var correlations = new List<SigmaRule>();
 
         foreach (var rule in parsed)
@@ -137,9 +144,9 @@ public sealed class SigmaRuleSet
             var filters = _filters.Where(f => f.AppliesTo(rule)).ToList();
             try
             {
-                var variants = new List<(SigmaLogSourceMapping?, SigmaMatchNode)>();
-                if (mappings.Count == 0) variants.Add((null, CompileVariant(compiler, rule, null, filters)));
-                foreach (var m in mappings) variants.Add((m, CompileVariant(compiler, rule, m, filters)));
+                var variants = new List<(SigmaLogSourceMapping?, SigmaMatchNode, List<SigmaLiteralAtom>?)>();
+                if (mappings.Count == 0) variants.Add(CompileVariant(compiler, rule, null, filters));
+                foreach (var m in mappings) variants.Add(CompileVariant(compiler, rule, m, filters));
                 compiled.Add((rule, variants));
                 _mappings[rule] = mappings;
             }
@@ -158,8 +165,12 @@ public sealed class SigmaRuleSet
             int index = _rules.Count;
             _rules.Add(rule);
             var required = SigmaEventIdConstraint.Of(rule.Detection!);
-            foreach (var (m, node) in variants)
-                Variants.Add(new SigmaCompiledVariant { Rule = rule, RuleIndex = index, Mapping = m, Node = node, EventIds = EffectiveIds(m, required) });
+            foreach (var (m, node, literals) in variants)
+                Variants.Add(new SigmaCompiledVariant
+                {
+                    Rule = rule, RuleIndex = index, Mapping = m, Node = node, EventIds = EffectiveIds(m, required),
+                    Ordinal = Variants.Count, RequiredLiterals = Options.Prefilter ? literals : null,
+                });
         }
         ResolveCorrelations(correlations);
 
@@ -178,7 +189,8 @@ public sealed class SigmaRuleSet
         foreach (var (format, map) in Pipeline.FormatAliases)
             FieldTable.AddAliases(format, map, Pipeline.FormatPrefixes.TryGetValue(format, out var p) ? p : []);
         FieldTable.Freeze();
-        Index = new SigmaRuleIndex(Variants);
+        Prefilter = new SigmaPrefilter(Variants);
+        Index = new SigmaRuleIndex(Variants, Prefilter);
     }
 
     /// <summary>The mapping's EventIDs narrowed to those the detection requires (a rule can only match there).</summary>
@@ -191,19 +203,22 @@ public sealed class SigmaRuleSet
         return both.Count > 0 ? both : m.EventIds; // contradictory rule: keep the mapping (it simply never matches)
     }
 
-    private static SigmaMatchNode CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)
+    /// <summary>The variant's test, and the texts its detection requires (from the detection alone: the mapping's conditions hold for the whole channel and filters only remove matches).</summary>
+    private (SigmaLogSourceMapping?, SigmaMatchNode, List<SigmaLiteralAtom>?) CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)
     {
         var parts = new List<SigmaMatchNode>();
         if (mapping is not null)
             foreach (var (field, values) in mapping.Conditions)
                 parts.Add(compiler.CompileSpec(new SigmaFieldSpec { Field = field, Modifiers = [], Values = values.ToList() }, null));
-        parts.Add(compiler.Compile(rule.Detection!, mapping?.FieldMap));
+        var detection = compiler.Compile(rule.Detection!, mapping?.FieldMap);
+        parts.Add(detection);
+        var required = SigmaRequiredLiterals.Of(detection, FieldTable.IdOf("EventID"));
         foreach (var f in filters)
         {
             try { parts.Add(new SigmaNotNode(compiler.Compile(f.Detection, mapping?.FieldMap))); }
             catch (SigmaRuleException e) { throw new SigmaRuleException(e.Line, $"filter '{f.Title}' ({f.File}): {e.Message}"); }
         }
-        return parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray());
+        return (mapping, parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray()), required);
     }
 
     private void ResolveCorrelations(List<SigmaRule> correlations)

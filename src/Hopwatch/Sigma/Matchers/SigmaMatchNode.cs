@@ -42,6 +42,8 @@ internal sealed class SigmaFieldNode(int fieldId, SigmaValueMatcher[] values, bo
 {
     public int FieldId { get; } = fieldId;
     public SigmaValueMatcher[] Values => values;
+    /// <summary>Every value must match (`all`), rather than one of them.</summary>
+    public bool All => all;
     public override bool Matches(SigmaEventView v)
     {
         int index = v.IndexOf(FieldId);

@@ -12,6 +12,7 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     private readonly string[] _texts;
     private readonly int _count;
     private readonly bool _cased;
+    private readonly int _shortest; // a match is as long as its needle (case folding keeps lengths)
     private SearchValues<string>? _needles; // built on first use: most rules never get this far
 
     public SigmaMultiContainsMatcher(IReadOnlyList<string> needles, bool cased)
@@ -19,6 +20,7 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
         _texts = needles.ToArray();
         _count = needles.Count;
         _cased = cased;
+        _shortest = _texts.Length == 0 ? 0 : _texts.Min(t => t.Length);
     }
 
     private SearchValues<string> Build()
@@ -28,7 +30,11 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     }
 
     public override bool Matches(string? value, SigmaEventView view) =>
-        value is not null && value.AsSpan().IndexOfAny(_needles ?? Build()) >= 0;
+        value is not null && value.Length >= _shortest && value.AsSpan().IndexOfAny(_needles ?? Build()) >= 0;
+
+    /// <summary>The needles (as written in the rule) and whether they are matched case-sensitively.</summary>
+    public IReadOnlyList<string> Needles => _texts;
+    public bool Cased => _cased;
 
     public override string Describe() => $"{(_cased ? "cased " : "")}contains any of {_count}";
 }

@@ -28,11 +28,103 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         _options = options;
         _timeout = timeout;
         _regex = new Regex(pattern, options, timeout); // a bad pattern throws ArgumentException, reported by the parser
+        // Several unbounded runs (`\+.*\+.*\+...`) backtrack polynomially on every value that almost
+        // matches — the costliest rule of SigmaHQ. Those run linear-time, built on first use (building
+        // the linear engine is slow, and most rules never reach their regex).
+        // Only plain chains of runs, though: counted repetitions ({0,5}), alternations and case-insensitivity
+        // make that engine slow to build and run (~100 ms for such SigmaHQ patterns, which backtracking
+        // handles in microseconds after its literal prefix search); those keep backtracking and its timeout.
+        _preferLinear = UnboundedRuns(pattern) >= 4 && !HasCountedRepetition(pattern) && !pattern.Contains('|')
+                        && !pattern.Contains("(?i", StringComparison.Ordinal) && !ignoreCase;
+        if (!ignoreCase) _chain = CharChain(pattern);
+        _singleline = singleline;
+    }
+
+    private readonly bool _singleline;
+
+    /// <summary>For a pattern that is single characters joined by `.*` (`\+.*\+.*\+`): those characters, in order.</summary>
+    private readonly char[]? _chain;
+
+    /// <summary>
+    /// The characters of a plain chain `c1.*c2.*...` (each a literal character or an escaped one), or null for
+    /// any other pattern. Such a pattern matches exactly when c1, c2, ... occur in that order within one line
+    /// (within the value with `s`, where `.` also takes line breaks): one pass answers it, no regex runs. The
+    /// regex engines would backtrack polynomially on these (SigmaHQ's `\+.*\+.*...` obfuscation tests) or, in
+    /// linear time, build a large automaton first.
+    /// </summary>
+    internal static char[]? CharChain(string pattern)
+    {
+        var chain = new List<char>();
+        int i = 0;
+        while (i < pattern.Length)
+        {
+            if (pattern[i] == '.' && i + 1 < pattern.Length && pattern[i + 1] == '*') { i += 2; continue; }
+            char c = pattern[i];
+            if (c == '\\')
+            {
+                if (i + 1 >= pattern.Length || char.IsLetterOrDigit(pattern[i + 1])) return null; // \d, \s, \1 ... are classes or references
+                chain.Add(pattern[i + 1]);
+                i += 2;
+            }
+            else if ("^$|?*+()[]{}.\n".Contains(c)) return null;
+            else { chain.Add(c); i++; }
+            // Between two characters there must be a run (or the pattern ends).
+            if (i < pattern.Length && !(pattern[i] == '.' && i + 1 < pattern.Length && pattern[i + 1] == '*')) return null;
+        }
+        return chain.Count >= 2 ? chain.ToArray() : null;
+    }
+
+    private static bool HoldsInOrder(string value, char[] chain, bool acrossLines)
+    {
+        int j = 0;
+        foreach (char c in value)
+        {
+            if (c == chain[j]) { if (++j == chain.Length) return true; }
+            else if (c == '\n' && !acrossLines) j = 0; // `.` does not take a line break: start again on the next line
+        }
+        return false;
+    }
+
+    private bool _preferLinear;
+
+    private void SwitchToLinear()
+    {
+        _preferLinear = false;
+        try
+        {
+            _regex = new Regex(_pattern, _options | RegexOptions.NonBacktracking);
+            _linear = true;
+        }
+        catch (NotSupportedException) { _noLinear = true; }
+    }
+
+    private static bool HasCountedRepetition(string pattern)
+    {
+        for (int i = 0; i + 1 < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\') { i++; continue; }
+            if (pattern[i] == '{' && char.IsAsciiDigit(pattern[i + 1])) return true;
+        }
+        return false;
+    }
+
+    /// <summary>How many `.*` / `.+` the pattern has (escaped dots excluded).</summary>
+    private static int UnboundedRuns(string pattern)
+    {
+        int n = 0;
+        for (int i = 0; i + 1 < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\') { i++; continue; }
+            if (pattern[i] == '.' && pattern[i + 1] is '*' or '+') n++;
+        }
+        return n;
     }
 
     public override bool Matches(string? value, SigmaEventView view)
     {
         if (value is null) return false;
+        if (_chain is not null) return HoldsInOrder(value, _chain, _singleline);
+        if (_preferLinear) SwitchToLinear();
         try
         {
             return _regex.IsMatch(value);

@@ -42,6 +42,23 @@ internal sealed class SigmaStringPattern
     /// </summary>
     public static SigmaStringPattern Compile(string value, bool literal, bool leadingStar, bool trailingStar, bool cased)
     {
+        // Most rule values hold no wildcard or escape: their shape follows from the modifiers alone
+        // (the general path below gives the same result, slower; rule sets have tens of thousands of values).
+        if (literal || value.AsSpan().IndexOfAny('*', '?', '\\') < 0)
+        {
+            string shown = (leadingStar ? "*" : "") + value + (trailingStar ? "*" : "");
+            if (value.Length == 0)
+                return new SigmaStringPattern(shown, cased, leadingStar || trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact, "");
+            var shape = leadingStar && trailingStar ? SigmaPatternKind.Contains : leadingStar ? SigmaPatternKind.Suffix
+                : trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact;
+            return new SigmaStringPattern(shown, cased, shape, value);
+        }
+        return CompileGeneral(value, literal, leadingStar, trailingStar, cased);
+    }
+
+    /// <summary>Any value: wildcards and escapes resolved character by character.</summary>
+    internal static SigmaStringPattern CompileGeneral(string value, bool literal, bool leadingStar, bool trailingStar, bool cased)
+    {
         // Tokens: chars plus a parallel "is wildcard" flag.
         var chars = new System.Text.StringBuilder(value.Length + 2);
         var wild = new List<bool>(value.Length + 2);
@@ -149,6 +166,34 @@ internal sealed class SigmaStringPattern
         SigmaPatternKind.Contains => folded.IndexOf(_literalUpper) >= 0,
         _ => _hasQuestion ? MatchChars(folded, _charsUpper, false) : MatchParts(folded, _partsUpper, StringComparison.Ordinal),
     };
+
+    /// <summary>
+    /// The longest upper-cased text every value this pattern matches contains, once upper-cased
+    /// (<see cref="SigmaEventView.Folded"/>): what the prefilter searches for. Null when there is none
+    /// (empty literal, all wildcards) or when a cased non-ASCII literal might fold differently inside a value.
+    /// </summary>
+    public string? RequiredFoldedText()
+    {
+        string? best;
+        if (Kind != SigmaPatternKind.Glob) best = _literalUpper;
+        else if (!_hasQuestion) best = _partsUpper.MaxBy(p => p.Length);
+        else
+        {
+            best = "";
+            int start = 0;
+            for (int i = 0; i <= _charsUpper.Length; i++)
+            {
+                if (i < _charsUpper.Length && !_wild[i]) continue;
+                if (i - start > best.Length) best = _charsUpper[start..i];
+                start = i + 1;
+            }
+        }
+        if (string.IsNullOrEmpty(best)) return null;
+        // Case-insensitive tests compare against exactly this text; a cased match of an ASCII literal
+        // implies the folded value holds its upper-cased form too (ASCII folds character by character).
+        if (Cased && !System.Text.Ascii.IsValid(best)) return null;
+        return best;
+    }
 
     /// <summary>'*'-only glob: anchored first/last parts, then left-most search for the middle parts (greedy is exact here).</summary>
     private bool MatchParts(ReadOnlySpan<char> value, string[] parts, StringComparison cmp)

@@ -1,0 +1,242 @@
+using System.Text;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// Binary form of a parsed rule file for <see cref="SigmaParseCache"/>: every property of the detection
+/// rules, in declaration order. Correlations and filters are never cached, so they have no form here.
+/// </summary>
+internal static class SigmaParseCacheFormat
+{
+    public static byte[] WriteResult(SigmaParseResult result)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(result.Rules.Count);
+            foreach (var rule in result.Rules) WriteRule(w, rule);
+        }
+        return ms.ToArray();
+    }
+
+    public static SigmaParseResult ReadResult(byte[] data, string file)
+    {
+        using var r = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        var result = new SigmaParseResult();
+        int n = Count(r);
+        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(r, file));
+        if (r.BaseStream.Position != data.Length) throw new InvalidDataException("trailing bytes in a cached rule file");
+        return result;
+    }
+
+    public static byte[] WritePipeline(SigmaLogSourcePipeline pipeline)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(pipeline.Mappings.Count);
+            foreach (var m in pipeline.Mappings)
+            {
+                Opt(w, m.Match.Product);
+                Opt(w, m.Match.Category);
+                Opt(w, m.Match.Service);
+                Strings(w, m.Channels);
+                w.Write(m.EventIds.Count);
+                foreach (int id in m.EventIds) w.Write(id);
+                w.Write(m.Conditions.Count);
+                foreach (var (field, values) in m.Conditions) { w.Write(field); Strings(w, values); }
+                w.Write(m.FieldMap.Count);
+                foreach (var (from, to) in m.FieldMap) { w.Write(from); w.Write(to); }
+            }
+            w.Write(pipeline.FormatAliases.Count);
+            foreach (var (format, fields) in pipeline.FormatAliases)
+            {
+                w.Write((int)format);
+                w.Write(fields.Count);
+                foreach (var (field, alts) in fields) { w.Write(field); Strings(w, alts); }
+            }
+            w.Write(pipeline.FormatPrefixes.Count);
+            foreach (var (format, prefixes) in pipeline.FormatPrefixes) { w.Write((int)format); Strings(w, prefixes); }
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>The pipeline as <see cref="SigmaLogSourcePipeline.Parse"/> built it (dictionaries keep their order and comparers).</summary>
+    public static SigmaLogSourcePipeline ReadPipeline(byte[] data)
+    {
+        using var r = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        var mappings = new List<SigmaLogSourceMapping>(Count(r));
+        for (int i = mappings.Capacity; i > 0; i--)
+        {
+            var match = new SigmaLogSource(Opt(r), Opt(r), Opt(r));
+            var channels = Strings(r);
+            var ids = new List<int>(Count(r));
+            for (int k = ids.Capacity; k > 0; k--) ids.Add(r.ReadInt32());
+            var conditions = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+            for (int k = Count(r); k > 0; k--) conditions[r.ReadString()] = Strings(r);
+            var fieldMap = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (int k = Count(r); k > 0; k--) fieldMap[r.ReadString()] = r.ReadString();
+            mappings.Add(new SigmaLogSourceMapping { Match = match, Channels = channels, EventIds = ids, Conditions = conditions, FieldMap = fieldMap });
+        }
+        var aliases = new Dictionary<Hopwatch.Events.SourceFormat, Dictionary<string, string[]>>();
+        for (int k = Count(r); k > 0; k--)
+        {
+            var format = Format(r);
+            var fields = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+            for (int f = Count(r); f > 0; f--) fields[r.ReadString()] = Strings(r).ToArray();
+            aliases[format] = fields;
+        }
+        var prefixes = new Dictionary<Hopwatch.Events.SourceFormat, string[]>();
+        for (int k = Count(r); k > 0; k--) prefixes[Format(r)] = Strings(r).ToArray();
+        if (r.BaseStream.Position != data.Length) throw new InvalidDataException("trailing bytes in a cached pipeline");
+        return new SigmaLogSourcePipeline { Mappings = mappings, FormatAliases = aliases, FormatPrefixes = prefixes };
+    }
+
+    private static Hopwatch.Events.SourceFormat Format(BinaryReader r)
+    {
+        int f = r.ReadInt32();
+        return Enum.IsDefined(typeof(Hopwatch.Events.SourceFormat), f) ? (Hopwatch.Events.SourceFormat)f : throw new InvalidDataException("unknown source format " + f);
+    }
+
+    private static void WriteRule(BinaryWriter w, SigmaRule rule)
+    {
+        if (rule.Correlation is not null) throw new InvalidOperationException("correlation rules are not cached");
+        w.Write(rule.Id);
+        w.Write(rule.Title);
+        Opt(w, rule.Name);
+        Opt(w, rule.Status);
+        Opt(w, rule.Description);
+        Opt(w, rule.Level);
+        Strings(w, rule.Tags);
+        Opt(w, rule.LogSource.Product);
+        Opt(w, rule.LogSource.Category);
+        Opt(w, rule.LogSource.Service);
+        w.Write(rule.Line);
+        w.Write(rule.Detection is not null);
+        if (rule.Detection is { } d) WriteDetection(w, d);
+    }
+
+    private static SigmaRule ReadRule(BinaryReader r, string file)
+    {
+        string id = r.ReadString(), title = r.ReadString();
+        string? name = Opt(r), status = Opt(r), description = Opt(r), level = Opt(r);
+        var tags = Strings(r);
+        var logSource = new SigmaLogSource(Opt(r), Opt(r), Opt(r));
+        int line = r.ReadInt32();
+        var detection = r.ReadBoolean() ? ReadDetection(r) : null;
+        return new SigmaRule
+        {
+            Id = id, Title = title, Name = name, Status = status, Description = description, Level = level, Tags = tags,
+            LogSource = logSource.Product is null && logSource.Category is null && logSource.Service is null ? SigmaLogSource.Empty : logSource,
+            Detection = detection, File = file, Line = line,
+        };
+    }
+
+    private static void WriteDetection(BinaryWriter w, SigmaDetection d)
+    {
+        w.Write(d.Searches.Count);
+        foreach (var s in d.Searches)
+        {
+            w.Write(s.Name);
+            w.Write(s.Line);
+            w.Write(s.Alternatives.Count);
+            foreach (var alt in s.Alternatives)
+            {
+                w.Write(alt.Count);
+                foreach (var f in alt)
+                {
+                    Opt(w, f.Field);
+                    Strings(w, f.Modifiers);
+                    w.Write(f.Values.Count);
+                    foreach (var v in f.Values) Opt(w, v);
+                    w.Write(f.IsList);
+                    w.Write(f.Line);
+                }
+            }
+        }
+        WriteCondition(w, d.Condition);
+        w.Write(d.ConditionText);
+        w.Write(d.Line);
+    }
+
+    private static SigmaDetection ReadDetection(BinaryReader r)
+    {
+        var searches = new List<SigmaSearch>(Count(r));
+        for (int i = searches.Capacity; i > 0; i--)
+        {
+            string name = r.ReadString();
+            int line = r.ReadInt32();
+            var alternatives = new List<IReadOnlyList<SigmaFieldSpec>>(Count(r));
+            for (int a = alternatives.Capacity; a > 0; a--)
+            {
+                var specs = new List<SigmaFieldSpec>(Count(r));
+                for (int f = specs.Capacity; f > 0; f--)
+                {
+                    string? field = Opt(r);
+                    var modifiers = Strings(r);
+                    var values = new List<string?>(Count(r));
+                    for (int v = values.Capacity; v > 0; v--) values.Add(Opt(r));
+                    specs.Add(new SigmaFieldSpec { Field = field, Modifiers = modifiers, Values = values, IsList = r.ReadBoolean(), Line = r.ReadInt32() });
+                }
+                alternatives.Add(specs);
+            }
+            searches.Add(new SigmaSearch { Name = name, Line = line, Alternatives = alternatives });
+        }
+        var condition = ReadCondition(r, 0);
+        return new SigmaDetection { Searches = searches, Condition = condition, ConditionText = r.ReadString(), Line = r.ReadInt32() };
+    }
+
+    private static void WriteCondition(BinaryWriter w, SigmaConditionNode node)
+    {
+        switch (node)
+        {
+            case SigmaAnd a: w.Write((byte)1); WriteCondition(w, a.Left); WriteCondition(w, a.Right); break;
+            case SigmaOr o: w.Write((byte)2); WriteCondition(w, o.Left); WriteCondition(w, o.Right); break;
+            case SigmaNot n: w.Write((byte)3); WriteCondition(w, n.Operand); break;
+            case SigmaSearchRef s: w.Write((byte)4); w.Write(s.Name); break;
+            case SigmaOf of: w.Write((byte)5); w.Write(of.All); w.Write(of.Pattern); break;
+            default: throw new InvalidOperationException("unknown condition node " + node);
+        }
+    }
+
+    private static SigmaConditionNode ReadCondition(BinaryReader r, int depth)
+    {
+        if (depth > 10_000) throw new InvalidDataException("condition nested too deeply");
+        return r.ReadByte() switch
+        {
+            1 => new SigmaAnd(ReadCondition(r, depth + 1), ReadCondition(r, depth + 1)),
+            2 => new SigmaOr(ReadCondition(r, depth + 1), ReadCondition(r, depth + 1)),
+            3 => new SigmaNot(ReadCondition(r, depth + 1)),
+            4 => new SigmaSearchRef(r.ReadString()),
+            5 => new SigmaOf(r.ReadBoolean(), r.ReadString()),
+            var b => throw new InvalidDataException($"unknown condition tag {b}"),
+        };
+    }
+
+    private static int Count(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        return n is >= 0 and <= 10_000_000 ? n : throw new InvalidDataException("bad count " + n);
+    }
+
+    private static void Opt(BinaryWriter w, string? s)
+    {
+        w.Write(s is not null);
+        if (s is not null) w.Write(s);
+    }
+
+    private static string? Opt(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static void Strings(BinaryWriter w, IReadOnlyList<string> list)
+    {
+        w.Write(list.Count);
+        foreach (var s in list) w.Write(s);
+    }
+
+    private static List<string> Strings(BinaryReader r)
+    {
+        var list = new List<string>(Count(r));
+        for (int i = list.Capacity; i > 0; i--) list.Add(r.ReadString());
+        return list;
+    }
+}
