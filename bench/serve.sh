@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Load test of `hopwatch serve` over loopback only, bounded in count and time.
 # Usage: bench/serve.sh [EVENTS] [SECONDS]   (defaults 1,000,000 events, 60 s)
+# The load is a `hopwatch simulate` enterprise (json format, every attack scenario) sized to EVENTS:
+# a SOC's real mix (logons, logoffs, Kerberos, share access, Sysmon, RDP session events, ...) with
+# lateral movement in it, posted in time order; built once into bench/out/serve-corpus-* and reused.
 # Prints ingest and processing figures; the last line is "serve: N events/s, M lost".
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,6 +11,17 @@ events="${1:-1000000}"
 seconds="${2:-60}"
 dotnet build "$root/src/Hopwatch.Cli" -c Release --nologo -v q >/dev/null
 dotnet build "$root/bench/ServeLoad" -c Release --nologo -v q >/dev/null
+# ~79 events per simulated host and day: 3 days of enough hosts to hold EVENTS (5% spare).
+days=3
+hosts=$(( (events * 105 / 100) / (days * 79) + 1 ))
+[ "$hosts" -lt 50 ] && hosts=50
+corpus="$root/bench/out/serve-corpus-${hosts}x${days}"
+if [ ! -f "$corpus/truth.json" ]; then
+  rm -rf "$corpus"
+  echo "building the load: hopwatch simulate --hosts $hosts --days $days --all-scenarios --formats json"
+  "$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch" simulate --out "$corpus" --hosts "$hosts" --days "$days" \
+    --all-scenarios --formats json --seed 1 >/dev/null
+fi
 state="$(mktemp -d)"
 log="$state/serve.log"
 token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -28,7 +42,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 ticks_before=$(cpu_ticks)
 set +e
 out="$(HOPWATCH_BENCH_TOKEN="$token" "$root/bench/ServeLoad/bin/Release/net10.0/serve-load" \
-  --url "$url" --events "$events" --seconds "$seconds" --batch 2000 --concurrency 4)"
+  --url "$url" --corpus "$corpus" --events "$events" --seconds "$seconds" --batch 2000 --concurrency 4)"
 rc=$?
 set -e
 ticks_after=$(cpu_ticks)

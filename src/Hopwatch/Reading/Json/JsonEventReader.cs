@@ -76,7 +76,7 @@ internal static class JsonEventReader
         }
     }
 
-    private static LogEvent? One(ReadOnlySpan<byte> json, long line, string file, ref SourceFormat? shape, SourceFormat? forced,
+    internal static LogEvent? One(ReadOnlySpan<byte> json, long line, string file, ref SourceFormat? shape, SourceFormat? forced,
         JsonFlattener flattener, RecordMapper mapper, ReadDiagnostics diag, long recordIndex = 0)
     {
         var fields = new EventFields(64);
