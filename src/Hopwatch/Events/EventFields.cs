@@ -19,6 +19,24 @@ public sealed class EventFields
 
     public int Count => _count;
 
+    /// <summary>Empties the fields, keeping the arrays (a reader's scratch record).</summary>
+    public void Clear()
+    {
+        Array.Clear(_names, 0, _count);
+        Array.Clear(_values, 0, _count);
+        _count = 0;
+    }
+
+    /// <summary>A copy holding exactly these fields (arrays sized to fit, plus <paramref name="spare"/> slots).</summary>
+    public EventFields Copy(int spare = 0)
+    {
+        var copy = new EventFields(_count + spare);
+        Array.Copy(_names, copy._names, _count);
+        Array.Copy(_values, copy._values, _count);
+        copy._count = _count;
+        return copy;
+    }
+
     public string NameAt(int index) => _names[index];
     public string? ValueAt(int index) => _values[index];
 
@@ -47,8 +65,13 @@ public sealed class EventFields
         // Names are usually interned, so the reference check settles most lookups.
         for (int i = 0; i < _count; i++)
             if (ReferenceEquals(_names[i], name)) return i;
+        // A miss scans again ignoring case; names of another length cannot match, so skip those cheaply.
+        int length = name.Length;
         for (int i = 0; i < _count; i++)
-            if (string.Equals(_names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+        {
+            var n = _names[i];
+            if (n.Length == length && string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) return i;
+        }
         return -1;
     }
 

@@ -13,6 +13,7 @@ public sealed class JsonLineParser
 {
     private readonly JsonFlattener _flattener;
     private readonly RecordMapper _mapper;
+    private readonly EventFields _scratch = new(128);
     private SourceFormat? _shape;
 
     public JsonLineParser()
@@ -32,7 +33,7 @@ public sealed class JsonLineParser
     /// </summary>
     public LogEvent? Parse(ReadOnlySpan<byte> json, string file, long line, ReadDiagnostics diag)
     {
-        var e = JsonEventReader.One(json, line, file, ref _shape, null, _flattener, _mapper, diag);
+        var e = JsonEventReader.One(json, line, file, ref _shape, null, _flattener, _mapper, diag, scratch: _scratch);
         if (e is not null) Normaliser.Normalise(e);
         return e;
     }
