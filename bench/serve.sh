@@ -9,7 +9,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 events="${1:-1000000}"
 seconds="${2:-60}"
-dotnet build "$root/src/Hopwatch.Cli" -c Release --nologo -v q >/dev/null
+# HOPWATCH_BIN: an already built hopwatch to measure instead (e.g. an older commit's, for before/after).
+hopwatch="${HOPWATCH_BIN:-$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch}"
+[ -n "${HOPWATCH_BIN:-}" ] || dotnet build "$root/src/Hopwatch.Cli" -c Release --nologo -v q >/dev/null
 dotnet build "$root/bench/ServeLoad" -c Release --nologo -v q >/dev/null
 # ~79 events per simulated host and day: 3 days of enough hosts to hold EVENTS (5% spare).
 days=3
@@ -19,13 +21,13 @@ corpus="$root/bench/out/serve-corpus-${hosts}x${days}"
 if [ ! -f "$corpus/truth.json" ]; then
   rm -rf "$corpus"
   echo "building the load: hopwatch simulate --hosts $hosts --days $days --all-scenarios --formats json"
-  "$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch" simulate --out "$corpus" --hosts "$hosts" --days "$days" \
+  "$hopwatch" simulate --out "$corpus" --hosts "$hosts" --days "$days" \
     --all-scenarios --formats json --seed 1 >/dev/null
 fi
 state="$(mktemp -d)"
 log="$state/serve.log"
 token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-HOPWATCH_TOKENS="bench:$token" "$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch" serve \
+HOPWATCH_TOKENS="bench:$token" "$hopwatch" serve \
   --state "$state/state" --listen 127.0.0.1:0 >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"; }

@@ -10,6 +10,10 @@ public sealed class EventFields
     private string[] _names;
     private string?[] _values;
     private int _count;
+    // One bit per (length, case-folded first letter) of the names held, so looking up an absent
+    // name (the normaliser and analytics try several alternatives) rarely scans the fields at all.
+    // A name starting with a non-ASCII character could fold onto an ASCII one: such a name turns the filter off.
+    private ulong _nameBits;
 
     public EventFields(int capacity = 16)
     {
@@ -25,6 +29,7 @@ public sealed class EventFields
         Array.Clear(_names, 0, _count);
         Array.Clear(_values, 0, _count);
         _count = 0;
+        _nameBits = 0;
     }
 
     /// <summary>A copy holding exactly these fields (arrays sized to fit, plus <paramref name="spare"/> slots).</summary>
@@ -34,6 +39,7 @@ public sealed class EventFields
         Array.Copy(_names, copy._names, _count);
         Array.Copy(_values, copy._values, _count);
         copy._count = _count;
+        copy._nameBits = _nameBits;
         return copy;
     }
 
@@ -51,6 +57,15 @@ public sealed class EventFields
         _names[_count] = name;
         _values[_count] = value;
         _count++;
+        _nameBits |= NameBit(name);
+    }
+
+    private static ulong NameBit(string name)
+    {
+        if (name.Length == 0) return 1;
+        char c = name[0];
+        if (c >= 128) return ulong.MaxValue;
+        return 1UL << (int)((uint)(name.Length * 31 + (c | 0x20)) & 63);
     }
 
     /// <summary>Replaces the first field with this name, or adds it.</summary>
@@ -65,7 +80,9 @@ public sealed class EventFields
         // Names are usually interned, so the reference check settles most lookups.
         for (int i = 0; i < _count; i++)
             if (ReferenceEquals(_names[i], name)) return i;
-        // A miss scans again ignoring case; names of another length cannot match, so skip those cheaply.
+        // A miss scans again ignoring case, unless no held name has this one's length and first letter;
+        // names of another length cannot match, so skip those cheaply.
+        if (name.Length > 0 && name[0] < 128 && (_nameBits & NameBit(name)) == 0) return -1;
         int length = name.Length;
         for (int i = 0; i < _count; i++)
         {
