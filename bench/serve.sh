@@ -55,5 +55,9 @@ cpu=$(awk -v a="$ticks_before" -v b="$ticks_after" -v hz="$hz" 'BEGIN { printf "
 accepted=$(echo "$out" | sed -n 's/^posted: \([0-9]*\) events accepted.*/\1/p')
 echo "$out" | sed '$d'
 echo "server CPU: ${cpu} s for ${accepted} events ($(awk -v n="$accepted" -v c="$cpu" 'BEGIN { if (c > 0) printf "%.0f", n / c; else print "n/a" }') events per CPU-second; load average $(cut -d' ' -f1 /proc/loadavg))"
+client=$(echo "$out" | sed -n 's/^client CPU: \([0-9.]*\) s.*/\1/p')
+# What 2 dedicated cores would sustain with the load generator on them too: events per CPU-second
+# of server + client together, times 2 (the wall-clock rate above depends on what else runs).
+echo "server + client CPU: $(awk -v c="$cpu" -v l="$client" 'BEGIN { printf "%.2f", c + l }') s for ${accepted} events ($(awk -v n="$accepted" -v c="$cpu" -v l="$client" 'BEGIN { if (c + l > 0) printf "%.0f", n / (c + l) * 2; else print "n/a" }') events/s on 2 dedicated cores)"
 echo "$out" | tail -n1
 exit $rc

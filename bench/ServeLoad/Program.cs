@@ -50,6 +50,7 @@ for (int b = 0; b < batches; b++)
 lines = null;
 Console.WriteLine($"serve-load: {total} events of {corpusDir} in batches of {batchSize}, {concurrency} connections, event size ~{bodyBytes / Math.Max(1, total)} bytes");
 
+var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
 long sent = 0, accepted = 0, retried = 0, failed = 0;
 int next = -1;
 var sw = Stopwatch.StartNew();
@@ -78,6 +79,7 @@ var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
 })).ToArray();
 await Task.WhenAll(workers);
 double postSeconds = sw.Elapsed.TotalSeconds;
+double clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu0).TotalSeconds;
 
 // Wait (bounded) until the service has processed what it accepted.
 long processed = 0;
@@ -103,6 +105,7 @@ var stages = string.Join(", ", metrics.Split('\n').Where(l => l.StartsWith("hopw
 Console.WriteLine($"stages: {stages}");
 Console.WriteLine($"posted: {accepted} events accepted in {postSeconds:F2} s ({accepted / postSeconds:F0} events/s ingest), {retried} retries after 429, {failed} failed requests");
 Console.WriteLine($"processed: {processed} events (spool holds {spooled}) {allSeconds:F2} s after the first post");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"client CPU: {clientCpu:F2} s while posting"));
 Console.WriteLine($"alerts: {alerts:F0} stored, latency p50 {p50 * 1000:F0} ms, p99 {p99 * 1000:F0} ms");
 Console.WriteLine($"serve: {accepted / allSeconds:F0} events/s, {lost} lost");
 return lost == 0 && failed == 0 ? 0 : 1;

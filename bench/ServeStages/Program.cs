@@ -63,6 +63,8 @@ Measure("parse (" + parser.Name + ")", rounds, () =>
 });
 if (events.Count != lines.Count) Console.WriteLine($"  parse gave {events.Count} events for {lines.Count} lines ({diag.WarningCount} warnings)");
 
+// SERVE_STAGES_ONLY=parse stops here (to profile the parser alone).
+if (Environment.GetEnvironmentVariable("SERVE_STAGES_ONLY") == "parse") return 0;
 var pending = new List<PendingAlert>();
 for (int r = 0; r < rounds; r++)
 {
