@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Load test of `hopwatch serve` over loopback only, bounded in count and time.
-# Usage: bench/serve.sh [EVENTS] [SECONDS]   (defaults 1,000,000 events, 60 s)
+# Usage: bench/serve.sh [EVENTS] [SECONDS] [RATE]   (defaults 1,000,000 events, 60 s, RATE 0)
+# RATE 0 posts as fast as the service accepts (a burst: alert latency then includes the backlog);
+# RATE N offers N events/s, to check the service keeps up at that rate and see its alert latency.
 # The load is a `hopwatch simulate` enterprise (json format, every attack scenario) sized to EVENTS:
 # a SOC's real mix (logons, logoffs, Kerberos, share access, Sysmon, RDP session events, ...) with
 # lateral movement in it, posted in time order; built once into bench/out/serve-corpus-* and reused.
@@ -9,6 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 events="${1:-1000000}"
 seconds="${2:-60}"
+rate="${3:-0}"
 # HOPWATCH_BIN: an already built hopwatch to measure instead (e.g. an older commit's, for before/after).
 hopwatch="${HOPWATCH_BIN:-$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch}"
 [ -n "${HOPWATCH_BIN:-}" ] || dotnet build "$root/src/Hopwatch.Cli" -c Release --nologo -v q >/dev/null
@@ -44,7 +47,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 ticks_before=$(cpu_ticks)
 set +e
 out="$(HOPWATCH_BENCH_TOKEN="$token" "$root/bench/ServeLoad/bin/Release/net10.0/serve-load" \
-  --url "$url" --corpus "$corpus" --events "$events" --seconds "$seconds" --batch 2000 --concurrency 4)"
+  --url "$url" --corpus "$corpus" --events "$events" --seconds "$seconds" --rate "$rate" --batch 2000 --concurrency 4)"
 rc=$?
 set -e
 ticks_after=$(cpu_ticks)

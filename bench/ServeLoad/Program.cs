@@ -17,6 +17,9 @@ string token = Environment.GetEnvironmentVariable("HOPWATCH_BENCH_TOKEN") ?? "";
 long total = long.Parse(opts.GetValueOrDefault("--events") ?? "1000000", CultureInfo.InvariantCulture);
 int batchSize = int.Parse(opts.GetValueOrDefault("--batch") ?? "2000", CultureInfo.InvariantCulture);
 int concurrency = int.Parse(opts.GetValueOrDefault("--concurrency") ?? "4", CultureInfo.InvariantCulture);
+// --rate N: offer N events/s (batches start on schedule), to see whether the service keeps up and
+// what alert latency is at that rate; 0 posts as fast as the service answers (a burst).
+double rate = double.Parse(opts.GetValueOrDefault("--rate") ?? "0", CultureInfo.InvariantCulture);
 double maxSeconds = double.Parse(opts.GetValueOrDefault("--seconds") ?? "60", CultureInfo.InvariantCulture);
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(120) };
@@ -48,7 +51,8 @@ for (int b = 0; b < batches; b++)
     bodyBytes += body.Length;
 }
 lines = null;
-Console.WriteLine($"serve-load: {total} events of {corpusDir} in batches of {batchSize}, {concurrency} connections, event size ~{bodyBytes / Math.Max(1, total)} bytes");
+Console.WriteLine($"serve-load: {total} events of {corpusDir} in batches of {batchSize}, {concurrency} connections, event size ~{bodyBytes / Math.Max(1, total)} bytes, "
+    + (rate > 0 ? $"offered at {rate:F0} events/s" : "as fast as accepted"));
 
 var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
 long sent = 0, accepted = 0, retried = 0, failed = 0;
@@ -62,6 +66,11 @@ var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         int b = Interlocked.Increment(ref next);
         if (b >= batches) return;
         int count = (int)Math.Min(batchSize, total - (long)b * batchSize);
+        if (rate > 0)
+        {
+            var due = TimeSpan.FromSeconds((double)b * batchSize / rate);
+            if (due > sw.Elapsed) await Task.Delay(due - sw.Elapsed);
+        }
         var body = bodies[b];
         while (sw.Elapsed < deadline)
         {
