@@ -21,12 +21,21 @@ public sealed class EventFields
         _values = new string?[_names.Length];
     }
 
+    private EventFields(string[] names, string?[] values, int count, ulong nameBits)
+    {
+        _names = names;
+        _values = values;
+        _count = count;
+        _nameBits = nameBits;
+    }
+
     public int Count => _count;
 
     /// <summary>Empties the fields, keeping the arrays (a reader's scratch record).</summary>
     public void Clear()
     {
-        Array.Clear(_names, 0, _count);
+        if (_count > 0 && _count == _names.Length) _names = new string[_names.Length]; // may be shared (see CopySharingNames)
+        else Array.Clear(_names, 0, _count);
         Array.Clear(_values, 0, _count);
         _count = 0;
         _nameBits = 0;
@@ -51,8 +60,8 @@ public sealed class EventFields
     {
         if (_count == _names.Length)
         {
-            Array.Resize(ref _names, _count * 2);
-            Array.Resize(ref _values, _count * 2);
+            Array.Resize(ref _names, Math.Max(4, _count * 2));
+            Array.Resize(ref _values, Math.Max(4, _count * 2));
         }
         _names[_count] = name;
         _values[_count] = value;
@@ -73,6 +82,27 @@ public sealed class EventFields
     {
         int i = IndexOf(name);
         if (i >= 0) _values[i] = value; else Add(name, value);
+    }
+
+    /// <summary>
+    /// A copy whose names array is <paramref name="names"/> when that holds exactly these names in
+    /// this order (records of one layout then share one names array), else a new one, which is
+    /// handed back in <paramref name="names"/> for the next record. Sharing is safe because a
+    /// full names array is never written in place: the next Add grows it into a new array, and
+    /// Set writes values only.
+    /// </summary>
+    internal EventFields CopySharingNames(ref string[]? names)
+    {
+        if (names is null || names.Length != _count || !SameNamesAs(names))
+            names = _names.AsSpan(0, _count).ToArray();
+        return new EventFields(names, _values.AsSpan(0, _count).ToArray(), _count, _nameBits);
+    }
+
+    private bool SameNamesAs(string[] names)
+    {
+        for (int i = 0; i < _count; i++)
+            if (!ReferenceEquals(_names[i], names[i])) return false;
+        return true;
     }
 
     public int IndexOf(string name)

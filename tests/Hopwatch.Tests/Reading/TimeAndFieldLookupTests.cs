@@ -79,4 +79,39 @@ public class TimeAndFieldLookupTests
         Assert.Null(f.Get("EventID"));
         Assert.Equal("v-EventID", copy.Get("eventid"));
     }
+
+    [Fact]
+    public void RecordsOfOneLayoutShareNamesButNotChanges()
+    {
+        var scratch = new EventFields(8);
+        string[]? shared = null;
+        scratch.Add("EventID", "4624");
+        scratch.Add("Channel", "Security");
+        var a = scratch.CopySharingNames(ref shared);
+        scratch.Clear();
+        scratch.Add("EventID", "4634");
+        scratch.Add("Channel", "Security");
+        var b = scratch.CopySharingNames(ref shared);
+        Assert.Same(a.NameAt(0), b.NameAt(0));
+        // Growing one record must not show in the other, nor in what later records share.
+        a.Add("Extra", "x");
+        a.Set("Channel", "System");
+        Assert.Equal(2, b.Count);
+        Assert.Null(b.Get("Extra"));
+        Assert.Equal("Security", b.Get("Channel"));
+        Assert.Equal("4634", b.Get("EventID"));
+        Assert.Equal("x", a.Get("Extra"));
+        Assert.Equal(2, shared!.Length);
+        // A record of another layout gets its own names.
+        scratch.Clear();
+        scratch.Add("EventID", "1");
+        scratch.Add("Image", "cmd.exe");
+        var c = scratch.CopySharingNames(ref shared);
+        Assert.Equal("cmd.exe", c.Get("image"));
+        Assert.Equal("Security", b.Get("Channel"));
+        // Clearing a record that shares its names leaves the others intact.
+        b.Clear();
+        Assert.Equal("4624", a.Get("EventID"));
+        Assert.Equal("cmd.exe", c.Get("Image"));
+    }
 }

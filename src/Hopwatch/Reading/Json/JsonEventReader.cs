@@ -37,6 +37,7 @@ internal static class JsonEventReader
         var mapper = new RecordMapper(names);
         SourceFormat? shape = forced;
         var scratch = new EventFields(128);
+        var layouts = new LayoutNames();
         using var lines = new LineReader(stream);
         long count = 0;
         while (lines.TryReadLine(out var line))
@@ -50,7 +51,7 @@ internal static class JsonEventReader
             var span = line.Span.Trim(" \t"u8);
             if (span.IsEmpty) continue;
             if (lines.LineNumber == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
-            var e = One(span, lines.LineNumber, file, ref shape, forced, flattener, mapper, diag, scratch: scratch);
+            var e = One(span, lines.LineNumber, file, ref shape, forced, flattener, mapper, diag, scratch: scratch, layouts: layouts);
             if (e is not null) yield return e;
         }
     }
@@ -62,6 +63,7 @@ internal static class JsonEventReader
         var mapper = new RecordMapper(names);
         SourceFormat? shape = forced;
         var scratch = new EventFields(128);
+        var layouts = new LayoutNames();
         using var splitter = new JsonValueSplitter(stream);
         long index = 0;
         while (splitter.TryNext(out var value, out var problem))
@@ -73,13 +75,14 @@ internal static class JsonEventReader
                 continue;
             }
             index++;
-            var e = One(value.Span, splitter.ValueLine, file, ref shape, forced, flattener, mapper, diag, recordIndex: index, scratch: scratch);
+            var e = One(value.Span, splitter.ValueLine, file, ref shape, forced, flattener, mapper, diag, recordIndex: index, scratch: scratch, layouts: layouts);
             if (e is not null) yield return e;
         }
     }
 
     internal static LogEvent? One(ReadOnlySpan<byte> json, long line, string file, ref SourceFormat? shape, SourceFormat? forced,
-        JsonFlattener flattener, RecordMapper mapper, ReadDiagnostics diag, long recordIndex = 0, EventFields? scratch = null)
+        JsonFlattener flattener, RecordMapper mapper, ReadDiagnostics diag, long recordIndex = 0, EventFields? scratch = null,
+        LayoutNames? layouts = null)
     {
         // With a scratch record the fields are gathered there and the event gets an exact-size copy
         // (a 64-slot record per event, doubled for the ~70 fields of an NXLog logon, was most of the garbage).
@@ -106,7 +109,7 @@ internal static class JsonEventReader
         // Regression renderings are documents of whole records: their record id is the EventRecordID.
         var e = mapper.Map(fields, shape.Value, file, recordIndex > 0 && shape != SourceFormat.JsonRegression ? recordIndex : line, out var problem);
         if (e is null) diag.Warn(file, $"line {line}", problem!);
-        else if (ReferenceEquals(e.Fields, scratch)) e.Fields = scratch.Copy();
+        else if (ReferenceEquals(e.Fields, scratch)) e.Fields = layouts is null ? scratch.Copy() : layouts.Copy(scratch);
         return e;
     }
 

@@ -14,6 +14,7 @@ public sealed class JsonLineParser
     private readonly JsonFlattener _flattener;
     private readonly RecordMapper _mapper;
     private readonly EventFields _scratch = new(128);
+    private readonly LayoutNames _layouts = new();
     private SourceFormat? _shape;
 
     public JsonLineParser()
@@ -33,7 +34,7 @@ public sealed class JsonLineParser
     /// </summary>
     public LogEvent? Parse(ReadOnlySpan<byte> json, string file, long line, ReadDiagnostics diag)
     {
-        var e = JsonEventReader.One(json, line, file, ref _shape, null, _flattener, _mapper, diag, scratch: _scratch);
+        var e = JsonEventReader.One(json, line, file, ref _shape, null, _flattener, _mapper, diag, scratch: _scratch, layouts: _layouts);
         if (e is not null) Normaliser.Normalise(e);
         return e;
     }
