@@ -170,7 +170,7 @@ public static class EvidenceReader
 
     private static IEnumerable<LogEvent> ReadGzip(Stream body, string name, DateTime reference, int depth, ReadContext ctx)
     {
-        var compressed = new TailKeepingStream(body);
+        var compressed = new GzipTrailerStream(body);
         var gz = new GzipIntegrityStream(new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true), compressed, ctx.Diag, name);
         using var bounded = new BoundedDecompressionStream(gz, () => compressed.BytesRead, ctx.Options.MaxCompressionRatio, ctx.Budget, ctx.Diag, name);
         foreach (var e in ReadAny(bounded, name, null, reference, depth + 1, ctx)) yield return e;

@@ -71,6 +71,48 @@ public class ContainerTests
     }
 
     [Fact]
+    public void MultiMemberGzipIsReadWholeWithoutAWarning()
+    {
+        // Three members of 1,000 lines each plus an empty member at the end, as bgzip writes its EOF marker.
+        var line = Encoding.UTF8.GetString(FlatLogon).Trim() + "\n";
+        var part = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, 1000)));
+        byte[] gz = [.. Gzip(part), .. Gzip(part), .. Gzip(part), .. Gzip([])];
+        var (events, diag) = ReadBytes(gz, "rotated.jsonl.gz");
+        Assert.Equal(3000, events.Count);
+        Assert.True(diag.WarningCount == 0, Warnings(diag));
+    }
+
+    [Fact]
+    public void TruncatedMultiMemberGzipIsReported()
+    {
+        var line = Encoding.UTF8.GetString(FlatLogon).Trim() + "\n";
+        var part = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line, 1000)));
+        var first = Gzip(part);
+        var second = Gzip(part);
+        byte[] gz = [.. first, .. second[..(second.Length / 2)]];
+        var (events, diag) = ReadBytes(gz, "cut.jsonl.gz");
+        Assert.InRange(events.Count, 1000, 1999);
+        Assert.Contains(diag.Warnings, w => w.Location == "gzip" && w.Message.Contains("truncated"));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(7, 100_000)]
+    [InlineData(65_536, 3)]
+    public void Crc32OfAConcatenationComesFromItsParts(int lengthA, int lengthB)
+    {
+        var random = new Random(lengthA * 31 + lengthB);
+        var a = new byte[lengthA];
+        var b = new byte[lengthB];
+        random.NextBytes(a);
+        random.NextBytes(b);
+        uint whole = System.IO.Hashing.Crc32.HashToUInt32([.. a, .. b]);
+        uint combined = Hopwatch.Reading.Containers.Crc32Combine.Combine(System.IO.Hashing.Crc32.HashToUInt32(a), System.IO.Hashing.Crc32.HashToUInt32(b), (ulong)lengthB);
+        Assert.Equal(whole, combined);
+    }
+
+    [Fact]
     public void ZipBombIsStoppedByRatioWithAWarning()
     {
         // 64 MiB of one repeated JSON line compresses far beyond the allowed ratio.
