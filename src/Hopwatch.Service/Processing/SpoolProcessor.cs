@@ -198,9 +198,9 @@ public sealed class SpoolProcessor : IDisposable
     private readonly HashSet<string> _dirtyIncidents = new(StringComparer.Ordinal);
     private readonly Stopwatch _sinceReassess = Stopwatch.StartNew();
     private static readonly TimeSpan ReassessEvery = TimeSpan.FromSeconds(2);
-    // Under load scoring may take at most about a tenth of the processing thread: after a round
-    // that took T, the next waits at least 9T (re-reading and scoring a big incident's last 200
-    // alerts costs milliseconds, and a busy SOC stream keeps dozens of incidents changing).
+    // Scoring may take at most about a tenth of the processing thread: after a round that took T,
+    // the next waits at least 9T (re-reading and scoring a big incident's last 200 alerts costs
+    // milliseconds, and a busy SOC stream keeps dozens of incidents changing).
     private const int ScoringShareInverse = 10;
     private TimeSpan _lastScoringCost;
     private volatile int _unscored;
@@ -344,7 +344,11 @@ public sealed class SpoolProcessor : IDisposable
     private void Reassess(bool force)
     {
         if (_dirtyIncidents.Count == 0) return;
-        if (!force && _sinceReassess.Elapsed < TimeSpan.FromTicks(Math.Max(ReassessEvery.Ticks, _lastScoringCost.Ticks * (ScoringShareInverse - 1)))) return;
+        // Idle moments come often under a steady stream (between batches), so forced rounds keep
+        // the share rule too, without the 2 s floor: cheap rounds still run at once.
+        var wait = TimeSpan.FromTicks(_lastScoringCost.Ticks * (ScoringShareInverse - 1));
+        if (!force && ReassessEvery > wait) wait = ReassessEvery;
+        if (_sinceReassess.Elapsed < wait) return;
         long t0 = Stopwatch.GetTimestamp();
         // Under load at most ScoreBatch incidents a round (the rest wait for the next), so scoring
         // cannot starve detection; when idle everything waiting is scored.
@@ -352,7 +356,7 @@ public sealed class SpoolProcessor : IDisposable
         _store.ReassessIncidents(take, _analyzer);
         long took = Stopwatch.GetTimestamp() - t0;
         _metrics.Stage("score", took);
-        if (!force) _lastScoringCost = Stopwatch.GetElapsedTime(0, took);
+        _lastScoringCost = Stopwatch.GetElapsedTime(0, took);
         foreach (var id in take)
         {
             _dirtyIncidents.Remove(id);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Hopwatch.Events;
 
 /// <summary>
@@ -108,8 +111,8 @@ public sealed class EventFields
     public int IndexOf(string name)
     {
         // Names are usually interned, so the reference check settles most lookups.
-        for (int i = 0; i < _count; i++)
-            if (ReferenceEquals(_names[i], name)) return i;
+        int found = IndexOfReference(name);
+        if (found >= 0) return found;
         // A miss scans again ignoring case, unless no held name has this one's length and first letter;
         // names of another length cannot match, so skip those cheaply.
         if (name.Length > 0 && name[0] < 128 && (_nameBits & NameBit(name)) == 0) return -1;
@@ -120,6 +123,21 @@ public sealed class EventFields
             if (n.Length == length && string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) return i;
         }
         return -1;
+    }
+
+    /// <summary>
+    /// The first slot holding this very string instance, compared as addresses in one vectorised
+    /// search (lookups are the reader's and normaliser's commonest operation). The name is pinned
+    /// meanwhile, so no other object can come to sit at its address and compare equal.
+    /// </summary>
+    private unsafe int IndexOfReference(string name)
+    {
+        fixed (char* pinned = name)
+        {
+            nint address = Unsafe.As<string, nint>(ref name);
+            var slots = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<string, nint>(ref MemoryMarshal.GetArrayDataReference(_names)), _count);
+            return slots.IndexOf(address);
+        }
     }
 
     public bool Contains(string name) => IndexOf(name) >= 0;
