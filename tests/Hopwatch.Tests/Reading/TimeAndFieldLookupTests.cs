@@ -114,4 +114,44 @@ public class TimeAndFieldLookupTests
         Assert.Equal("4624", a.Get("EventID"));
         Assert.Equal("cmd.exe", c.Get("Image"));
     }
+
+    [Theory]
+    [InlineData("0x3e7", "0x3e7")]
+    [InlineData("0x3E7", "0x3e7")]
+    [InlineData("0X0003e7", "0x3e7")]
+    [InlineData("999", "0x3e7")]
+    [InlineData("0x0", "0x0")]
+    [InlineData("0x00", "0x0")]
+    [InlineData("0xffffffffffffffff", "0xffffffffffffffff")]
+    [InlineData("0xg1", "0xg1")]
+    public void LogonIdsComeOutInOneSpelling(string raw, string expected)
+    {
+        var e = Logon(raw, "SRV01.Corp.Local");
+        Normaliser.Normalise(e);
+        Assert.Equal(expected, e.LogonId);
+    }
+
+    [Fact]
+    public void HostNamesAreLowerCasedWhateverInstanceCarriesThem()
+    {
+        string computer = "SRV01.Corp.Local";
+        var first = Logon("0x1", computer);
+        var again = Logon("0x2", computer);
+        var copy = Logon("0x3", new string(computer.AsSpan()));
+        var other = Logon("0x4", "  \\WS-07.Corp.Local ");
+        foreach (var e in new[] { first, again, copy, other }) Normaliser.Normalise(e);
+        Assert.Equal(["srv01.corp.local", "srv01.corp.local", "srv01.corp.local", "ws-07.corp.local"], new[] { first, again, copy, other }.Select(e => e.Host));
+        Assert.Equal(["srv01", "srv01", "srv01", "ws-07"], new[] { first, again, copy, other }.Select(e => e.HostShort));
+        Assert.Equal("srv01.corp.local", first.SourceHost);
+    }
+
+    private static LogEvent Logon(string logonId, string computer)
+    {
+        var f = new EventFields();
+        f.Add("TargetUserName", "alice");
+        f.Add("TargetLogonId", logonId);
+        f.Add("LogonType", "3");
+        f.Add("WorkstationName", computer);
+        return new LogEvent { EventId = 4624, Channel = "Security", Provider = "Microsoft-Windows-Security-Auditing", Computer = computer, Time = DateTime.UtcNow, Fields = f };
+    }
 }
