@@ -11,7 +11,8 @@ namespace Hopwatch.Reading.Text;
 /// </summary>
 internal sealed class Utf8ValueCache
 {
-    private const int MaxCachedLength = 40;
+    // Long enough for account SIDs (S-1-5-21-… is ~46 characters), which repeat with their users.
+    private const int MaxCachedLength = 64;
     // A slot's string is its own key: cached values are ASCII, compared byte to char.
     private readonly string?[] _values;
     private readonly int _mask;
