@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
+using Hopwatch.Bench.ServeLoad;
 using System.Text.Json.Nodes;
 
-// Load generator for `hopwatch serve` (bench/serve.sh): posts pre-built batches of Security events
-// over loopback with a few concurrent connections, bounded in count and time, then waits until the
-// service has processed everything it accepted and prints throughput, loss and alert latency.
+// Load generator for `hopwatch serve` (bench/serve.sh): posts a simulated enterprise's events (a
+// `hopwatch simulate` corpus: the realistic mix of a SOC's Windows stream with attack scenarios in
+// it) in time order over loopback with a few concurrent connections, bounded in count and time,
+// then waits until the service has processed everything it accepted and prints throughput, loss
+// and alert latency.
 var opts = ParseArgs(args);
 string url = opts.GetValueOrDefault("--url") ?? throw new ArgumentException("--url required");
 var uri = new Uri(url);
@@ -15,8 +17,10 @@ string token = Environment.GetEnvironmentVariable("HOPWATCH_BENCH_TOKEN") ?? "";
 long total = long.Parse(opts.GetValueOrDefault("--events") ?? "1000000", CultureInfo.InvariantCulture);
 int batchSize = int.Parse(opts.GetValueOrDefault("--batch") ?? "2000", CultureInfo.InvariantCulture);
 int concurrency = int.Parse(opts.GetValueOrDefault("--concurrency") ?? "4", CultureInfo.InvariantCulture);
+// --rate N: offer N events/s (batches start on schedule), to see whether the service keeps up and
+// what alert latency is at that rate; 0 posts as fast as the service answers (a burst).
+double rate = double.Parse(opts.GetValueOrDefault("--rate") ?? "0", CultureInfo.InvariantCulture);
 double maxSeconds = double.Parse(opts.GetValueOrDefault("--seconds") ?? "60", CultureInfo.InvariantCulture);
-int alertEvery = int.Parse(opts.GetValueOrDefault("--alert-every") ?? "200", CultureInfo.InvariantCulture);
 
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(120) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -24,23 +28,33 @@ http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer
 var before = JsonNode.Parse(await http.GetStringAsync("/health"))!;
 long baseAccepted = (long)before["events_accepted"]!, baseProcessed = (long)before["events_processed"]!;
 
-// A pool of distinct batch bodies built up front so the client spends its CPU on sending.
+// The corpus, in time order, cut into batch bodies up front so the client spends its CPU on sending.
+string corpusDir = opts.GetValueOrDefault("--corpus") ?? throw new ArgumentException("--corpus DIR (a `hopwatch simulate --formats json` output) required");
+var lines = Corpus.Load(corpusDir, total);
+if (lines.Count < total) Console.WriteLine($"serve-load: the corpus holds {lines.Count} events, fewer than the {total} asked for");
+total = lines.Count;
 int batches = (int)Math.Ceiling(total / (double)batchSize);
-var bodies = new byte[Math.Min(batches, 64)][];
-var t0 = new DateTime(2024, 7, 1, 0, 0, 0, DateTimeKind.Utc);
-for (int b = 0; b < bodies.Length; b++)
+var bodies = new byte[batches][];
+long bodyBytes = 0;
+for (int b = 0; b < batches; b++)
 {
-    var sb = new StringBuilder(batchSize * 420);
-    for (int i = 0; i < batchSize; i++)
+    int from = b * batchSize, to = (int)Math.Min(total, from + (long)batchSize);
+    var body = new byte[Enumerable.Range(from, to - from).Sum(i => lines[i].Length + 1)];
+    int at = 0;
+    for (int i = from; i < to; i++)
     {
-        long n = (long)b * batchSize + i;
-        if (i > 0) sb.Append('\n');
-        AppendEvent(sb, n, alert: n % alertEvery == 0, t0.AddMilliseconds(n));
+        lines[i].CopyTo(body, at);
+        at += lines[i].Length;
+        body[at++] = (byte)'\n';
     }
-    bodies[b] = Encoding.UTF8.GetBytes(sb.ToString());
+    bodies[b] = body;
+    bodyBytes += body.Length;
 }
-Console.WriteLine($"serve-load: {total} events in batches of {batchSize}, {concurrency} connections, event size ~{bodies[0].Length / batchSize} bytes, 1 alert per {alertEvery} events");
+lines = null;
+Console.WriteLine($"serve-load: {total} events of {corpusDir} in batches of {batchSize}, {concurrency} connections, event size ~{bodyBytes / Math.Max(1, total)} bytes, "
+    + (rate > 0 ? $"offered at {rate:F0} events/s" : "as fast as accepted"));
 
+var clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
 long sent = 0, accepted = 0, retried = 0, failed = 0;
 int next = -1;
 var sw = Stopwatch.StartNew();
@@ -52,7 +66,12 @@ var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         int b = Interlocked.Increment(ref next);
         if (b >= batches) return;
         int count = (int)Math.Min(batchSize, total - (long)b * batchSize);
-        var body = bodies[b % bodies.Length];
+        if (rate > 0)
+        {
+            var due = TimeSpan.FromSeconds((double)b * batchSize / rate);
+            if (due > sw.Elapsed) await Task.Delay(due - sw.Elapsed);
+        }
+        var body = bodies[b];
         while (sw.Elapsed < deadline)
         {
             var content = new ByteArrayContent(body);
@@ -69,6 +88,7 @@ var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
 })).ToArray();
 await Task.WhenAll(workers);
 double postSeconds = sw.Elapsed.TotalSeconds;
+double clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu0).TotalSeconds;
 
 // Wait (bounded) until the service has processed what it accepted.
 long processed = 0;
@@ -94,28 +114,10 @@ var stages = string.Join(", ", metrics.Split('\n').Where(l => l.StartsWith("hopw
 Console.WriteLine($"stages: {stages}");
 Console.WriteLine($"posted: {accepted} events accepted in {postSeconds:F2} s ({accepted / postSeconds:F0} events/s ingest), {retried} retries after 429, {failed} failed requests");
 Console.WriteLine($"processed: {processed} events (spool holds {spooled}) {allSeconds:F2} s after the first post");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"client CPU: {clientCpu:F2} s while posting"));
 Console.WriteLine($"alerts: {alerts:F0} stored, latency p50 {p50 * 1000:F0} ms, p99 {p99 * 1000:F0} ms");
 Console.WriteLine($"serve: {accepted / allSeconds:F0} events/s, {lost} lost");
 return lost == 0 && failed == 0 ? 0 : 1;
-
-static void AppendEvent(StringBuilder sb, long n, bool alert, DateTime t)
-{
-    int kind = (int)(n % 4);
-    int eventId = alert ? 4624 : kind switch { 0 => 4624, 1 => 4634, 2 => 4672, _ => 4625 };
-    int logonType = alert ? 10 : 3;
-    sb.Append("{\"EventID\":").Append(eventId)
-      .Append(",\"Channel\":\"Security\",\"SourceName\":\"Microsoft-Windows-Security-Auditing\",\"Hostname\":\"srv")
-      .Append(n % 500).Append(".corp.example.com\",\"RecordNumber\":").Append(n)
-      .Append(",\"@timestamp\":\"").Append(t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
-      .Append("\",\"EventTime\":\"").Append(t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))
-      .Append("\",\"TargetUserName\":\"user").Append(n % 997).Append("\",\"TargetDomainName\":\"CORP\",\"TargetUserSid\":\"S-1-5-21-1004336348-1177238915-682003330-")
-      .Append(1000 + n % 997).Append("\",\"SubjectUserSid\":\"S-1-5-18\",\"SubjectUserName\":\"SRV").Append(n % 500)
-      .Append("$\",\"SubjectDomainName\":\"CORP\",\"SubjectLogonId\":\"0x3e7\",\"LogonType\":\"").Append(logonType)
-      .Append("\",\"TargetLogonId\":\"0x").Append((n * 7919).ToString("x", CultureInfo.InvariantCulture))
-      .Append("\",\"LogonProcessName\":\"NtLmSsp \",\"AuthenticationPackageName\":\"NTLM\",\"WorkstationName\":\"WKS")
-      .Append(n % 300).Append("\",\"IpAddress\":\"10.").Append(n % 200).Append('.').Append(n % 250).Append('.').Append(1 + n % 253)
-      .Append("\",\"IpPort\":\"").Append(40000 + n % 20000).Append("\",\"ProcessName\":\"-\",\"KeyLength\":\"128\"}");
-}
 
 static double Metric(string text, string name)
 {

@@ -1,19 +1,20 @@
 using Hopwatch.Events;
-using Hopwatch.Reading;
+using Hopwatch.Reading.Json;
 using Hopwatch.Service.Spool;
 
 namespace Hopwatch.Service.Parsing;
 
 /// <summary>
-/// Parses spooled lines with the read stage (<see cref="EvidenceReader.ReadStream"/>), so the
-/// service reads every format the readers do. Events are renumbered by their spool sequence
-/// (File = the ingest source, RecordId = sequence) so alert ids stay stable across restarts.
+/// Parses spooled JSON lines with the read stage's JSON reader (<see cref="JsonLineParser"/>), so
+/// the service reads every JSON layout the readers do, and text lines as syslog. Events are
+/// renumbered by their spool sequence (File = the ingest source, RecordId = sequence) so alert ids
+/// stay stable across restarts.
 /// </summary>
 public sealed class EvidenceReaderEventParser : IEventParser
 {
-    private static readonly EvidenceReadOptions Options = new() { Threads = 1, Normalise = true };
-
     private readonly FlatJsonEventParser _text = new();
+    // One per parser (the processor keeps one per thread): its field-name and value caches stay warm.
+    private readonly JsonLineParser _json = new();
 
     public string Name => "evidence-reader";
 
@@ -25,18 +26,43 @@ public sealed class EvidenceReaderEventParser : IEventParser
             _text.Parse(record, diag, into);
             return;
         }
-        // Read the lines where they are (no copy) when they sit in an array, as spooled lines do.
-        using var stream = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(record.Lines, out var seg)
-            ? new MemoryStream(seg.Array!, seg.Offset, seg.Count, writable: false)
-            : new MemoryStream(record.Lines.ToArray(), writable: false);
+        // Ingest stored one validated JSON object per line, so this is the read stage's JSON-lines
+        // path, called per line: no stream, no format sniffing, no reader set-up per record.
+        _json.ResetLayout();
+        var span = record.Lines.Span;
         long seq = record.FirstSeq;
-        foreach (var e in EvidenceReader.ReadStream(stream, record.Source, Options, diag))
+        int produced = 0;
+        while (!span.IsEmpty)
         {
-            e.File = record.Source;
-            e.RecordId = seq++;
-            if (e.Time == default) e.Time = DateTimeOffset.FromUnixTimeMilliseconds(record.AcceptedUnixMs).UtcDateTime;
-            into.Add(e);
+            int nl = span.IndexOf((byte)'\n');
+            var line = (nl < 0 ? span : span[..nl]).Trim(" \t\r"u8);
+            span = nl < 0 ? default : span[(nl + 1)..];
+            if (!line.IsEmpty) Add(line, seq, record, diag, into, ref produced);
+            seq++;
         }
+        diag.RecordsRead(produced);
+    }
+
+    private void Add(ReadOnlySpan<byte> line, long seq, SpoolRecord record, ReadDiagnostics diag, List<LogEvent> into, ref int produced)
+    {
+        LogEvent? e;
+        try
+        {
+            e = _json.Parse(line, record.Source, seq, diag);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A reader bug on one hostile line must cost that line only, not the batch or the service.
+            diag.Warn(record.Source, "event " + seq, "unreadable event: " + ex.Message);
+            return;
+        }
+        if (e is null) return;
+        // Events are numbered by their spool sequence (File = the ingest source) so alert ids stay stable across restarts.
+        e.File = record.Source;
+        e.RecordId = seq;
+        if (e.Time == default) e.Time = DateTimeOffset.FromUnixTimeMilliseconds(record.AcceptedUnixMs).UtcDateTime;
+        into.Add(e);
+        produced++;
     }
 
     /// <summary>

@@ -198,6 +198,11 @@ public sealed class SpoolProcessor : IDisposable
     private readonly HashSet<string> _dirtyIncidents = new(StringComparer.Ordinal);
     private readonly Stopwatch _sinceReassess = Stopwatch.StartNew();
     private static readonly TimeSpan ReassessEvery = TimeSpan.FromSeconds(2);
+    // Scoring may take at most about a tenth of the processing thread: after a round that took T,
+    // the next waits at least 9T (re-reading and scoring a big incident's last 200 alerts costs
+    // milliseconds, and a busy SOC stream keeps dozens of incidents changing).
+    private const int ScoringShareInverse = 10;
+    private TimeSpan _lastScoringCost;
     private volatile int _unscored;
     private const int ScoreBatch = 64;
 
@@ -338,13 +343,20 @@ public sealed class SpoolProcessor : IDisposable
     /// <summary>Scores the incidents that changed (when idle, or every <see cref="ReassessEvery"/> under load).</summary>
     private void Reassess(bool force)
     {
-        if (_dirtyIncidents.Count == 0 || (!force && _sinceReassess.Elapsed < ReassessEvery)) return;
+        if (_dirtyIncidents.Count == 0) return;
+        // Idle moments come often under a steady stream (between batches), so forced rounds keep
+        // the share rule too, without the 2 s floor: cheap rounds still run at once.
+        var wait = TimeSpan.FromTicks(_lastScoringCost.Ticks * (ScoringShareInverse - 1));
+        if (!force && ReassessEvery > wait) wait = ReassessEvery;
+        if (_sinceReassess.Elapsed < wait) return;
         long t0 = Stopwatch.GetTimestamp();
         // Under load at most ScoreBatch incidents a round (the rest wait for the next), so scoring
         // cannot starve detection; when idle everything waiting is scored.
         var take = force ? _dirtyIncidents.ToList() : _dirtyIncidents.Take(ScoreBatch).ToList();
         _store.ReassessIncidents(take, _analyzer);
-        _metrics.Stage("score", Stopwatch.GetTimestamp() - t0);
+        long took = Stopwatch.GetTimestamp() - t0;
+        _metrics.Stage("score", took);
+        _lastScoringCost = Stopwatch.GetElapsedTime(0, took);
         foreach (var id in take)
         {
             _dirtyIncidents.Remove(id);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Hopwatch.Events;
 
 /// <summary>
@@ -10,6 +13,10 @@ public sealed class EventFields
     private string[] _names;
     private string?[] _values;
     private int _count;
+    // One bit per (length, case-folded first letter) of the names held, so looking up an absent
+    // name (the normaliser and analytics try several alternatives) rarely scans the fields at all.
+    // A name starting with a non-ASCII character could fold onto an ASCII one: such a name turns the filter off.
+    private ulong _nameBits;
 
     /// <summary>No storage until the first field: readers that build their own fields replace this default one.</summary>
     public EventFields()
@@ -24,14 +31,35 @@ public sealed class EventFields
         _values = new string?[_names.Length];
     }
 
+    private EventFields(string[] names, string?[] values, int count, ulong nameBits)
+    {
+        _names = names;
+        _values = values;
+        _count = count;
+        _nameBits = nameBits;
+    }
+
     public int Count => _count;
 
-    /// <summary>Removes every field and keeps the storage, for a reader that builds events in one reused instance.</summary>
+    /// <summary>Empties the fields, keeping the arrays (a reader's scratch record).</summary>
     public void Clear()
     {
-        Array.Clear(_names, 0, _count);
+        if (_count > 0 && _count == _names.Length) _names = new string[_names.Length]; // may be shared (see CopySharingNames)
+        else Array.Clear(_names, 0, _count);
         Array.Clear(_values, 0, _count);
         _count = 0;
+        _nameBits = 0;
+    }
+
+    /// <summary>A copy holding exactly these fields (arrays sized to fit, plus <paramref name="spare"/> slots).</summary>
+    public EventFields Copy(int spare = 0)
+    {
+        var copy = new EventFields(_count + spare);
+        Array.Copy(_names, copy._names, _count);
+        Array.Copy(_values, copy._values, _count);
+        copy._count = _count;
+        copy._nameBits = _nameBits;
+        return copy;
     }
 
     /// <summary>A copy whose storage is exactly <see cref="Count"/> fields (what an event keeps).</summary>
@@ -42,6 +70,7 @@ public sealed class EventFields
         copy._names = _names.AsSpan(0, _count).ToArray();
         copy._values = _values.AsSpan(0, _count).ToArray();
         copy._count = _count;
+        copy._nameBits = _nameBits;
         return copy;
     }
 
@@ -60,6 +89,15 @@ public sealed class EventFields
         _names[_count] = name;
         _values[_count] = value;
         _count++;
+        _nameBits |= NameBit(name);
+    }
+
+    private static ulong NameBit(string name)
+    {
+        if (name.Length == 0) return 1;
+        char c = name[0];
+        if (c >= 128) return ulong.MaxValue;
+        return 1UL << (int)((uint)(name.Length * 31 + (c | 0x20)) & 63);
     }
 
     /// <summary>Replaces the first field with this name, or adds it.</summary>
@@ -69,14 +107,57 @@ public sealed class EventFields
         if (i >= 0) _values[i] = value; else Add(name, value);
     }
 
+    /// <summary>
+    /// A copy whose names array is <paramref name="names"/> when that holds exactly these names in
+    /// this order (records of one layout then share one names array), else a new one, which is
+    /// handed back in <paramref name="names"/> for the next record. Sharing is safe because a
+    /// full names array is never written in place: the next Add grows it into a new array, and
+    /// Set writes values only.
+    /// </summary>
+    internal EventFields CopySharingNames(ref string[]? names)
+    {
+        if (names is null || names.Length != _count || !SameNamesAs(names))
+            names = _names.AsSpan(0, _count).ToArray();
+        return new EventFields(names, _values.AsSpan(0, _count).ToArray(), _count, _nameBits);
+    }
+
+    private bool SameNamesAs(string[] names)
+    {
+        for (int i = 0; i < _count; i++)
+            if (!ReferenceEquals(_names[i], names[i])) return false;
+        return true;
+    }
+
     public int IndexOf(string name)
     {
         // Names are usually interned, so the reference check settles most lookups.
+        int found = IndexOfReference(name);
+        if (found >= 0) return found;
+        // A miss scans again ignoring case, unless no held name has this one's length and first letter;
+        // names of another length cannot match, so skip those cheaply.
+        if (name.Length > 0 && name[0] < 128 && (_nameBits & NameBit(name)) == 0) return -1;
+        int length = name.Length;
         for (int i = 0; i < _count; i++)
-            if (ReferenceEquals(_names[i], name)) return i;
-        for (int i = 0; i < _count; i++)
-            if (string.Equals(_names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+        {
+            var n = _names[i];
+            if (n.Length == length && string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) return i;
+        }
         return -1;
+    }
+
+    /// <summary>
+    /// The first slot holding this very string instance, compared as addresses in one vectorised
+    /// search (lookups are the reader's and normaliser's commonest operation). The name is pinned
+    /// meanwhile, so no other object can come to sit at its address and compare equal.
+    /// </summary>
+    private unsafe int IndexOfReference(string name)
+    {
+        fixed (char* pinned = name)
+        {
+            nint address = Unsafe.As<string, nint>(ref name);
+            var slots = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<string, nint>(ref MemoryMarshal.GetArrayDataReference(_names)), _count);
+            return slots.IndexOf(address);
+        }
     }
 
     public bool Contains(string name) => IndexOf(name) >= 0;

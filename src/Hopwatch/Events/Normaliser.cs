@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using static Hopwatch.Events.FieldMap;
 
@@ -645,9 +646,19 @@ public static class Normaliser
     {
         var s = V(f, name);
         if (s is null) return null;
+        if (IsCanonicalHex(s)) return s; // already what the conversion below would give: no new string
         if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
             return ulong.TryParse(s.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong h) ? "0x" + h.ToString("x", CultureInfo.InvariantCulture) : s.ToLowerInvariant();
         return ulong.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong d) ? "0x" + d.ToString("x", CultureInfo.InvariantCulture) : s;
+    }
+
+    /// <summary>"0x" then lower-case hex digits without leading zeros ("0x0" for zero), at most 16 of them.</summary>
+    private static bool IsCanonicalHex(string s)
+    {
+        if (s.Length < 3 || s.Length > 18 || s[0] != '0' || s[1] != 'x' || (s[2] == '0' && s.Length > 3)) return false;
+        for (int i = 2; i < s.Length; i++)
+            if (!char.IsAsciiDigit(s[i]) && s[i] is < 'a' or > 'f') return false;
+        return true;
     }
 
     /// <summary>NTLM / Kerberos / Negotiate whatever the spelling; other packages as given.</summary>
@@ -666,9 +677,19 @@ public static class Normaliser
     private static string? HostName(string? s)
     {
         if (string.IsNullOrWhiteSpace(s) || s == "-") return null;
-        s = s.Trim().TrimStart('\\');
-        return s.Length == 0 ? null : s.ToLowerInvariant();
+        // Readers hand out one string instance per repeated value, so the last results are kept
+        // by instance: the same computer name is not lower-cased again for every event.
+        var memo = t_hostNames ??= new (string?, string?)[HostMemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (HostMemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, s)) return slot.Item2;
+        string? host = s.Trim().TrimStart('\\');
+        host = host.Length == 0 ? null : host.ToLowerInvariant();
+        slot = (s, host);
+        return host;
     }
+
+    private const int HostMemoSlots = 256;
+    [ThreadStatic] private static (string?, string?)[]? t_hostNames;
 
     private static string? Lower(string? s) => s?.ToLowerInvariant();
 

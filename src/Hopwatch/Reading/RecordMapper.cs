@@ -59,29 +59,53 @@ internal sealed class RecordMapper(FieldNameCache names)
 
     // ---- canonical names ----
 
+    // Alias name id of each field name seen, by reference: the name cache hands out one instance
+    // per name, so after the first record a field's id costs one reference-hash lookup.
+    private readonly Dictionary<string, int> _aliasIds = new(ReferenceEqualityComparer.Instance);
+
     private void ApplyAliases(EventFields f, SourceFormat format, string? context)
     {
         // EventData names first (winlog.event_data.IpAddress beats the ECS source.ip copy of it).
         StripPrefixes(f, format);
-        foreach (var a in FieldMap.AliasesFor(format))
+        var aliases = AliasIndex.For(format);
+        if (aliases.Length == 0) return;
+        // Where each alias name first occurs (-1: absent): what TryGet(From) and Contains(To) would find.
+        Span<int> first = stackalloc int[AliasIndex.NameCount];
+        first.Fill(-1);
+        for (int i = 0; i < f.Count; i++)
         {
-            if (!Applies(a.When, context) || !f.TryGet(a.From, out var v) || f.Contains(a.To)) continue;
-            f.Add(names.Get(a.To), Convert(v, a.How));
+            int id = AliasId(f.NameAt(i));
+            if (id >= 0 && first[id] < 0) first[id] = i;
         }
+        foreach (var a in aliases)
+        {
+            int from = first[a.From];
+            if (from < 0 || first[a.To] >= 0 || !Applies(a.Alias.When, context)) continue;
+            f.Add(names.Get(a.Alias.To), Convert(f.ValueAt(from), a.Alias.How));
+            first[a.To] = f.Count - 1;
+        }
+    }
+
+    private int AliasId(string name)
+    {
+        if (_aliasIds.TryGetValue(name, out int id)) return id;
+        id = AliasIndex.IdOf(name);
+        // Bounded like the name cache: names past its limit are fresh instances each time.
+        if (_aliasIds.Count < 100_000) _aliasIds[name] = id;
+        return id;
     }
 
     private void StripPrefixes(EventFields f, SourceFormat format)
     {
-        bool anyPrefix = false;
-        foreach (var (fmt, _) in FieldMap.PrefixStrips) anyPrefix |= fmt == format;
-        if (!anyPrefix) return;
+        var prefixes = AliasIndex.PrefixesFor(format);
+        if (prefixes.Length == 0) return;
         int n = f.Count;
         for (int i = 0; i < n; i++)
         {
             string name = f.NameAt(i);
-            foreach (var (fmt, prefix) in FieldMap.PrefixStrips)
+            foreach (var prefix in prefixes)
             {
-                if (fmt != format || name.Length <= prefix.Length || !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+                if (name.Length <= prefix.Length || !name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
                 var bare = name.AsSpan(prefix.Length);
                 if (bare.Contains('.')) continue; // nested deeper: not an EventData name
                 string bareName = names.Get(bare);

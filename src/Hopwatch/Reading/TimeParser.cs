@@ -15,6 +15,7 @@ internal static class TimeParser
     {
         utc = default;
         if (string.IsNullOrWhiteSpace(s)) return false;
+        if (TryIso(s, out utc)) return true;
         s = s.Trim();
         // Epoch numbers: seconds, milliseconds or microseconds by magnitude.
         if (s.Length >= 9 && s.Length <= 19 && char.IsAsciiDigit(s[0]) && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long epoch))
@@ -35,6 +36,47 @@ internal static class TimeParser
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// The common shapes read by position, without the framework's general parser (several times a
+    /// record on the hot path): "yyyy-MM-ddTHH:mm:ss", 'T' or ' ', 1-7 fraction digits, optional 'Z'.
+    /// Anything else (offsets, more digits, out-of-range parts) is left to the general parser.
+    /// </summary>
+    internal static bool TryIso(string s, out DateTime utc)
+    {
+        utc = default;
+        int n = s.Length;
+        if (n < 19 || s[4] != '-' || s[7] != '-' || s[10] is not ('T' or ' ') || s[13] != ':' || s[16] != ':') return false;
+        if (!Digits(s, 0, 4, out int year) || !Digits(s, 5, 2, out int month) || !Digits(s, 8, 2, out int day)
+            || !Digits(s, 11, 2, out int hour) || !Digits(s, 14, 2, out int minute) || !Digits(s, 17, 2, out int second)) return false;
+        int end = s[n - 1] == 'Z' ? n - 1 : n;
+        long fraction = 0;
+        int at = 19;
+        if (at < end)
+        {
+            if (s[at] != '.' || end - at - 1 is < 1 or > 7) return false;
+            for (int i = at + 1; i < end; i++)
+            {
+                if (!char.IsAsciiDigit(s[i])) return false;
+                fraction = fraction * 10 + (s[i] - '0');
+            }
+            for (int i = end - at - 1; i < 7; i++) fraction *= 10;
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return false;
+        utc = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fraction);
+        return true;
+    }
+
+    private static bool Digits(string s, int at, int count, out int value)
+    {
+        value = 0;
+        for (int i = at; i < at + count; i++)
+        {
+            if (!char.IsAsciiDigit(s[i])) return false;
+            value = value * 10 + (s[i] - '0');
+        }
+        return true;
     }
 
     /// <summary>Seconds, milliseconds, microseconds or nanoseconds since 1970, told apart by size.</summary>

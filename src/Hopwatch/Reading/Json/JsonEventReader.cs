@@ -36,6 +36,8 @@ internal static class JsonEventReader
         var flattener = new JsonFlattener(names, new Utf8ValueCache());
         var mapper = new RecordMapper(names);
         SourceFormat? shape = forced;
+        var scratch = new EventFields(128);
+        var layouts = new LayoutNames();
         using var lines = new LineReader(stream);
         long count = 0;
         while (lines.TryReadLine(out var line))
@@ -49,7 +51,7 @@ internal static class JsonEventReader
             var span = line.Span.Trim(" \t"u8);
             if (span.IsEmpty) continue;
             if (lines.LineNumber == 1 && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
-            var e = One(span, lines.LineNumber, file, ref shape, forced, flattener, mapper, diag);
+            var e = One(span, lines.LineNumber, file, ref shape, forced, flattener, mapper, diag, scratch: scratch, layouts: layouts);
             if (e is not null) yield return e;
         }
     }
@@ -60,6 +62,8 @@ internal static class JsonEventReader
         var flattener = new JsonFlattener(names, new Utf8ValueCache());
         var mapper = new RecordMapper(names);
         SourceFormat? shape = forced;
+        var scratch = new EventFields(128);
+        var layouts = new LayoutNames();
         using var splitter = new JsonValueSplitter(stream);
         long index = 0;
         while (splitter.TryNext(out var value, out var problem))
@@ -71,15 +75,19 @@ internal static class JsonEventReader
                 continue;
             }
             index++;
-            var e = One(value.Span, splitter.ValueLine, file, ref shape, forced, flattener, mapper, diag, recordIndex: index);
+            var e = One(value.Span, splitter.ValueLine, file, ref shape, forced, flattener, mapper, diag, recordIndex: index, scratch: scratch, layouts: layouts);
             if (e is not null) yield return e;
         }
     }
 
-    private static LogEvent? One(ReadOnlySpan<byte> json, long line, string file, ref SourceFormat? shape, SourceFormat? forced,
-        JsonFlattener flattener, RecordMapper mapper, ReadDiagnostics diag, long recordIndex = 0)
+    internal static LogEvent? One(ReadOnlySpan<byte> json, long line, string file, ref SourceFormat? shape, SourceFormat? forced,
+        JsonFlattener flattener, RecordMapper mapper, ReadDiagnostics diag, long recordIndex = 0, EventFields? scratch = null,
+        LayoutNames? layouts = null)
     {
-        var fields = new EventFields(64);
+        // With a scratch record the fields are gathered there and the event gets an exact-size copy
+        // (a 64-slot record per event, doubled for the ~70 fields of an NXLog logon, was most of the garbage).
+        var fields = scratch ?? new EventFields(64);
+        scratch?.Clear();
         try
         {
             flattener.Flatten(json, fields);
@@ -101,6 +109,7 @@ internal static class JsonEventReader
         // Regression renderings are documents of whole records: their record id is the EventRecordID.
         var e = mapper.Map(fields, shape.Value, file, recordIndex > 0 && shape != SourceFormat.JsonRegression ? recordIndex : line, out var problem);
         if (e is null) diag.Warn(file, $"line {line}", problem!);
+        else if (ReferenceEquals(e.Fields, scratch)) e.Fields = layouts is null ? scratch.Copy() : layouts.Copy(scratch);
         return e;
     }
 

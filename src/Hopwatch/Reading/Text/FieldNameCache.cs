@@ -20,7 +20,28 @@ internal sealed class FieldNameCache
         foreach (var n in Events.FieldMap.KnownNames) _names[n] = n;
     }
 
+    // UTF-8 bytes → interned name, direct-mapped in front of the dictionary: a record's names are
+    // found by their bytes without decoding them to chars and hashing those again.
+    private const int Slots = 1024;
+    private readonly byte[]?[] _utf8Keys = new byte[Slots][];
+    private readonly string?[] _utf8Names = new string[Slots];
+
     public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length is > 0 and <= 64)
+        {
+            int slot = (int)(Utf8ValueCache.Hash(utf8) & (Slots - 1));
+            var key = _utf8Keys[slot];
+            if (key is not null && utf8.SequenceEqual(key)) return _utf8Names[slot]!;
+            var name = Decode(utf8);
+            _utf8Keys[slot] = utf8.ToArray();
+            _utf8Names[slot] = name;
+            return name;
+        }
+        return Decode(utf8);
+    }
+
+    private string Decode(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length <= 256)
         {

@@ -11,14 +11,14 @@ namespace Hopwatch.Reading.Text;
 /// </summary>
 internal sealed class Utf8ValueCache
 {
-    private const int MaxCachedLength = 40;
-    private readonly byte[]?[] _keys;
+    // Long enough for account SIDs (S-1-5-21-… is ~46 characters), which repeat with their users.
+    private const int MaxCachedLength = 64;
+    // A slot's string is its own key: cached values are ASCII, compared byte to char.
     private readonly string?[] _values;
     private readonly int _mask;
 
     public Utf8ValueCache(int slotsPowerOfTwo = 4096)
     {
-        _keys = new byte[slotsPowerOfTwo][];
         _values = new string[slotsPowerOfTwo];
         _mask = slotsPowerOfTwo - 1;
     }
@@ -28,11 +28,11 @@ internal sealed class Utf8ValueCache
         if (utf8.Length == 0) return "";
         if (utf8.Length > MaxCachedLength) return Encoding.UTF8.GetString(utf8);
         int slot = (int)(Hash(utf8) & (uint)_mask);
-        var key = _keys[slot];
-        if (key is not null && utf8.SequenceEqual(key)) return _values[slot]!;
+        var cached = _values[slot];
+        if (cached is not null && cached.Length == utf8.Length && Ascii.Equals(utf8, cached)) return cached;
         var s = Encoding.UTF8.GetString(utf8);
-        _keys[slot] = utf8.ToArray();
-        _values[slot] = s;
+        // Non-ASCII values are not kept (their UTF-8 and UTF-16 lengths differ); they are rare in logs.
+        if (s.Length == utf8.Length && Ascii.IsValid(utf8)) _values[slot] = s;
         return s;
     }
 
