@@ -51,27 +51,11 @@ public sealed class EventFields
         _nameBits = 0;
     }
 
-    /// <summary>A copy holding exactly these fields (arrays sized to fit, plus <paramref name="spare"/> slots).</summary>
-    public EventFields Copy(int spare = 0)
-    {
-        var copy = new EventFields(_count + spare);
-        Array.Copy(_names, copy._names, _count);
-        Array.Copy(_values, copy._values, _count);
-        copy._count = _count;
-        copy._nameBits = _nameBits;
-        return copy;
-    }
-
     /// <summary>A copy whose storage is exactly <see cref="Count"/> fields (what an event keeps).</summary>
-    public EventFields TrimmedCopy()
+    public EventFields Copy()
     {
-        var copy = new EventFields();
-        if (_count == 0) return copy;
-        copy._names = _names.AsSpan(0, _count).ToArray();
-        copy._values = _values.AsSpan(0, _count).ToArray();
-        copy._count = _count;
-        copy._nameBits = _nameBits;
-        return copy;
+        if (_count == 0) return new EventFields();
+        return new EventFields(_names.AsSpan(0, _count).ToArray(), _values.AsSpan(0, _count).ToArray(), _count, _nameBits);
     }
 
     public string NameAt(int index) => _names[index];

@@ -33,7 +33,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         _unnamedData = 0;
         _timeTicks = -1;
         Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
-        e.Fields = _fields.TrimmedCopy();
+        e.Fields = _fields.Copy();
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
             _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
         if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
