@@ -264,10 +264,4 @@ public static class FieldMap
 
     /// <summary>Every canonical name, for interning (so lookups by these constants are reference compares).</summary>
     public static IReadOnlyList<string> KnownNames => KnownNamesLazy.Value;
-
-    /// <summary>Aliases of one format, in table order.</summary>
-    public static IReadOnlyList<Alias> AliasesFor(SourceFormat format) => ByFormat.Value.TryGetValue(format, out var d) ? d : [];
-
-    private static readonly Lazy<Dictionary<SourceFormat, Alias[]>> ByFormat = new(() =>
-        Aliases.GroupBy(a => a.Format).ToDictionary(g => g.Key, g => g.ToArray()));
 }
