@@ -16,10 +16,9 @@ public static class HuntRunner
     /// and sorted exactly, on a background task, so that reading overlaps the detectors' set-up (loading and
     /// compiling rules). Null when the inputs are too large to hold; they are then streamed by <see cref="OrderedEvents"/>.
     /// </summary>
-    private static Task<LogEvent[]>? StartExactRead(IReadOnlyList<string> files, HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
+    private static Task<LogEvent[]>? StartExactRead(IReadOnlyList<string> files, long totalBytes, HuntOptions options, EvidenceReadOptions readOptions, ReadDiagnostics diag, CancellationToken ct)
     {
-        long total = files.Sum(f => new FileInfo(f).Length);
-        if (total > options.ExactOrderMaxBytes) return null;
+        if (totalBytes > options.ExactOrderMaxBytes) return null;
         return Task.Run(() =>
         {
             var buffer = new TimeOrderedBuffer();
@@ -35,7 +34,7 @@ public static class HuntRunner
     /// memory, so files are read one stream each and merged by time with a reorder window: memory
     /// stays bounded and only events later than the window within their own file come out of order.
     /// </summary>
-    private static IEnumerable<LogEvent> OrderedEvents(IReadOnlyList<string> files, Task<LogEvent[]>? exactRead, HuntOptions options, EvidenceReadOptions readOptions,
+    private static IEnumerable<LogEvent> OrderedEvents(IReadOnlyList<string> files, long totalBytes, Task<LogEvent[]>? exactRead, HuntOptions options, EvidenceReadOptions readOptions,
         ReadDiagnostics diag, Action<LogEvent[]> beforeOrderedPass, CancellationToken ct)
     {
         if (exactRead is not null)
@@ -51,7 +50,7 @@ public static class HuntRunner
             }
             yield break;
         }
-        options.OnTotalBytes?.Invoke(files.Sum(f => new FileInfo(f).Length));
+        options.OnTotalBytes?.Invoke(totalBytes);
         var perFile = new EvidenceReadOptions
         {
             Format = readOptions.Format,
@@ -82,7 +81,8 @@ public static class HuntRunner
         // Reading starts first and runs while the detectors are set up; a set-up error stops it.
         var files = EvidenceReader.ListFiles(options.Inputs, diag);
         using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var exactRead = StartExactRead(files, options, readOptions, diag, readCancel.Token);
+        long totalBytes = files.Sum(f => new FileInfo(f).Length);
+        var exactRead = StartExactRead(files, totalBytes, options, readOptions, diag, readCancel.Token);
         HuntPlan created;
         try { created = HuntPlan.Create(options, diag); }
         catch
@@ -109,7 +109,7 @@ public static class HuntRunner
         {
             foreach (var d in plan.Detectors.OfType<IPrematchingDetector>()) d.Prematch(batch, options.Threads, ct);
         }
-        foreach (var e in OrderedEvents(files, exactRead, options, readOptions, diag, Prematch, ct))
+        foreach (var e in OrderedEvents(files, totalBytes, exactRead, options, readOptions, diag, Prematch, ct))
         {
             ct.ThrowIfCancellationRequested();
             count++;
