@@ -26,6 +26,13 @@ public static class ParallelRawJsonDump
     }
 
     public static void Write(IReadOnlyList<string> files, Func<string, IEnumerable<LogEvent>> readFile, Stream output, int threads)
+        => Write(files, (f, writer) =>
+        {
+            foreach (var e in readFile(f)) writer.Write(e);
+        }, output, threads);
+
+    /// <summary>As above, with each file written to the worker's writer by <paramref name="dumpFile"/>.</summary>
+    public static void Write(IReadOnlyList<string> files, Action<string, RawEventJsonWriter> dumpFile, Stream output, int threads)
     {
         threads = Math.Clamp(threads, 1, Math.Max(1, files.Count));
         int window = Math.Max(threads + 1, Math.Min(FilesAheadPerThread * threads, 64));
@@ -89,7 +96,7 @@ public static class ParallelRawJsonDump
                         state[i] = f;
                     }
                     sink.Start(i, f);
-                    foreach (var e in readFile(files[i])) writer.Write(e);
+                    dumpFile(files[i], writer);
                     writer.Flush();
                     lock (gate)
                     {

@@ -168,6 +168,54 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw("}}\n"u8);
     }
 
+    /// <summary>
+    /// Writes one record whose data object was built elsewhere (the EVTX fast path formats fields straight
+    /// from the chunk, see Reading/Evtx/EvtxJsonEmitter): the same layout as <see cref="Write(LogEvent)"/>.
+    /// <paramref name="channel"/>, <paramref name="provider"/> and <paramref name="computer"/> are JSON string
+    /// literals (with quotes); <paramref name="data"/> is the inside of the data object.
+    /// </summary>
+    internal void WriteRecord(long recordId, DateTime time, int eventId, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> provider,
+        ReadOnlySpan<byte> computer, string file, ReadOnlySpan<byte> data)
+    {
+        Raw("{\"record_id\":"u8);
+        Number(recordId);
+        Raw(",\"time\":\""u8);
+        Time(time);
+        Raw("\",\"event_id\":"u8);
+        Number(eventId);
+        Raw(",\"channel\":"u8);
+        Raw(channel);
+        Raw(",\"provider\":"u8);
+        Raw(provider);
+        Raw(",\"computer\":"u8);
+        Raw(computer);
+        Raw(",\"file\":"u8);
+        if (!ReferenceEquals(file, _lastFile))
+        {
+            _lastFile = file;
+            _lastFileJson = Encode(file);
+        }
+        Raw(_lastFileJson);
+        Raw(",\"data\":{"u8);
+        Raw(data);
+        Raw("}}\n"u8);
+        if (_len >= FlushAt) FlushBuffer();
+        if (++_written % 512 == 0) YoungHeap.Bound();
+    }
+
+    /// <summary>A scratch writer (no output) whose bytes a caller builds with the Append methods.</summary>
+    internal static RawEventJsonWriter CreateScratch() => new(Stream.Null, 4096);
+
+    internal int Length => _len;
+    internal ReadOnlySpan<byte> Written => _buf.AsSpan(0, _len);
+    internal void Truncate(int length) => _len = length;
+    internal void AppendRaw(ReadOnlySpan<byte> bytes) => Raw(bytes);
+    /// <summary>A JSON string literal, escaped exactly as field values are.</summary>
+    internal void AppendString(ReadOnlySpan<char> s) => String(s);
+
+    /// <summary>"name": as bytes (no leading comma), for callers that cache encoded names.</summary>
+    internal static byte[] EncodeName(string name) => Name(name).AsSpan(1).ToArray();
+
     /// <summary>,"name": for the field at <paramref name="index"/>.</summary>
     private byte[] NameSlot(string name, int index)
     {
@@ -263,9 +311,8 @@ public sealed class RawEventJsonWriter : IDisposable
     /// A JSON string: transcoded to UTF-8 in one vectorised call, then checked for bytes needing an
     /// escape (rare in event data); only then is it written again character by character.
     /// </summary>
-    private void String(string s)
+    private void String(ReadOnlySpan<char> chars)
     {
-        var chars = s.AsSpan();
         Ensure(2 + 3 * chars.Length);
         _buf[_len++] = (byte)'"';
         int start = _len;

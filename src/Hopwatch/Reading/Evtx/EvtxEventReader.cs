@@ -56,6 +56,27 @@ public static class EvtxEventReader
         }
     }
 
+    /// <summary>
+    /// The `dump --format jsonl` fast path: writes the records of an EVTX stream as JSON lines straight to
+    /// <paramref name="writer"/>, byte for byte what <see cref="Read"/> and <see cref="Hopwatch.Reporting.RawEventJsonWriter.Write"/>
+    /// give, without building events (see <see cref="EvtxJsonEmitter"/>). Damage is reported as in <see cref="Read"/>.
+    /// </summary>
+    public static void WriteJsonLines(Stream stream, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
+        CancellationToken ct = default)
+    {
+        diag.FileOpened();
+        if (!ReadHeader(stream, displayName, diag)) return;
+        var decoder = RentDecoder();
+        try
+        {
+            foreach (var _ in DecodeChunks(decoder, stream, displayName, diag, null, null, ct, writer)) { }
+        }
+        finally
+        {
+            ReturnDecoder(decoder);
+        }
+    }
+
     private static FileStream? Open(string path, ReadDiagnostics diag)
     {
         try
@@ -137,19 +158,27 @@ public static class EvtxEventReader
 
     /// <summary>
     /// Decoders (64 KiB buffer, caches, value strings) are pooled: evidence often comes as thousands of
-    /// small files, and a fresh decoder per file would cost more than reading the file.
+    /// small files, and a fresh decoder per file would cost more than reading the file. A plain locked
+    /// stack: a ConcurrentBag's first use set up its event source by reflection, which cost more
+    /// start-up than all the locking a dump does.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentBag<EvtxChunkDecoder> DecoderPool = new();
+    private static readonly Stack<EvtxChunkDecoder> DecoderPool = new();
 
-    private static EvtxChunkDecoder RentDecoder() => DecoderPool.TryTake(out var d) ? d : new EvtxChunkDecoder();
+    private static EvtxChunkDecoder RentDecoder()
+    {
+        lock (DecoderPool)
+            if (DecoderPool.TryPop(out var d)) return d;
+        return new EvtxChunkDecoder();
+    }
 
     private static void ReturnDecoder(EvtxChunkDecoder d)
     {
-        if (DecoderPool.Count < 2 * Environment.ProcessorCount) DecoderPool.Add(d);
+        lock (DecoderPool)
+            if (DecoderPool.Count < 2 * Environment.ProcessorCount) DecoderPool.Push(d);
     }
 
     private static IEnumerable<int> DecodeChunks(EvtxChunkDecoder decoder, Stream stream, string file, ReadDiagnostics diag,
-        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct)
+        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct, Hopwatch.Reporting.RawEventJsonWriter? json = null)
     {
         var data = decoder.Chunk.Data;
         long offset = EvtxFileHeader.Size;
@@ -165,7 +194,7 @@ public static class EvtxEventReader
                     diag.Warn(file, $"chunk {index} offset 0x{offset:x}", $"truncated chunk ({n} of {data.Length} bytes)");
             }
             decoder.Load(index, offset);
-            int good = decoder.DecodeRecords(file, diag, n, events, xml);
+            int good = decoder.DecodeRecords(file, diag, n, events, xml, json);
             diag.RecordsRead(good);
             yield return good;
             offset += n;

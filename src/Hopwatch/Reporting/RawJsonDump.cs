@@ -1,0 +1,89 @@
+using System.Text;
+using Hopwatch.Events;
+using Hopwatch.Reading;
+using Hopwatch.Reading.Evtx;
+
+namespace Hopwatch.Reporting;
+
+/// <summary>
+/// The raw JSON-lines dump of evidence files (`hopwatch dump --format jsonl`): every input file in
+/// <see cref="EvidenceReader.ListFiles"/> order, its records as <see cref="RawEventJsonWriter"/> lines.
+/// EVTX files on disk take the fast path (<see cref="EvtxEventReader.WriteJsonLines"/>: no events are
+/// built); everything else is read by <see cref="EvidenceReader"/>. Both give the same bytes.
+/// </summary>
+public static class RawJsonDump
+{
+    /// <summary>Dumps all inputs to <paramref name="output"/>; several files go to <paramref name="threads"/> workers, in file order.</summary>
+    public static void Write(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, Stream output)
+    {
+        if (options.Normalise) throw new ArgumentException("the raw dump writes raw fields only", nameof(options));
+        var files = EvidenceReader.ListFiles(paths, diag);
+        var perFile = new EvidenceReadOptions { Threads = 1, Format = options.Format, Normalise = false };
+        if (options.Threads > 1 && files.Count > 1)
+        {
+            ParallelRawJsonDump.Write(files, (f, w) => WriteFile(f, perFile, diag, w), output, options.Threads);
+            return;
+        }
+        if (options.Threads > 1)
+        {
+            // One file on several threads: its chunks are decoded in parallel, events formatted in batches.
+            RawEventJsonWriter.WriteAll(EvidenceReader.Read(files, options, diag), output, options.Threads);
+            return;
+        }
+        using var writer = new RawEventJsonWriter(output);
+        foreach (var f in files) WriteFile(f, perFile, diag, writer);
+    }
+
+    /// <summary>Dumps one file (read on this thread) to <paramref name="writer"/>.</summary>
+    public static void WriteFile(string path, EvidenceReadOptions options, ReadDiagnostics diag, RawEventJsonWriter writer)
+    {
+        if (!options.Normalise && options.Format is null or SourceFormat.Evtx)
+        {
+            var evtx = OpenIfEvtx(path);
+            if (evtx is not null)
+            {
+                using (evtx)
+                {
+                    try
+                    {
+                        EvtxEventReader.WriteJsonLines(evtx, path, diag, writer);
+                    }
+                    catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException or FormatException or DecoderFallbackException)
+                    {
+                        diag.Warn(path, "read", "stopped reading: " + ex.Message); // as EvidenceReader reports it
+                    }
+                }
+                return;
+            }
+        }
+        foreach (var e in EvidenceReader.Read([path], options, diag)) writer.Write(e);
+    }
+
+    /// <summary>The file, open at its start, when it begins like an EVTX file; otherwise null (the general reader takes it, and reports errors).</summary>
+    private static FileStream? OpenIfEvtx(string path)
+    {
+        FileStream? fs = null;
+        try
+        {
+            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            Span<byte> magic = stackalloc byte[8];
+            int got = 0;
+            while (got < magic.Length)
+            {
+                int n = fs.Read(magic[got..]);
+                if (n <= 0) break;
+                got += n;
+            }
+            if (got == magic.Length && magic.SequenceEqual("ElfFile\0"u8))
+            {
+                fs.Position = 0;
+                return fs;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+        }
+        fs?.Dispose();
+        return null;
+    }
+}
