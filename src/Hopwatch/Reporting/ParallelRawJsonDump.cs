@@ -10,13 +10,15 @@ namespace Hopwatch.Reporting;
 /// one-thread output. Order without a consumer thread: the worker whose file is next in line writes its
 /// bytes to the output itself; workers on later files keep theirs (64 KiB pooled segments) until their
 /// file's turn comes, and then whichever worker advances the turn writes them.
-/// Memory stays bounded: a file ahead of its turn keeps at most <see cref="SegmentsPerFile"/> segments
-/// (its worker waits for the turn beyond that), and workers start at most
-/// <see cref="FilesAheadPerThread"/>×threads files (64 at most) ahead of the turn.
+/// Memory stays bounded: files ahead of their turn keep at most <see cref="MaxWaitingBytes"/> in all
+/// (a worker waits for its turn beyond that), and workers start at most
+/// <see cref="FilesAheadPerThread"/>×threads files (64 at most) ahead of the turn. The bound is on all
+/// waiting bytes, not per file: with a few segments per file, the worker on the file after a large
+/// one stalled until that file was done, which serialised runs of large files (2-thread scaling 1.3).
 /// </summary>
 public static class ParallelRawJsonDump
 {
-    public const int SegmentsPerFile = 8;
+    public const int MaxWaitingBytes = 24 << 20;
     public const int FilesAheadPerThread = 8;
 
     private sealed class FileOutput
@@ -39,6 +41,7 @@ public static class ParallelRawJsonDump
         var state = new Dictionary<int, FileOutput>();
         var gate = new object();
         int turn = 0, next = 0;
+        long waitingBytes = 0;
         Exception? failure = null;
 
         // Under the gate: write every finished file in line and what the next one has so far.
@@ -50,6 +53,7 @@ public static class ParallelRawJsonDump
                 {
                     output.Write(bytes, 0, length);
                     ArrayPool<byte>.Shared.Return(bytes);
+                    waitingBytes -= length;
                 }
                 f.Waiting.Clear();
                 if (!f.Done) break;
@@ -72,7 +76,8 @@ public static class ParallelRawJsonDump
                 var copy = ArrayPool<byte>.Shared.Rent(count);
                 buffer.AsSpan(0, count).CopyTo(copy);
                 f.Waiting.Add((copy, count));
-                while (f.Waiting.Count >= SegmentsPerFile && turn != index && failure is null) Monitor.Wait(gate);
+                waitingBytes += count;
+                while (waitingBytes >= MaxWaitingBytes && turn != index && failure is null) Monitor.Wait(gate);
                 if (turn == index) Advance(); // our turn came while we waited: write what we kept
             }
         }

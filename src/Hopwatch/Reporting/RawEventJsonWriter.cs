@@ -247,6 +247,8 @@ public sealed class RawEventJsonWriter : IDisposable
         }
     }
 
+    private static int s_nameCount;
+
     private static byte[] Name(string name)
     {
         if (Names.TryGetValue(name, out var encoded)) return encoded;
@@ -256,7 +258,8 @@ public sealed class RawEventJsonWriter : IDisposable
         w.Raw(":"u8);
         encoded = w._buf.AsSpan(0, w._len).ToArray();
         // The cap guards against sources that do not intern their names.
-        if (Names.Count < 10_000) Names[name] = encoded;
+        // (Counted here: ConcurrentDictionary.Count takes every lock and set up an event source by reflection.)
+        if (Volatile.Read(ref s_nameCount) < 10_000 && Names.TryAdd(name, encoded)) Interlocked.Increment(ref s_nameCount);
         return encoded;
     }
 
