@@ -319,6 +319,12 @@ public sealed class RawEventJsonWriter : IDisposable
         Ensure(2 + 3 * chars.Length);
         _buf[_len++] = (byte)'"';
         int start = _len;
+        if (chars.Length <= ShortString && TryPlainAscii(chars, _buf.AsSpan(start)))
+        {
+            _len += chars.Length;
+            _buf[_len++] = (byte)'"';
+            return;
+        }
         System.Text.Unicode.Utf8.FromUtf16(chars, _buf.AsSpan(start), out _, out int written, replaceInvalidSequences: true);
         int i = _buf.AsSpan(start, written).IndexOfAny(NeedsEscapeUtf8);
         if (i < 0)
@@ -349,6 +355,30 @@ public sealed class RawEventJsonWriter : IDisposable
     }
 
     private byte[]? _scratch;
+
+    /// <summary>Most field values are short (numbers, flags, names): below this a plain loop beats the vectorised calls' set-up.</summary>
+    private const int ShortString = 24;
+
+    /// <summary>Copies printable ASCII without '"' or '\' (the bytes the general path would write unchanged); false at any other character.</summary>
+    private static bool TryPlainAscii(ReadOnlySpan<char> chars, Span<byte> dest)
+    {
+        for (int i = 0; i < chars.Length; i++)
+        {
+            char c = chars[i];
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') return false;
+            dest[i] = (byte)c;
+        }
+        return true;
+    }
+
+    /// <summary>Room for <paramref name="n"/> bytes at the end of the buffer; <see cref="Advance"/> commits what was written.</summary>
+    internal Span<byte> Reserve(int n)
+    {
+        Ensure(n);
+        return _buf.AsSpan(_len, n);
+    }
+
+    internal void Advance(int n) => _len += n;
 
     /// <summary>An ASCII byte that JSON requires escaped (capacity already ensured).</summary>
     private void Escape(byte c)

@@ -60,12 +60,48 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
     /// <summary>Appends "name":"value" to the data object; returns where the value literal lies.</summary>
     private (int Start, int Length) AddField(string name, ReadOnlySpan<char> value)
     {
-        if (_fieldCount > 0) _data.AppendRaw(","u8);
-        _data.AppendRaw(NameJson(name, _fieldCount));
-        _fieldCount++;
+        AddName(name);
         int start = _data.Length;
         _data.AppendString(value);
         return (start, _data.Length - start);
+    }
+
+    /// <summary>
+    /// Appends "name":value for content <paramref name="parts"/>: a lone number, hex number, GUID, SID or bool
+    /// substitution is formatted straight to UTF-8 (plain ASCII: nothing to transcode or escape), anything
+    /// else as <see cref="RenderParts"/> text. Returns where the value literal lies.
+    /// </summary>
+    private (int Start, int Length) AddField(string name, BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
+    {
+        if (parts.Length == 1 && parts[0].Kind == BinXmlNodeKind.Substitution && parts[0].SubstitutionId < values.Length)
+        {
+            var v = values[parts[0].SubstitutionId];
+            if (!v.IsNull && v.Type != BinXmlValueType.String)
+            {
+                AddName(name);
+                int start = _data.Length;
+                var dest = _data.Reserve(MaxScalarBytes);
+                int n = EvtxUtf8Scalar.TryWrite(v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size), dest);
+                if (n > 0)
+                {
+                    _data.Advance(n);
+                    return (start, n);
+                }
+                _data.AppendString(RenderParts(parts, values, depth));
+                return (start, _data.Length - start);
+            }
+        }
+        return AddField(name, RenderParts(parts, values, depth));
+    }
+
+    /// <summary>Longest literal <see cref="EvtxUtf8Scalar"/> writes (a SID with 255 sub-authorities: 2 + 2 + 3 + 1 + 15 + 255 × 11).</summary>
+    private const int MaxScalarBytes = 2 + 2 + 3 + 1 + 15 + 255 * 11;
+
+    private void AddName(string name)
+    {
+        if (_fieldCount > 0) _data.AppendRaw(","u8);
+        _data.AppendRaw(NameJson(name, _fieldCount));
+        _fieldCount++;
     }
 
     private byte[] NameJson(string name, int index)
@@ -180,17 +216,17 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
                     foreach (var a in e.Attributes)
                         if (a.Name == "Name") { name = DataFieldName(a, values, depth); break; }
                     if (string.IsNullOrEmpty(name)) name = EvtxNamePool.NumberedName(DataName, ++_unnamedData);
-                    AddField(name, RenderParts(e.Children, values, depth));
+                    AddField(name, e.Children, values, depth);
                 }
                 else
                 {
-                    AddField(e.Name, RenderParts(e.Children, values, depth));
+                    AddField(e.Name, e.Children, values, depth);
                 }
                 break;
             case Scope.UserData:
             case Scope.UserLeaves:
                 if (e.HasElementChildren) Walk(e.Children, values, Scope.UserLeaves, depth);
-                else AddField(e.Name, RenderParts(e.Children, values, depth));
+                else AddField(e.Name, e.Children, values, depth);
                 break;
         }
     }
@@ -208,19 +244,31 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
                 AddField(TimeCreatedName, RenderTime(a.Parts, values, depth));
                 continue;
             }
-            var at = AddField(a.QualifiedName, RenderParts(a.Parts, values, depth));
+            var at = AddField(a.QualifiedName, a.Parts, values, depth);
             if (a.QualifiedName == "Provider_Name") _provider = at;
         }
         if (e.Children.Length == 0 && e.Attributes.Length > 0) return;
-        var text = RenderParts(e.Children, values, depth);
+        (int, int) literal;
         switch (e.Name)
         {
-            case "EventID": _eventId = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id) ? id : 0; break;
+            case "EventID":
+            {
+                var text = RenderParts(e.Children, values, depth);
+                _eventId = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id) ? id : 0;
+                literal = AddField(e.Name, text);
+                break;
+            }
             case "EventRecordID":
+            {
+                var text = RenderParts(e.Children, values, depth);
                 if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long rid) && rid > 0) _recordId = rid;
+                literal = AddField(e.Name, text);
+                break;
+            }
+            default:
+                literal = AddField(e.Name, e.Children, values, depth);
                 break;
         }
-        var literal = AddField(e.Name, text);
         switch (e.Name)
         {
             case "Channel": _channel = literal; break;
