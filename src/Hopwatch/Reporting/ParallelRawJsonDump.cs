@@ -36,8 +36,17 @@ public static class ParallelRawJsonDump
 
     /// <summary>As above, with each file written to the worker's writer by <paramref name="dumpFile"/>.</summary>
     public static void Write(IReadOnlyList<string> files, Action<string, RawEventJsonWriter> dumpFile, Stream output, int threads)
+        => Write((IEnumerable<string>)files, dumpFile, output, Math.Clamp(threads, 1, Math.Max(1, files.Count)));
+
+    /// <summary>
+    /// As above, with files handed out as <paramref name="listing"/> yields them (see <see cref="Hopwatch.Reading.EvidenceFileWalk"/>):
+    /// this thread walks the folders while the workers already dump the first files.
+    /// </summary>
+    public static void Write(IEnumerable<string> listing, Action<string, RawEventJsonWriter> dumpFile, Stream output, int threads)
     {
-        threads = Math.Clamp(threads, 1, Math.Max(1, files.Count));
+        threads = Math.Max(1, threads);
+        var files = new List<string>();
+        bool listed = false;
         int window = Math.Max(threads + 1, Math.Min(FilesAheadPerThread * threads, 1024));
         var state = new Dictionary<int, FileOutput>();
         var gate = new object();
@@ -92,17 +101,19 @@ public static class ParallelRawJsonDump
                 while (true)
                 {
                     int i;
+                    string path;
                     FileOutput f;
                     lock (gate)
                     {
-                        while (next < files.Count && next >= turn + window && failure is null) Monitor.Wait(gate);
+                        while (failure is null && (next >= files.Count ? !listed : next >= turn + window)) Monitor.Wait(gate);
                         if (next >= files.Count || failure is not null) return;
                         i = next++;
+                        path = files[i]; // read under the gate: the listing may be growing the list
                         f = new FileOutput();
                         state[i] = f;
                     }
                     sink.Start(i, f);
-                    dumpFile(files[i], writer);
+                    dumpFile(path, writer);
                     writer.Flush();
                     lock (gate)
                     {
@@ -127,6 +138,30 @@ public static class ParallelRawJsonDump
         {
             workers[t] = new Thread(Work) { IsBackground = true, Name = "hopwatch-dump-" + t };
             workers[t].Start();
+        }
+        try
+        {
+            foreach (var f in listing)
+            {
+                lock (gate)
+                {
+                    if (failure is not null) break;
+                    files.Add(f);
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            lock (gate) failure ??= ex;
+        }
+        finally
+        {
+            lock (gate)
+            {
+                listed = true;
+                Monitor.PulseAll(gate);
+            }
         }
         foreach (var w in workers) w.Join();
         lock (gate)

@@ -7,7 +7,8 @@ namespace Hopwatch.Reporting;
 
 /// <summary>
 /// The raw JSON-lines dump of evidence files (`hopwatch dump --format jsonl`): every input file in
-/// <see cref="EvidenceReader.ListFiles"/> order, its records as <see cref="RawEventJsonWriter"/> lines.
+/// <see cref="EvidenceReader.ListFiles"/> order (walked as it goes, <see cref="EvidenceFileWalk"/>), its records
+/// as <see cref="RawEventJsonWriter"/> lines.
 /// EVTX files on disk take the fast path (<see cref="EvtxEventReader.WriteJsonLines"/>: no events are
 /// built); everything else is read by <see cref="EvidenceReader"/>. Both give the same bytes.
 /// </summary>
@@ -17,21 +18,30 @@ public static class RawJsonDump
     public static void Write(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, Stream output)
     {
         if (options.Normalise) throw new ArgumentException("the raw dump writes raw fields only", nameof(options));
-        var files = EvidenceReader.ListFiles(paths, diag);
         var perFile = new EvidenceReadOptions { Threads = 1, Format = options.Format, Normalise = false };
-        if (options.Threads > 1 && files.Count > 1)
-        {
-            ParallelRawJsonDump.Write(files, (f, w) => WriteFile(f, perFile, diag, w), output, options.Threads);
-            return;
-        }
         if (options.Threads > 1)
         {
-            // One file on several threads: its chunks are decoded in parallel, events formatted in batches.
-            RawEventJsonWriter.WriteAll(EvidenceReader.Read(files, options, diag), output, options.Threads);
+            // Files are handed to the workers while the folders are still being walked; a single file
+            // instead has its chunks decoded in parallel and its events formatted in batches.
+            using var listing = EvidenceFileWalk.Enumerate(paths, diag).GetEnumerator();
+            var first = new List<string>(2);
+            while (first.Count < 2 && listing.MoveNext()) first.Add(listing.Current);
+            if (first.Count > 1)
+            {
+                ParallelRawJsonDump.Write(Concat(first, listing), (f, w) => WriteFile(f, perFile, diag, w), output, options.Threads);
+                return;
+            }
+            RawEventJsonWriter.WriteAll(EvidenceReader.Read(first, options, diag), output, options.Threads);
             return;
         }
         using var writer = new RawEventJsonWriter(output);
-        foreach (var f in files) WriteFile(f, perFile, diag, writer);
+        foreach (var f in EvidenceFileWalk.Enumerate(paths, diag)) WriteFile(f, perFile, diag, writer);
+    }
+
+    private static IEnumerable<string> Concat(List<string> first, IEnumerator<string> rest)
+    {
+        foreach (var f in first) yield return f;
+        while (rest.MoveNext()) yield return rest.Current;
     }
 
     /// <summary>Dumps one file (read on this thread) to <paramref name="writer"/>.</summary>
