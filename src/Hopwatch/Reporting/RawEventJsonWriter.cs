@@ -213,8 +213,8 @@ public sealed class RawEventJsonWriter : IDisposable
     /// <summary>A JSON string literal, escaped exactly as field values are.</summary>
     internal void AppendString(ReadOnlySpan<char> s) => String(s);
 
-    /// <summary>"name": as bytes (no leading comma), for callers that cache encoded names.</summary>
-    internal static byte[] EncodeName(string name) => Name(name).AsSpan(1).ToArray();
+    /// <summary>,"name": as bytes (shared, do not modify), for callers that cache encoded names.</summary>
+    internal static byte[] EncodeNameWithComma(string name) => Name(name);
 
     /// <summary>,"name": for the field at <paramref name="index"/>.</summary>
     private byte[] NameSlot(string name, int index)

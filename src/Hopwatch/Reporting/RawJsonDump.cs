@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Text;
 using Hopwatch.Events;
 using Hopwatch.Reading;
+using Hopwatch.Reading.Containers;
 using Hopwatch.Reading.Evtx;
 
 namespace Hopwatch.Reporting;
@@ -49,46 +51,53 @@ public static class RawJsonDump
     {
         if (!options.Normalise && options.Format is null or SourceFormat.Evtx)
         {
-            var evtx = OpenIfEvtx(path);
-            if (evtx is not null)
+            var head = ArrayPool<byte>.Shared.Rent(EvtxFileHeader.Size);
+            try
             {
-                using (evtx)
+                var evtx = OpenIfEvtx(path, head);
+                if (evtx is not null)
                 {
-                    try
+                    using (evtx)
                     {
-                        EvtxEventReader.WriteJsonLines(evtx, path, diag, writer);
+                        try
+                        {
+                            EvtxEventReader.WriteJsonLines(evtx, path, diag, writer);
+                        }
+                        catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException or FormatException or DecoderFallbackException)
+                        {
+                            diag.Warn(path, "read", "stopped reading: " + ex.Message); // as EvidenceReader reports it
+                        }
                     }
-                    catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException or FormatException or DecoderFallbackException)
-                    {
-                        diag.Warn(path, "read", "stopped reading: " + ex.Message); // as EvidenceReader reports it
-                    }
+                    return;
                 }
-                return;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(head);
             }
         }
         foreach (var e in EvidenceReader.Read([path], options, diag)) writer.Write(e);
     }
 
-    /// <summary>The file, open at its start, when it begins like an EVTX file; otherwise null (the general reader takes it, and reports errors).</summary>
-    private static FileStream? OpenIfEvtx(string path)
+    /// <summary>
+    /// The file as a stream from its start when it begins like an EVTX file, else null (the general reader
+    /// takes it, and reports errors). Its header block is read once, into <paramref name="head"/>, and
+    /// replayed to the EVTX reader.
+    /// </summary>
+    private static Stream? OpenIfEvtx(string path, byte[] head)
     {
         FileStream? fs = null;
         try
         {
             fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-            Span<byte> magic = stackalloc byte[8];
             int got = 0;
-            while (got < magic.Length)
+            while (got < EvtxFileHeader.Size)
             {
-                int n = fs.Read(magic[got..]);
+                int n = fs.Read(head, got, EvtxFileHeader.Size - got);
                 if (n <= 0) break;
                 got += n;
             }
-            if (got == magic.Length && magic.SequenceEqual("ElfFile\0"u8))
-            {
-                fs.Position = 0;
-                return fs;
-            }
+            if (head.AsSpan(0, got).StartsWith("ElfFile\0"u8)) return new PrefixedStream(head, got, fs);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {

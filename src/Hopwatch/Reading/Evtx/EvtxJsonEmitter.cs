@@ -32,7 +32,7 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
     private readonly char[] _time = new char[28];
     private readonly EvtxXmlRenderer _inlineXml = new(decoder) { Style = EvtxValueStyle.Windows };
 
-    /// <summary>"name": encodings of the field names by position (records of one template repeat them) and by name.</summary>
+    /// <summary>,"name": encodings of the field names by position (records of one template repeat them) and by name.</summary>
     private readonly (string? Name, byte[] Json)[] _nameSlots = new (string?, byte[])[64];
     private readonly Dictionary<string, byte[]> _names = new(ReferenceEqualityComparer.Instance);
 
@@ -99,8 +99,8 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
 
     private void AddName(string name)
     {
-        if (_fieldCount > 0) _data.AppendRaw(","u8);
-        _data.AppendRaw(NameJson(name, _fieldCount));
+        var json = NameJson(name, _fieldCount); // ,"name":
+        _data.AppendRaw(_fieldCount == 0 ? json.AsSpan(1) : json);
         _fieldCount++;
     }
 
@@ -119,7 +119,7 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
     private byte[] NameByReference(string name)
     {
         if (_names.TryGetValue(name, out var json)) return json;
-        json = RawEventJsonWriter.EncodeName(name);
+        json = RawEventJsonWriter.EncodeNameWithComma(name);
         // Names are interned (EvtxNamePool), so this stays small; the cap guards against hostile input.
         if (_names.Count < 10_000) _names[name] = json;
         return json;
