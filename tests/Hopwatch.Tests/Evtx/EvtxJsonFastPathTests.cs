@@ -68,6 +68,34 @@ public class EvtxJsonFastPathTests
         AssertSameDiagnostics(expectedDiag, actualDiag);
     }
 
+    /// <summary>Damaged input (the mutation test's cases): the fast path loses and warns about exactly what the event path does.</summary>
+    [Fact]
+    public void Damaged_files_dump_to_the_bytes_of_the_event_path()
+    {
+        const int Cases = 600;
+        var differing = new List<string>();
+        var run = Task.Run(() =>
+        {
+            for (int i = 0; i < Cases; i++)
+            {
+                var (data, what) = EvtxMutationTests.MakeCase(20261126 + i);
+                var eventDiag = new ReadDiagnostics();
+                var expected = new MemoryStream();
+                using (var w = new RawEventJsonWriter(expected))
+                    foreach (var e in Hopwatch.Reading.Evtx.EvtxEventReader.Read(new MemoryStream(data), "case.evtx", eventDiag)) w.Write(e);
+                var fastDiag = new ReadDiagnostics();
+                var actual = new MemoryStream();
+                using (var w = new RawEventJsonWriter(actual))
+                    Hopwatch.Reading.Evtx.EvtxEventReader.WriteJsonLines(new MemoryStream(data), "case.evtx", fastDiag, w);
+                if (!expected.ToArray().AsSpan().SequenceEqual(actual.ToArray()) || eventDiag.WarningCount != fastDiag.WarningCount
+                    || eventDiag.RecordCount != fastDiag.RecordCount)
+                    differing.Add($"case {20261126 + i} ({what})");
+            }
+        });
+        Assert.True(run.Wait(TimeSpan.FromSeconds(180)), "the damaged cases did not finish");
+        Assert.Empty(differing);
+    }
+
     [Fact]
     public void Files_that_are_not_evtx_still_go_through_the_general_reader()
     {
