@@ -34,7 +34,9 @@ public static class EvidenceFileWalk
         }
     }
 
-    private readonly record struct Entry(string Key, string Path, bool IsDirectory);
+    /// <summary>A class, not a struct: the enumerator and sort then run the framework's shared, precompiled code
+    /// for reference types instead of JIT-compiling some twenty methods for a new value type at start-up.</summary>
+    private sealed record Entry(string Key, string Path, bool IsDirectory);
 
     private static IEnumerable<string> Walk(string dir, bool root)
     {
