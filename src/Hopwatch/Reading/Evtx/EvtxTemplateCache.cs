@@ -15,10 +15,13 @@ namespace Hopwatch.Reading.Evtx;
 internal sealed class EvtxTemplateCache
 {
     /// <summary>
-    /// Bounds the definitions kept (their copies and decoded trees, per decoder: up to two per core are
-    /// pooled); past it the cache starts over. The shared EVTX files need less than this.
+    /// Bounds the definitions kept (their copies and decoded trees; one cache serves every decoder of the
+    /// process); past it the cache starts over. The shared EVTX files need less than this.
     /// </summary>
-    public const int MaxBytes = 1 << 20;
+    public const int MaxBytes = 4 << 20;
+
+    /// <summary>Decoders on several threads share the cache; a lookup is one per template and chunk, so a lock costs nothing measurable.</summary>
+    private readonly Lock _gate = new();
 
     /// <summary>A 4-byte chunk offset inside a definition: a name reference (Relative) or a link that decoding ignores.</summary>
     public readonly record struct OffsetField(int Position, bool Relative);
@@ -57,7 +60,10 @@ internal sealed class EvtxTemplateCache
     /// <summary>The cached template equal to the definition data at [start, start+size) of <paramref name="chunk"/>, or null.</summary>
     public EvtxTemplate? Find(Guid guid, EvtxChunk chunk, int start, int size)
     {
-        if (!_entries.TryGetValue(new Key(guid, size), out var e)) return null;
+        Entry? e;
+        lock (_gate)
+            if (!_entries.TryGetValue(new Key(guid, size), out e)) return null;
+        // The entry is immutable: compare outside the lock.
         var current = chunk.Data.AsSpan(start, size);
         var cached = e.Bytes.AsSpan();
         int at = 0;
@@ -106,14 +112,18 @@ internal sealed class EvtxTemplateCache
             relative[i] = new CachedField(p, fields[i].Relative, name);
             at = p + 4;
         }
-        if (_bytes + size > MaxBytes)
+        var entry = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
+        lock (_gate)
         {
-            _entries.Clear();
-            _bytes = 0;
+            if (_bytes + size > MaxBytes)
+            {
+                _entries.Clear();
+                _bytes = 0;
+            }
+            if (_entries.TryGetValue(new Key(guid, size), out var old)) _bytes -= old.Bytes.Length;
+            _entries[new Key(guid, size)] = entry;
+            _bytes += size;
         }
-        if (_entries.TryGetValue(new Key(guid, size), out var old)) _bytes -= old.Bytes.Length;
-        _entries[new Key(guid, size)] = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
-        _bytes += size;
     }
 
     /// <summary>Names are interned, so the same name is the same string.</summary>
