@@ -67,17 +67,27 @@ internal static class EvtxUtf8Scalar
         return n + 2;
     }
 
-    /// <summary>{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, upper case.</summary>
+    /// <summary>{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, upper case: the first three groups are little-endian.</summary>
     private static int Guid(ReadOnlySpan<byte> data, Span<byte> dest)
     {
-        var g = new Guid(data[..16]);
-        g.TryFormat(dest, out int n, "B");
-        for (int i = 0; i < n; i++)
-        {
-            byte c = dest[i];
-            if (c >= 'a' && c <= 'f') dest[i] = (byte)(c - 32);
-        }
-        return n;
+        dest[0] = (byte)'{';
+        HexByte(data[3], dest[1..]); HexByte(data[2], dest[3..]); HexByte(data[1], dest[5..]); HexByte(data[0], dest[7..]);
+        dest[9] = (byte)'-';
+        HexByte(data[5], dest[10..]); HexByte(data[4], dest[12..]);
+        dest[14] = (byte)'-';
+        HexByte(data[7], dest[15..]); HexByte(data[6], dest[17..]);
+        dest[19] = (byte)'-';
+        HexByte(data[8], dest[20..]); HexByte(data[9], dest[22..]);
+        dest[24] = (byte)'-';
+        for (int i = 0; i < 6; i++) HexByte(data[10 + i], dest[(25 + 2 * i)..]);
+        dest[37] = (byte)'}';
+        return 38;
+    }
+
+    private static void HexByte(byte b, Span<byte> dest)
+    {
+        dest[0] = (byte)"0123456789ABCDEF"[b >> 4];
+        dest[1] = (byte)"0123456789ABCDEF"[b & 0xF];
     }
 
     /// <summary>S-revision-authority-sub-sub...; 0 when the bytes do not hold a whole SID (the formatter shows hex then).</summary>
