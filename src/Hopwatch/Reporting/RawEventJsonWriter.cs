@@ -203,6 +203,16 @@ public sealed class RawEventJsonWriter : IDisposable
         if (++_written % 512 == 0) YoungHeap.Bound();
     }
 
+    /// <summary>The stream this writer writes to (for a caller that writes through it after <see cref="Flush"/>).</summary>
+    internal Stream Output => _output;
+
+    /// <summary>Writes bytes already in this format (lines formatted elsewhere) after what this writer holds.</summary>
+    internal void WriteThrough(ReadOnlySpan<byte> lines)
+    {
+        FlushBuffer();
+        _output.Write(lines);
+    }
+
     /// <summary>A scratch writer (no output) whose bytes a caller builds with the Append methods.</summary>
     internal static RawEventJsonWriter CreateScratch() => new(Stream.Null, 4096);
 

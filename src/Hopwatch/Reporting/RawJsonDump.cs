@@ -33,7 +33,8 @@ public static class RawJsonDump
                 ParallelRawJsonDump.Write(Concat(first, listing), (f, w) => WriteFile(f, perFile, diag, w), output, options.Threads);
                 return;
             }
-            RawEventJsonWriter.WriteAll(EvidenceReader.Read(first, options, diag), output, options.Threads);
+            using var one = new RawEventJsonWriter(output);
+            foreach (var f in first) WriteFile(f, perFile, diag, one, options.Threads);
             return;
         }
         using var writer = new RawEventJsonWriter(output);
@@ -46,8 +47,11 @@ public static class RawJsonDump
         while (rest.MoveNext()) yield return rest.Current;
     }
 
-    /// <summary>Dumps one file (read on this thread) to <paramref name="writer"/>.</summary>
-    public static void WriteFile(string path, EvidenceReadOptions options, ReadDiagnostics diag, RawEventJsonWriter writer)
+    /// <summary>
+    /// Dumps one file to <paramref name="writer"/>: read on this thread, an EVTX file's chunks decoded on
+    /// <paramref name="chunkThreads"/> threads (other formats then go through the event reader's parallel path).
+    /// </summary>
+    public static void WriteFile(string path, EvidenceReadOptions options, ReadDiagnostics diag, RawEventJsonWriter writer, int chunkThreads = 1)
     {
         if (!options.Normalise && options.Format is null or SourceFormat.Evtx)
         {
@@ -61,7 +65,8 @@ public static class RawJsonDump
                     {
                         try
                         {
-                            EvtxEventReader.WriteJsonLines(evtx, path, diag, writer);
+                            if (chunkThreads > 1) EvtxEventReader.WriteJsonLinesParallel(evtx, path, diag, writer, chunkThreads);
+                            else EvtxEventReader.WriteJsonLines(evtx, path, diag, writer);
                         }
                         catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException or FormatException or DecoderFallbackException)
                         {
@@ -75,6 +80,14 @@ public static class RawJsonDump
             {
                 ArrayPool<byte>.Shared.Return(head);
             }
+        }
+        if (chunkThreads > 1)
+        {
+            // Not EVTX on disk: the general reader (parallel where it can be), events formatted in batches.
+            writer.Flush();
+            RawEventJsonWriter.WriteAll(EvidenceReader.Read([path], new EvidenceReadOptions { Threads = chunkThreads, Format = options.Format, Normalise = false }, diag),
+                writer.Output, chunkThreads);
+            return;
         }
         foreach (var e in EvidenceReader.Read([path], options, diag)) writer.Write(e);
     }

@@ -68,6 +68,22 @@ public class EvtxJsonFastPathTests
         AssertSameDiagnostics(expectedDiag, actualDiag);
     }
 
+    /// <summary>One file on several threads (its chunks decoded in parallel): the bytes of the event path, damaged files included.</summary>
+    [Fact]
+    public void One_file_on_three_threads_dumps_to_the_bytes_of_the_event_path()
+    {
+        var differing = new List<string>();
+        foreach (var f in Directory.EnumerateFiles(EvtxTestFiles.EdgeCases, "*.evtx").Order(StringComparer.Ordinal))
+        {
+            var (expected, expectedDiag) = ViaEvents([f]);
+            var (actual, actualDiag) = FastPath([f], 3);
+            if (!expected.AsSpan().SequenceEqual(actual)) differing.Add(Path.GetFileName(f));
+            Assert.Equal(expectedDiag.RecordCount, actualDiag.RecordCount);
+            Assert.Equal(expectedDiag.WarningCount, actualDiag.WarningCount);
+        }
+        Assert.Empty(differing);
+    }
+
     /// <summary>Damaged input (the mutation test's cases): the fast path loses and warns about exactly what the event path does.</summary>
     [Fact]
     public void Damaged_files_dump_to_the_bytes_of_the_event_path()
