@@ -273,6 +273,9 @@ public sealed class RawEventJsonWriter : IDisposable
         return encoded;
     }
 
+    /// <summary>A JSON string literal (with quotes) as bytes, escaped as field values are, for text written many times.</summary>
+    internal static byte[] EncodeString(string s) => Encode(s);
+
     /// <summary>A JSON string literal (with quotes) as bytes, for values written many times.</summary>
     private static byte[] Encode(string s)
     {

@@ -48,6 +48,12 @@ internal sealed class BinXmlNode
     /// template node instead of once per record (a benign race: every thread computes the same value).
     /// </summary>
     public byte OnlyOptionalChildren;
+
+    /// <summary>
+    /// <see cref="Text"/> as a JSON string literal, for the dump: static text in a template (provider names,
+    /// GUIDs, channels) is encoded once, not once per record. Set on first use (a benign race: same bytes).
+    /// </summary>
+    public byte[]? JsonText;
 }
 
 /// <summary>An attribute: name and the content parts its value is made of (text, substitutions, references).</summary>

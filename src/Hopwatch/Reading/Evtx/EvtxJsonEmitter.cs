@@ -73,6 +73,14 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
     /// </summary>
     private (int Start, int Length) AddField(string name, BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
     {
+        if (parts.Length == 1 && parts[0].Kind == BinXmlNodeKind.Text)
+        {
+            var literal = parts[0].JsonText ??= RawEventJsonWriter.EncodeString(parts[0].Text);
+            AddName(name);
+            int start = _data.Length;
+            _data.AppendRaw(literal);
+            return (start, literal.Length);
+        }
         if (parts.Length == 1 && parts[0].Kind == BinXmlNodeKind.Substitution && parts[0].SubstitutionId < values.Length)
         {
             var v = values[parts[0].SubstitutionId];
