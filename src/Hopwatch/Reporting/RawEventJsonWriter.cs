@@ -217,6 +217,7 @@ public sealed class RawEventJsonWriter : IDisposable
     internal static RawEventJsonWriter CreateScratch() => new(Stream.Null, 4096);
 
     internal int Length => _len;
+    internal int Capacity => _buf.Length;
     internal ReadOnlySpan<byte> Written => _buf.AsSpan(0, _len);
     internal void Truncate(int length) => _len = length;
     internal void AppendRaw(ReadOnlySpan<byte> bytes) => Raw(bytes);

@@ -21,7 +21,7 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
     private enum Scope { Root, Event, System, EventData, UserData, UserLeaves }
 
     /// <summary>The data object of the record being emitted (inside the braces).</summary>
-    private readonly RawEventJsonWriter _data = RawEventJsonWriter.CreateScratch();
+    private RawEventJsonWriter _data = RawEventJsonWriter.CreateScratch();
     private int _fieldCount;
     private int _unnamedData;
     private long _timeTicks;
@@ -46,13 +46,23 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
         _recordId = recordId;
         _eventId = 0;
         _channel = _provider = _computer = (-1, 0);
-        Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
-        if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
-            _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
-        var time = _timeTicks >= 0 ? new DateTime(_timeTicks, DateTimeKind.Utc) : default;
-        var data = _data.Written;
-        output.WriteRecord(_recordId, time, _eventId, Literal(data, _channel), Literal(data, _provider), Literal(data, _computer), file, data);
+        try
+        {
+            Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
+            if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
+                _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
+            var time = _timeTicks >= 0 ? new DateTime(_timeTicks, DateTimeKind.Utc) : default;
+            var data = _data.Written;
+            output.WriteRecord(_recordId, time, _eventId, Literal(data, _channel), Literal(data, _provider), Literal(data, _computer), file, data);
+        }
+        finally
+        {
+            // A pooled decoder does not keep the buffer one huge (or hostile) record grew.
+            if (_data.Capacity > MaxKeptBytes) _data = RawEventJsonWriter.CreateScratch();
+        }
     }
+
+    private const int MaxKeptBytes = 1 << 20;
 
     private static ReadOnlySpan<byte> Literal(ReadOnlySpan<byte> data, (int Start, int Length) at)
         => at.Start < 0 ? EmptyLiteral : data.Slice(at.Start, at.Length);
