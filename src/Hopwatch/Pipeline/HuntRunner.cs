@@ -35,12 +35,14 @@ public static class HuntRunner
     /// stays bounded and only events later than the window within their own file come out of order.
     /// </summary>
     private static IEnumerable<LogEvent> OrderedEvents(IReadOnlyList<string> files, long totalBytes, Task<LogEvent[]>? exactRead, HuntOptions options, EvidenceReadOptions readOptions,
-        ReadDiagnostics diag, Action<LogEvent[]> beforeOrderedPass, CancellationToken ct)
+        ReadDiagnostics diag, Action<LogEvent[]> beforeOrderedPass, HuntPhaseLog? phases, CancellationToken ct)
     {
         if (exactRead is not null)
         {
             var sorted = exactRead.GetAwaiter().GetResult(); // the reader's own exception, not an AggregateException
+            phases?.End("read, normalise, sort");
             beforeOrderedPass(sorted);
+            phases?.End("prematch");
             for (int i = 0; i < sorted.Length; i++)
             {
                 yield return sorted[i];
@@ -68,6 +70,7 @@ public static class HuntRunner
     public static HuntResult Run(HuntOptions options, ReadDiagnostics? diagnostics = null, CancellationToken ct = default)
     {
         var sw = Stopwatch.StartNew();
+        var phases = HuntPhaseLog.StartIfEnabled();
         var diag = diagnostics ?? new ReadDiagnostics();
         var readOptions = new EvidenceReadOptions
         {
@@ -93,6 +96,7 @@ public static class HuntRunner
             throw;
         }
         using var plan = created;
+        phases?.End("set-up (rules)");
 
         var alerts = new List<Alert>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -109,7 +113,7 @@ public static class HuntRunner
         {
             foreach (var d in plan.Detectors.OfType<IPrematchingDetector>()) d.Prematch(batch, options.Threads, ct);
         }
-        foreach (var e in OrderedEvents(files, totalBytes, exactRead, options, readOptions, diag, Prematch, ct))
+        foreach (var e in OrderedEvents(files, totalBytes, exactRead, options, readOptions, diag, Prematch, phases, ct))
         {
             ct.ThrowIfCancellationRequested();
             count++;
@@ -117,6 +121,7 @@ public static class HuntRunner
         }
         foreach (var d in plan.Detectors) d.Complete(Emit);
         plan.Finish();
+        phases?.End("ordered pass");
 
         alerts.Sort((a, b) =>
         {
@@ -133,13 +138,16 @@ public static class HuntRunner
             Suppressed = plan.Suppressed,
             SetupWarnings = plan.SetupWarnings,
         };
+        phases?.End("sort alerts");
         plan.Score(result);
+        phases?.End("score");
 
         if (options.OutDir is { } outDir)
         {
             Directory.CreateDirectory(outDir);
             using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "alerts.jsonl")))
                 foreach (var a in alerts) w.Write(a);
+            phases?.End("write alerts.jsonl");
             // What the allowlists silenced stays inspectable: one line per alert, with the reason.
             using (var w = new StreamWriter(Path.Combine(outDir, "suppressed.jsonl"), false, new System.Text.UTF8Encoding(false)))
                 foreach (var (alert, reason) in result.Suppressed)
@@ -149,7 +157,9 @@ public static class HuntRunner
                     w.Write(node.ToJsonString(AlertJsonWriter.Options));
                     w.Write('\n');
                 }
+            phases?.End("write suppressed.jsonl");
             plan.WriteReports(outDir, result);
+            phases?.End("write reports");
         }
         return result;
     }
