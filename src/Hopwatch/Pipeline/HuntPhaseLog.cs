@@ -29,7 +29,9 @@ internal sealed class HuntPhaseLog
     }
 
     /// <summary>A log when measuring is switched on, else null (callers use ?.).</summary>
-    public static HuntPhaseLog? StartIfEnabled() => Enabled ? new HuntPhaseLog() : null;
+    public static HuntPhaseLog? StartIfEnabled() => Current = Enabled ? new HuntPhaseLog() : null;
+    /// <summary>The log of the hunt running when measuring is on, for stages that time their own steps (report files).</summary>
+    internal static HuntPhaseLog? Current { get; private set; }
 
     /// <summary>Ends the phase running since the last call (or the start) under <paramref name="name"/>.</summary>
     public void End(string name)

@@ -149,14 +149,8 @@ public static class HuntRunner
                 foreach (var a in alerts) w.Write(a);
             phases?.End("write alerts.jsonl");
             // What the allowlists silenced stays inspectable: one line per alert, with the reason.
-            using (var w = new StreamWriter(Path.Combine(outDir, "suppressed.jsonl"), false, new System.Text.UTF8Encoding(false)))
-                foreach (var (alert, reason) in result.Suppressed)
-                {
-                    var node = System.Text.Json.JsonSerializer.SerializeToNode(alert, AlertJsonWriter.Options)!.AsObject();
-                    node["suppressed_reason"] = reason;
-                    w.Write(node.ToJsonString(AlertJsonWriter.Options));
-                    w.Write('\n');
-                }
+            using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "suppressed.jsonl")))
+                foreach (var (alert, reason) in result.Suppressed) w.Write(alert, reason);
             phases?.End("write suppressed.jsonl");
             plan.WriteReports(outDir, result);
             phases?.End("write reports");
