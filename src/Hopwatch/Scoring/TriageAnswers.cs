@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hopwatch.Events;
 
 namespace Hopwatch.Scoring;
 
@@ -113,7 +114,7 @@ public sealed class TriageAnswers
         int unusual = 0, judged = 0;
         // The hours of the alerts, in the order they first occur (earliest alert of each hour first).
         var firstOfHour = new long[24];
-        Array.Fill(firstOfHour, long.MaxValue);
+        for (int h = 0; h < 24; h++) firstOfHour[h] = long.MaxValue;
         foreach (var a in inc.Alerts) firstOfHour[a.TimeFirst.Hour] = Math.Min(firstOfHour[a.TimeFirst.Hour], a.TimeFirst.Ticks);
         var hours = new List<int>(24);
         for (int h = 0; h < 24; h++) if (firstOfHour[h] != long.MaxValue) hours.Add(h);
@@ -145,20 +146,18 @@ public sealed class TriageAnswers
         if (judged == 0)
         {
             // The distinct off-hours alert times, oldest first.
-            var off = new List<long>();
-            foreach (var a in inc.Alerts) if (_options.IsOffHours(a.TimeFirst)) off.Add(a.TimeFirst.Ticks);
-            off.Sort();
-            int distinct = 0;
-            for (int i = 0; i < off.Count; i++) if (i == 0 || off[i] != off[i - 1]) off[distinct++] = off[i];
-            off.RemoveRange(distinct, off.Count - distinct);
-            var offEvidence = new List<string>();
-            for (int i = 0; i < off.Count && i < MaxEvidence; i++)
-                offEvidence.Add(new DateTime(off[i]).ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+            var offAlerts = new List<Alert>();
+            foreach (var a in inc.Alerts) if (_options.IsOffHours(a.TimeFirst)) offAlerts.Add(a);
+            StableSort.Sort(offAlerts, static (x, y) => x.TimeFirst.CompareTo(y.TimeFirst));
+            var off = new List<string>();
+            for (int i = 0; i < offAlerts.Count; i++)
+                if (i == 0 || offAlerts[i].TimeFirst != offAlerts[i - 1].TimeFirst)
+                    off.Add(offAlerts[i].TimeFirst.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
             return new TriageAnswer
             {
                 Id = TimeNormal, Question = q, Answer = off.Count == 0 ? "yes" : "no", Suspicious = off.Count > 0,
                 Summary = off.Count == 0 ? "Yes: no activity in the off-hours window (no account to baseline)." : $"No: {off.Count} alert(s) in the off-hours window.",
-                Evidence = offEvidence,
+                Evidence = off.Take(MaxEvidence).ToList(),
             };
         }
         return new TriageAnswer

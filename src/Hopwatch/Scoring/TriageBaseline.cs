@@ -167,7 +167,9 @@ public sealed class TriageBaseline : IDetector
         var u = Names.UserKey(user);
         if (u is null || !_userHourDays.TryGetValue(u, out var days)) return 0;
         int beforeDay = DaySet.DayNumber(before);
-        return days.Keys.Count(d => d < beforeDay);
+        int n = 0;
+        foreach (var day in days.Keys) if (day < beforeDay) n++;
+        return n;
     }
 
     public AccessFact? Access(string host, string user)
