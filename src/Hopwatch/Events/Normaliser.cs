@@ -505,9 +505,16 @@ public static class Normaliser
         if (string.IsNullOrEmpty(e.Computer)) return;
         e.Host = HostName(e.Computer);
         if (e.Host is null) return;
+        // Remembered per host instance (HostName hands out one per computer name): no substring per event.
+        var memo = t_shortHosts ??= new (string?, string?)[HostMemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(e.Host) & (HostMemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, e.Host)) { e.HostShort = slot.Item2; return; }
         int dot = e.Host.IndexOf('.');
         e.HostShort = dot > 0 && !IsIpv4(e.Host) ? e.Host[..dot] : e.Host;
+        slot = (e.Host, e.HostShort);
     }
+
+    [ThreadStatic] private static (string?, string?)[]? t_shortHosts;
 
     private static void Subject(LogEvent e, EventFields f)
     {

@@ -19,6 +19,7 @@ internal sealed class HuntPhaseLog
     private int _lastGcs;
     private long _lastJitted;
     private TimeSpan _lastJitTime;
+    private TimeSpan _lastPause;
 
     private HuntPhaseLog()
     {
@@ -26,6 +27,7 @@ internal sealed class HuntPhaseLog
         _lastAlloc = GC.GetTotalAllocatedBytes(precise: true);
         _lastJitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         _lastJitTime = System.Runtime.JitInfo.GetCompilationTime();
+        _lastPause = GC.GetTotalPauseDuration();
     }
 
     /// <summary>A log when measuring is switched on, else null (callers use ?.).</summary>
@@ -42,7 +44,8 @@ internal sealed class HuntPhaseLog
         int gcs = GC.CollectionCount(0);
         long jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitTime = System.Runtime.JitInfo.GetCompilationTime();
-        Console.Error.WriteLine($"phase {name,-22} wall {(wall - _lastWall).TotalSeconds,6:0.000} s  cpu {(cpu - _lastCpu).TotalSeconds,6:0.000} s  alloc {(alloc - _lastAlloc) / 1e6,8:0.0} MB  gen0 {gcs - _lastGcs,2}  jit {jitted - _lastJitted,5} methods {(jitTime - _lastJitTime).TotalSeconds,6:0.000} s");
-        (_lastWall, _lastCpu, _lastAlloc, _lastGcs, _lastJitted, _lastJitTime) = (wall, cpu, alloc, gcs, jitted, jitTime);
+        var pause = GC.GetTotalPauseDuration();
+        Console.Error.WriteLine($"phase {name,-22} wall {(wall - _lastWall).TotalSeconds,6:0.000} s  cpu {(cpu - _lastCpu).TotalSeconds,6:0.000} s  alloc {(alloc - _lastAlloc) / 1e6,8:0.0} MB  GCs {gcs - _lastGcs,2} paused {(pause - _lastPause).TotalSeconds,6:0.000} s  jit {jitted - _lastJitted,5} methods {(jitTime - _lastJitTime).TotalSeconds,6:0.000} s (gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)} so far)");
+        (_lastWall, _lastCpu, _lastAlloc, _lastGcs, _lastJitted, _lastJitTime, _lastPause) = (wall, cpu, alloc, gcs, jitted, jitTime, pause);
     }
 }
