@@ -101,6 +101,8 @@ public static class HuntRunner
             throw;
         }
         using var plan = created;
+        // Not while reading overlaps the set-up: starting the region collects, and would trace the events read so far.
+        using var gcHold = options.HoldGcWhileDetecting && !overlap && totalBytes <= options.ExactOrderMaxBytes ? DetectionGcHold.Start(totalBytes) : null;
         if (!overlap) exactRead = StartExactRead(files, totalBytes, options, readOptions, diag, readCancel.Token);
         phases?.End("set-up (rules)");
 
@@ -127,6 +129,7 @@ public static class HuntRunner
         }
         foreach (var d in plan.Detectors) d.Complete(Emit);
         plan.Finish();
+        gcHold?.Dispose(); // the events are dropped now: scoring and reports collect as usual
         phases?.End("ordered pass");
 
         alerts.Sort((a, b) =>
