@@ -73,7 +73,7 @@ public sealed class DumpCommand : ICliCommand
             {
                 foreach (var _ in EvidenceReader.Read(a.Positionals, new EvidenceReadOptions { Normalise = normalised, Threads = threads, Format = inputFormat }, diag)) { }
             }
-            else if (format == "jsonl") WriteJsonLines(a.Positionals, new EvidenceReadOptions { Normalise = normalised, Threads = threads, Format = inputFormat }, diag, stdout);
+            else if (format == "jsonl") WriteJsonLines(a.Positionals, new EvidenceReadOptions { Normalise = normalised, Threads = threads, Format = inputFormat, KeepFileOrder = true }, diag, stdout);
             else WriteXml(a.Positionals, diag, stdout);
         }
         sw.Stop();

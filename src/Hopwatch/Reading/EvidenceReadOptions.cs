@@ -9,6 +9,8 @@ public sealed class EvidenceReadOptions
     public SourceFormat? Format { get; init; }
     /// <summary>Worker threads over files (and EVTX chunks).</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>With Threads &gt; 1: hand events out in file order, as one thread would (default: files interleave as read).</summary>
+    public bool KeepFileOrder { get; init; }
     /// <summary>Fill the typed normalised view of each event (false: raw fields only, e.g. `dump`).</summary>
     public bool Normalise { get; init; } = true;
     /// <summary>Called as input bytes are consumed (bytes since the last call), for progress bars.</summary>

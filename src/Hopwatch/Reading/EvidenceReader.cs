@@ -44,7 +44,7 @@ public static class EvidenceReader
         return files;
     }
 
-    /// <summary>Reads all inputs; events of one file come in file order, files may interleave when Threads &gt; 1.</summary>
+    /// <summary>Reads all inputs; events of one file come in file order, files may interleave when Threads &gt; 1 (unless KeepFileOrder).</summary>
     public static IEnumerable<LogEvent> Read(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
     {
         var files = ListFiles(paths, diag);
@@ -54,7 +54,10 @@ public static class EvidenceReader
 
         if (options.Threads > 1 && files.Count > 1)
         {
-            foreach (var e in ParallelFiles(files, options, diag, ct)) yield return e;
+            var inOrder = options.KeepFileOrder
+                ? OrderedParallelFiles.Read(files, options.Threads, (f, token) => ReadFile(f, PerFileOptions(options), diag, token), ct)
+                : ParallelFiles(files, options, diag, ct);
+            foreach (var e in inOrder) yield return e;
             yield break;
         }
         foreach (var f in files)
@@ -336,18 +339,21 @@ public static class EvidenceReader
         }
     }
 
+    /// <summary>The options one worker reads one file with: the run's, on a single thread.</summary>
+    private static EvidenceReadOptions PerFileOptions(EvidenceReadOptions options) => new()
+    {
+        Format = options.Format, Threads = 1, Normalise = options.Normalise, OnBytes = options.OnBytes,
+        MaxExpandedBytes = options.MaxExpandedBytes, MaxCompressionRatio = options.MaxCompressionRatio,
+        MaxArchiveDepth = options.MaxArchiveDepth, MaxNestedZipBytes = options.MaxNestedZipBytes,
+        SyslogReferenceTime = options.SyslogReferenceTime,
+    };
+
     /// <summary>Files read on worker threads; each file's events stay in order, files interleave.</summary>
     private static IEnumerable<LogEvent> ParallelFiles(List<string> files, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var queue = new System.Collections.Concurrent.BlockingCollection<LogEvent[]>(boundedCapacity: 64);
-        var perFile = new EvidenceReadOptions
-        {
-            Format = options.Format, Threads = 1, Normalise = options.Normalise, OnBytes = options.OnBytes,
-            MaxExpandedBytes = options.MaxExpandedBytes, MaxCompressionRatio = options.MaxCompressionRatio,
-            MaxArchiveDepth = options.MaxArchiveDepth, MaxNestedZipBytes = options.MaxNestedZipBytes,
-            SyslogReferenceTime = options.SyslogReferenceTime,
-        };
+        var perFile = PerFileOptions(options);
         int next = -1;
         Exception? failure = null;
         // Workers block on the bounded queue, so they get their own threads (LongRunning): blocking
