@@ -29,6 +29,77 @@ internal static class SigmaParseCacheFormat
         return result;
     }
 
+    /// <summary>The <see cref="SigmaRule.CompileFacts"/> of a file's rules, in rule order (a rule without facts too).</summary>
+    public static byte[] WriteFacts(IReadOnlyList<SigmaRule> rules)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(rules.Count);
+            foreach (var rule in rules)
+            {
+                var facts = rule.CompileFacts;
+                w.Write(facts is not null);
+                if (facts is null) continue;
+                w.Write(facts.RequiredEventIds is not null);
+                if (facts.RequiredEventIds is { } ids)
+                {
+                    w.Write(ids.Length);
+                    foreach (int id in ids) w.Write(id);
+                }
+                w.Write(facts.Variants.Count);
+                foreach (var v in facts.Variants)
+                {
+                    Strings(w, v.FieldNames);
+                    w.Write(v.Literals is not null);
+                    if (v.Literals is null) continue;
+                    w.Write(v.Literals.Count);
+                    foreach (var (field, text, nonAscii) in v.Literals) { w.Write(field); w.Write(text); w.Write(nonAscii); }
+                }
+            }
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Attaches facts written by <see cref="WriteFacts"/> to the same file's rules; returns how many rules got facts.</summary>
+    public static int ReadFacts(byte[] data, IReadOnlyList<SigmaRule> rules)
+    {
+        using var r = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        if (Count(r) != rules.Count) throw new InvalidDataException("facts for another number of rules");
+        var facts = new SigmaCompileFacts?[rules.Count];
+        for (int i = 0; i < rules.Count; i++)
+        {
+            if (!r.ReadBoolean()) continue;
+            int[]? ids = null;
+            if (r.ReadBoolean())
+            {
+                ids = new int[Count(r)];
+                for (int k = 0; k < ids.Length; k++) ids[k] = r.ReadInt32();
+            }
+            var variants = new SigmaVariantFacts[Count(r)];
+            for (int k = 0; k < variants.Length; k++)
+            {
+                var names = Strings(r).ToArray();
+                List<(string, string, bool)>? literals = null;
+                if (r.ReadBoolean())
+                {
+                    literals = new List<(string, string, bool)>(Count(r));
+                    for (int l = literals.Capacity; l > 0; l--) literals.Add((r.ReadString(), r.ReadString(), r.ReadBoolean()));
+                }
+                variants[k] = new SigmaVariantFacts { FieldNames = names, Literals = literals };
+            }
+            facts[i] = new SigmaCompileFacts { RequiredEventIds = ids, Variants = variants, FromCache = true };
+        }
+        if (r.BaseStream.Position != data.Length) throw new InvalidDataException("trailing bytes in cached compile facts");
+        int n = 0;
+        for (int i = 0; i < rules.Count; i++)
+        {
+            rules[i].CompileFacts = facts[i]; // only once all of them read well
+            if (facts[i] is not null) n++;
+        }
+        return n;
+    }
+
     public static byte[] WritePipeline(SigmaLogSourcePipeline pipeline)
     {
         using var ms = new MemoryStream();
