@@ -197,18 +197,36 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     private static List<SigmaValueMatcher> CombineContains(List<SigmaValueMatcher> matchers)
     {
         if (matchers.Count < 2) return matchers;
-        var result = new List<SigmaValueMatcher>();
-        foreach (bool cased in new[] { false, true })
+        // Plain loops: rules hold tens of thousands of values, and this runs for every list of them.
+        int Combinable(bool cased)
         {
-            var group = matchers.OfType<SigmaStringMatcher>()
-                .Where(m => m.Pattern.Kind == SigmaPatternKind.Contains && m.Pattern.Cased == cased && m.Pattern.Literal.Length > 0).ToList();
-            if (group.Count < 2) continue;
-            result.Add(new SigmaMultiContainsMatcher(group.Select(m => m.Pattern.Literal).Distinct().ToList(), cased));
-            matchers = matchers.Except(group).ToList();
+            int n = 0;
+            foreach (var m in matchers)
+                if (IsPlainContains(m, cased)) n++;
+            return n;
         }
-        result.AddRange(matchers);
+        int uncased = Combinable(false), cased = Combinable(true);
+        if (uncased < 2 && cased < 2) return matchers;
+        var result = new List<SigmaValueMatcher>();
+        foreach (bool c in (ReadOnlySpan<bool>)[false, true])
+        {
+            if ((c ? cased : uncased) < 2) continue;
+            var needles = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var m in matchers)
+                if (IsPlainContains(m, c) && seen.Add(((SigmaStringMatcher)m).Pattern.Literal)) needles.Add(((SigmaStringMatcher)m).Pattern.Literal);
+            result.Add(new SigmaMultiContainsMatcher(needles, c));
+        }
+        foreach (var m in matchers)
+        {
+            bool combined = (uncased >= 2 && IsPlainContains(m, false)) || (cased >= 2 && IsPlainContains(m, true));
+            if (!combined) result.Add(m);
+        }
         return result;
     }
+
+    private static bool IsPlainContains(SigmaValueMatcher m, bool cased) =>
+        m is SigmaStringMatcher { Pattern: { Kind: SigmaPatternKind.Contains, Literal.Length: > 0 } p } && p.Cased == cased;
 
     private static void RequireRe(bool regex, string m, int line)
     {

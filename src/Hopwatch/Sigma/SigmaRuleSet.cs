@@ -244,7 +244,8 @@ public sealed class SigmaRuleSet
         finally { FieldTable.Recording = null; }
     }
 
-    private (SigmaMatchNode Node, List<SigmaLiteralAtom>? Required) CompileNode(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)
+    /// <param name="required">Whether to work out the required texts too (a test built on first use needs none: the facts had them).</param>
+    private (SigmaMatchNode Node, List<SigmaLiteralAtom>? Required) CompileNode(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters, bool required = true)
     {
         var parts = new List<SigmaMatchNode>();
         if (mapping is not null)
@@ -252,13 +253,13 @@ public sealed class SigmaRuleSet
                 parts.Add(compiler.CompileSpec(new SigmaFieldSpec { Field = field, Modifiers = [], Values = values.ToList() }, null));
         var detection = compiler.Compile(rule.Detection!, mapping?.FieldMap);
         parts.Add(detection);
-        var required = SigmaRequiredLiterals.Of(detection, FieldTable.IdOf("EventID"));
+        var texts = required ? SigmaRequiredLiterals.Of(detection, FieldTable.IdOf("EventID")) : null;
         foreach (var f in filters)
         {
             try { parts.Add(new SigmaNotNode(compiler.Compile(f.Detection, mapping?.FieldMap))); }
             catch (SigmaRuleException e) { throw new SigmaRuleException(e.Line, $"filter '{f.Title}' ({f.File}): {e.Message}"); }
         }
-        return (parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray()), required);
+        return (parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray()), texts);
     }
 
     /// <summary>
@@ -277,7 +278,7 @@ public sealed class SigmaRuleSet
             var required = vf.Literals?.Select(l => new SigmaLiteralAtom(FieldTable.IdOf(l.Field), l.Text, l.NonAscii)).ToList();
             SigmaMatchNode Build()
             {
-                try { return CompileNode(compiler, rule, mapping, []).Node; }
+                try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }
                 catch (Exception e) when (e is SigmaRuleException or SigmaUnfilledPlaceholderException)
                 {
                     // The facts say this rule compiled under this pipeline; only a bug can make it fail now.
