@@ -69,6 +69,15 @@ internal sealed class SigmaLiteralFinder
         _entries = entries.ToArray();
     }
 
+    /// <summary>Whether a text can be filed here: at least <see cref="GramLength"/> characters, and not only NUL characters.</summary>
+    public static bool CanFind(string text)
+    {
+        if (text.Length < GramLength) return false;
+        for (int i = 0; i + GramLength <= text.Length; i++)
+            if (Key(text, i) != 0) return true;
+        return false;
+    }
+
     private static ulong Key(string s, int at) =>
         s[at] | (ulong)s[at + 1] << 16 | (ulong)s[at + 2] << 32 | (ulong)s[at + 3] << 48;
 
@@ -94,6 +103,41 @@ internal sealed class SigmaLiteralFinder
                 slot = (slot + 1) & mask;
             }
         }
+    }
+
+    /// <summary>Whether any of the literals occurs in <paramref name="text"/> (stops at the first found).</summary>
+    public bool ContainsAny(ReadOnlySpan<char> text)
+    {
+        if (text.Length < GramLength) return false;
+        ulong[] keys = _keys;
+        int mask = keys.Length - 1;
+        ulong key = (ulong)text[0] << 16 | (ulong)text[1] << 32 | (ulong)text[2] << 48;
+        for (int end = GramLength; end <= text.Length; end++)
+        {
+            key = key >> 16 | (ulong)text[end - 1] << 48;
+            int slot = Slot(key);
+            while (true)
+            {
+                ulong k = keys[slot];
+                if (k == key) { if (AnyAt(text, end - GramLength, slot)) return true; break; }
+                if (k == 0) break;
+                slot = (slot + 1) & mask;
+            }
+        }
+        return false;
+    }
+
+    private bool AnyAt(ReadOnlySpan<char> text, int gramAt, int slot)
+    {
+        int first = _firstEntry[slot], end = first + _entryCount[slot];
+        for (int e = first; e < end; e++)
+        {
+            var (li, offset) = _entries[e];
+            string lit = _literals[li];
+            int start = gramAt - offset;
+            if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit)) return true;
+        }
+        return false;
     }
 
     private void Verify<TSink>(ReadOnlySpan<char> text, int gramAt, int slot, ref TSink sink) where TSink : struct, ILiteralSink
