@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Hopwatch.Sigma;
 
@@ -28,45 +27,82 @@ internal sealed class SigmaLiteralFinder
     public SigmaLiteralFinder(IReadOnlyList<string> literals)
     {
         _literals = literals.ToArray();
-        // Greedy: longest literals first pick their least-used gram, so common endings (".EXE") stay short lists.
-        var use = new Dictionary<ulong, int>(GramComparer.Instance);
+        int n = _literals.Length;
+        // Built with plain arrays only (no dictionaries keyed by grams): loading a big rule set builds this for
+        // tens of thousands of literals, and growing hash tables put megabytes of short-lived arrays on the large
+        // object heap, which triggered a full collection during every load (and generic instantiations over
+        // ulong that are compiled at run time).
+        // How common each gram is among all literals: counted in 65,536 saturating buckets by gram hash. Only the
+        // choice of gram depends on it (which one a literal is filed under), never what is found.
+        var use = new byte[1 << 16];
         foreach (var lit in _literals)
-            for (int i = 0; i + GramLength <= lit.Length; i++) CollectionsMarshal.GetValueRefOrAddDefault(use, Key(lit, i), out _)++;
-        var filed = new Dictionary<ulong, List<(int, int)>>(GramComparer.Instance);
-        foreach (int li in Enumerable.Range(0, _literals.Length).OrderByDescending(i => _literals[i].Length))
         {
-            string lit = _literals[li];
             if (lit.Length < GramLength) throw new ArgumentException($"literal '{lit}' is shorter than {GramLength} characters");
+            for (int i = 0; i + GramLength <= lit.Length; i++)
+            {
+                ref byte u = ref use[Bucket(Key(lit, i))];
+                if (u < byte.MaxValue) u++;
+            }
+        }
+        int size = 16;
+        while (size < n * 2) size *= 2;
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+        _keys = new ulong[size];
+        _firstEntry = new int[size];
+        _entryCount = new int[size];
+        var literalOf = new int[n];
+        var offsetOf = new int[n];
+        var next = new int[n];         // per entry: the next entry filed under the same gram (-1: none)
+        var head = new int[size];      // per slot: its last entry + 1 (0: none)
+        // Greedy: longest literals first pick their least-used gram, so common endings (".EXE") stay short lists.
+        var order = new long[n];
+        for (int i = 0; i < n; i++) order[i] = (long)(int.MaxValue - _literals[i].Length) << 32 | (uint)i;
+        Array.Sort(order);
+        for (int e = 0; e < n; e++)
+        {
+            int li = (int)(order[e] & 0xFFFF_FFFF);
+            string lit = _literals[li];
             int best = -1, bestLoad = int.MaxValue;
             for (int i = 0; i + GramLength <= lit.Length; i++)
             {
                 ulong k = Key(lit, i);
                 if (k == 0) continue;
-                int load = (filed.TryGetValue(k, out var l) ? l.Count * 1000 : 0) + use[k];
+                int slot = Find(k);
+                int load = (_keys[slot] == k ? _entryCount[slot] * 1000 : 0) + use[Bucket(k)];
                 if (load < bestLoad) { bestLoad = load; best = i; }
             }
             if (best < 0) throw new ArgumentException("a literal of NUL characters only cannot be searched for");
             ulong key = Key(lit, best);
-            if (!filed.TryGetValue(key, out var list)) filed[key] = list = new();
-            list.Add((li, best));
+            int at = Find(key);
+            _keys[at] = key;
+            _entryCount[at]++;
+            literalOf[e] = li;
+            offsetOf[e] = best;
+            next[e] = head[at] - 1;
+            head[at] = e + 1;
         }
-        int size = 16;
-        while (size < filed.Count * 2) size *= 2;
-        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
-        _keys = new ulong[size];
-        _firstEntry = new int[size];
-        _entryCount = new int[size];
-        var entries = new List<(int, int)>();
-        foreach (var (key, list) in filed)
+        // Lay each gram's entries side by side, in the order they were filed.
+        _entries = new (int, int)[n];
+        int filled = 0;
+        var chain = new List<int>();
+        for (int slot = 0; slot < size; slot++)
         {
-            int slot = Slot(key);
-            while (_keys[slot] != 0) slot = (slot + 1) & (size - 1);
-            _keys[slot] = key;
-            _firstEntry[slot] = entries.Count;
-            _entryCount[slot] = list.Count;
-            entries.AddRange(list);
+            if (_keys[slot] == 0) continue;
+            _firstEntry[slot] = filled;
+            chain.Clear();
+            for (int e = head[slot] - 1; e >= 0; e = next[e]) chain.Add(e);
+            for (int c = chain.Count - 1; c >= 0; c--) _entries[filled++] = (literalOf[chain[c]], offsetOf[chain[c]]);
         }
-        _entries = entries.ToArray();
+    }
+
+    private static int Bucket(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 48);
+
+    /// <summary>The slot holding <paramref name="key"/>, or the empty slot where it would go.</summary>
+    private int Find(ulong key)
+    {
+        int mask = _keys.Length - 1, slot = Slot(key);
+        while (_keys[slot] != 0 && _keys[slot] != key) slot = (slot + 1) & mask;
+        return slot;
     }
 
     /// <summary>Whether a text can be filed here: at least <see cref="GramLength"/> characters, and not only NUL characters.</summary>
@@ -152,14 +188,6 @@ internal sealed class SigmaLiteralFinder
                 sink.Found(li);
         }
     }
-}
-
-/// <summary>ulong's own hash XORs its halves, which collides all the time for packed text; this one mixes.</summary>
-internal sealed class GramComparer : IEqualityComparer<ulong>
-{
-    public static readonly GramComparer Instance = new();
-    public bool Equals(ulong a, ulong b) => a == b;
-    public int GetHashCode(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32);
 }
 
 /// <summary>Receives the literals <see cref="SigmaLiteralFinder.Scan"/> finds (a struct, so the call inlines).</summary>
