@@ -24,5 +24,8 @@ internal sealed class SigmaVariantFacts
     /// <summary>Field names in the order the compilation asked the field table for them (repeats removed).</summary>
     public required string[] FieldNames { get; init; }
     /// <summary><see cref="SigmaCompiledVariant.RequiredLiterals"/> with field names instead of numbers; null: none.</summary>
-    public required IReadOnlyList<(string Field, string Text, bool NonAscii)>? Literals { get; init; }
+    public required IReadOnlyList<SigmaNamedLiteral>? Literals { get; init; }
 }
+
+/// <summary>A <see cref="SigmaLiteralAtom"/> with its field by name (field numbers belong to one load).</summary>
+internal sealed record SigmaNamedLiteral(string Field, string Text, bool NonAscii);

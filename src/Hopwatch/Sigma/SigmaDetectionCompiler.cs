@@ -59,10 +59,17 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     private static int Cost(SigmaMatchNode node) => node switch
     {
         SigmaExistsNode => 0,
-        SigmaFieldNode f => f.Values.Sum(CostOf),
+        SigmaFieldNode f => SumCost(f.Values),
         SigmaKeywordNode => 1000,
         _ => 100,
     };
+
+    private static int SumCost(SigmaValueMatcher[] values)
+    {
+        int sum = 0;
+        foreach (var m in values) sum += CostOf(m);
+        return sum;
+    }
 
     private static int CostOf(SigmaValueMatcher m) => m switch
     {
@@ -83,7 +90,9 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         fieldMap is not null && fieldMap.TryGetValue(field, out var mapped) ? mapped : field;
 
     /// <summary>A value on its way through the modifiers: Sigma wildcard text, or a literal (after encoding).</summary>
-    private readonly record struct Pending(string Text, bool Literal);
+    /// <remarks>A class, not a struct: generic collections of it then share code precompiled for reference types
+    /// instead of being compiled at run time (tests are compiled on first use, in the middle of matching).</remarks>
+    private sealed record Pending(string Text, bool Literal);
 
     internal SigmaMatchNode CompileSpec(SigmaFieldSpec spec, IReadOnlyDictionary<string, string>? fieldMap)
     {
@@ -107,7 +116,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         SigmaTimePart? timePart = null;
         Encoding encoding = Encoding.UTF8;
         bool bom = false;
-        var values = new List<Pending?>();
+        var values = new List<Pending?>(spec.Values.Count);
         foreach (var v in spec.Values) values.Add(v is null ? null : new Pending(v, false));
 
         foreach (var m in mods)
@@ -156,7 +165,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         foreach (var p in values)
         {
             if (p is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
-            var text = p.Value.Text;
+            var text = p.Text;
             SigmaValueMatcher matcher;
             try
             {
@@ -178,7 +187,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 {
                     // Keywords search inside any field value, so they are substring matches by nature.
                     bool kw = fieldId is null;
-                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Value.Literal, leading || kw, trailing || kw, cased));
+                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Literal, leading || kw, trailing || kw, cased));
                 }
             }
             catch (ArgumentException e) { throw new SigmaRuleException(line, $"bad regular expression '{text}': {e.Message}"); }
@@ -237,7 +246,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     {
         var result = new List<Pending?>();
         foreach (var v in values)
-            if (v is null) result.Add(null); else result.AddRange(f(v.Value).Select(p => (Pending?)p));
+            if (v is null) result.Add(null); else result.AddRange(f(v));
         return result;
     }
 

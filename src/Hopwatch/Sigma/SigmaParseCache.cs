@@ -18,8 +18,11 @@ internal sealed class SigmaParseCache
     private static readonly Guid BuildId = typeof(SigmaParseCache).Assembly.ManifestModule.ModuleVersionId;
 
     private readonly string _path;
-    private readonly Dictionary<string, (long Size, long Ticks, byte[] Data)> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Size, long Ticks, byte[] Data)> _fresh = new(StringComparer.Ordinal);
+    /// <summary>A cached parse of one file (a class: dictionaries of it run on precompiled shared generic code).</summary>
+    private sealed record Entry(long Size, long Ticks, byte[] Data);
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _fresh = new(StringComparer.Ordinal);
     // Compile facts per file (SigmaCompileFacts of its rules), valid for the pipeline whose digest is _factsPipeline.
     private readonly Dictionary<string, byte[]> _facts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _freshFacts = new(StringComparer.Ordinal);
@@ -65,7 +68,7 @@ internal sealed class SigmaParseCache
             long size = r.ReadInt64(), ticks = r.ReadInt64();
             int len = r.ReadInt32();
             if (len < 0) throw new InvalidDataException("negative entry length");
-            _entries[file] = (size, ticks, Bytes(r, len));
+            _entries[file] = new Entry(size, ticks, Bytes(r, len));
             int factsLength = r.ReadInt32();
             if (factsLength < -1) throw new InvalidDataException("bad facts length");
             if (factsLength >= 0) facts[file] = Bytes(r, factsLength);
@@ -128,7 +131,7 @@ internal sealed class SigmaParseCache
         lock (_lock) kept = _fresh.ContainsKey(full) || _used.Contains(full);
         if (!kept) return;
         if (rules.All(r => r.CompileFacts is null or { FromCache: true }) && _facts.ContainsKey(full)
-            && rules.Count(r => r.CompileFacts is not null) == _factsRuleCount.GetValueOrDefault(full)) return;
+            && rules.Count(r => r.CompileFacts is not null) == (_factsRuleCount.TryGetValue(full, out int had) ? had : 0)) return;
         if (rules.All(r => r.CompileFacts is null))
         {
             if (_facts.Remove(full)) _factsChanged = true;
@@ -154,10 +157,9 @@ internal sealed class SigmaParseCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SigmaRuleParser.ParseFile(file); }
 
         string full = Path.GetFullPath(file);
-        (long Size, long Ticks, byte[] Data) entry;
-        bool found;
-        lock (_lock) found = _entries.TryGetValue(full, out entry);
-        if (found && entry.Size == size && entry.Ticks == ticks)
+        Entry? entry;
+        lock (_lock) _entries.TryGetValue(full, out entry);
+        if (entry is not null && entry.Size == size && entry.Ticks == ticks)
         {
             try
             {
@@ -183,7 +185,7 @@ internal sealed class SigmaParseCache
         if (result.Errors.Count == 0 && result.Filters.Count == 0 && result.Rules.Count > 0 && result.Rules.All(r => !r.IsCorrelation))
         {
             var data = SigmaParseCacheFormat.WriteResult(result);
-            lock (_lock) _fresh[full] = (size, ticks, data);
+            lock (_lock) _fresh[full] = new Entry(size, ticks, data);
         }
         return result;
     }

@@ -54,7 +54,7 @@ internal static class SigmaParseCacheFormat
                     w.Write(v.Literals is not null);
                     if (v.Literals is null) continue;
                     w.Write(v.Literals.Count);
-                    foreach (var (field, text, nonAscii) in v.Literals) { w.Write(field); w.Write(text); w.Write(nonAscii); }
+                    foreach (var l in v.Literals) { w.Write(l.Field); w.Write(l.Text); w.Write(l.NonAscii); }
                 }
             }
         }
@@ -80,11 +80,11 @@ internal static class SigmaParseCacheFormat
             for (int k = 0; k < variants.Length; k++)
             {
                 var names = Strings(r).ToArray();
-                List<(string, string, bool)>? literals = null;
+                List<SigmaNamedLiteral>? literals = null;
                 if (r.ReadBoolean())
                 {
-                    literals = new List<(string, string, bool)>(Count(r));
-                    for (int l = literals.Capacity; l > 0; l--) literals.Add((r.ReadString(), r.ReadString(), r.ReadBoolean()));
+                    literals = new List<SigmaNamedLiteral>(Count(r));
+                    for (int l = literals.Capacity; l > 0; l--) literals.Add(new SigmaNamedLiteral(r.ReadString(), r.ReadString(), r.ReadBoolean()));
                 }
                 variants[k] = new SigmaVariantFacts { FieldNames = names, Literals = literals };
             }

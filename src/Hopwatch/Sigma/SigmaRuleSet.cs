@@ -134,7 +134,7 @@ public sealed class SigmaRuleSet
     private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders, bool recordFacts)
     {
         var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
-        var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, HashSet<int>? RequiredIds)>();
+        var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, int[]? RequiredIds)>();
         var correlations = new List<SigmaRule>();
 
         foreach (var rule in parsed)
@@ -151,8 +151,7 @@ public sealed class SigmaRuleSet
             {
                 var facts = filters.Count == 0 ? rule.CompileFacts : null;
                 if (facts is not null && facts.Variants.Count == Math.Max(1, mappings.Count))
-                    compiled.Add((rule, FromFacts(compiler, rule, mappings, facts),
-                        facts.RequiredEventIds is { } ids ? new HashSet<int>(ids) : null));
+                    compiled.Add((rule, FromFacts(compiler, rule, mappings, facts), facts.RequiredEventIds));
                 else
                 {
                     rule.CompileFacts = null;
@@ -161,8 +160,8 @@ public sealed class SigmaRuleSet
                     var variantFacts = new List<SigmaVariantFacts>();
                     if (mappings.Count == 0) variants.Add(CompileVariant(compiler, rule, null, filters, record ? variantFacts : null));
                     foreach (var m in mappings) variants.Add(CompileVariant(compiler, rule, m, filters, record ? variantFacts : null));
-                    var required = SigmaEventIdConstraint.Of(rule.Detection!);
-                    if (record) rule.CompileFacts = new SigmaCompileFacts { RequiredEventIds = required?.Order().ToArray(), Variants = variantFacts };
+                    var required = SigmaEventIdConstraint.Of(rule.Detection!)?.Order().ToArray();
+                    if (record) rule.CompileFacts = new SigmaCompileFacts { RequiredEventIds = required, Variants = variantFacts };
                     compiled.Add((rule, variants, required));
                 }
                 _mappings[rule] = mappings;
@@ -210,12 +209,16 @@ public sealed class SigmaRuleSet
     }
 
     /// <summary>The mapping's EventIDs narrowed to those the detection requires (a rule can only match there).</summary>
-    private static IReadOnlyList<int> EffectiveIds(SigmaLogSourceMapping? m, HashSet<int>? required)
+    /// <param name="required">The EventIDs the detection requires, ascending (null: any).</param>
+    private static IReadOnlyList<int> EffectiveIds(SigmaLogSourceMapping? m, int[]? required)
     {
         if (m is null) return [];
         if (required is null) return m.EventIds;
-        if (m.EventIds.Count == 0) return required.Order().ToList();
-        var both = m.EventIds.Where(required.Contains).ToList();
+        if (m.EventIds.Count == 0) return required;
+        var both = new List<int>();
+        foreach (int id in m.EventIds)
+            foreach (int r in required)
+                if (r == id) { both.Add(id); break; }
         return both.Count > 0 ? both : m.EventIds; // contradictory rule: keep the mapping (it simply never matches)
     }
 
@@ -237,7 +240,7 @@ public sealed class SigmaRuleSet
                 facts.Add(new SigmaVariantFacts
                 {
                     FieldNames = FieldTable.Recording!.Distinct(StringComparer.Ordinal).ToArray(),
-                    Literals = required?.Select(a => (FieldTable.NameOf(a.FieldId), a.Text, a.NonAscii)).ToList(),
+                    Literals = required?.Select(a => new SigmaNamedLiteral(FieldTable.NameOf(a.FieldId), a.Text, a.NonAscii)).ToList(),
                 });
             return new PendingVariant(mapping, node, null, required);
         }
@@ -275,7 +278,12 @@ public sealed class SigmaRuleSet
             var mapping = mappings.Count == 0 ? null : mappings[k];
             var vf = facts.Variants[k];
             foreach (var name in vf.FieldNames) FieldTable.IdOf(name);
-            var required = vf.Literals?.Select(l => new SigmaLiteralAtom(FieldTable.IdOf(l.Field), l.Text, l.NonAscii)).ToList();
+            List<SigmaLiteralAtom>? required = null;
+            if (vf.Literals is { } literals)
+            {
+                required = new List<SigmaLiteralAtom>(literals.Count);
+                foreach (var l in literals) required.Add(new SigmaLiteralAtom(FieldTable.IdOf(l.Field), l.Text, l.NonAscii));
+            }
             SigmaMatchNode Build()
             {
                 try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }

@@ -34,7 +34,8 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
         _texts = needles.ToArray();
         _count = needles.Count;
         _cased = cased;
-        _shortest = _texts.Length == 0 ? 0 : _texts.Min(t => t.Length);
+        _shortest = _texts.Length == 0 ? 0 : int.MaxValue;
+        foreach (var t in _texts) _shortest = Math.Min(_shortest, t.Length);
     }
 
     private Searcher Build()

@@ -18,7 +18,9 @@ internal sealed class SigmaLiteralFinder
     private readonly ulong[] _keys;     // open addressing; 0 = empty (a gram of four NUL characters is never filed)
     private readonly int[] _firstEntry; // per slot: index into _entries
     private readonly int[] _entryCount;
-    private readonly (int Literal, int Offset)[] _entries; // literals filed under the slot's gram, and where the gram sits in each
+    // Literals filed under each slot's gram, and where the gram sits in each. Two int arrays, not one of
+    // tuples: code touching ValueTuple fields cannot be precompiled (ReadyToRun) outside the framework.
+    private readonly int[] _entryLiteral, _entryOffset;
     private readonly int _shift;
 
     public int LiteralCount => _literals.Length;
@@ -55,12 +57,10 @@ internal sealed class SigmaLiteralFinder
         var next = new int[n];         // per entry: the next entry filed under the same gram (-1: none)
         var head = new int[size];      // per slot: its last entry + 1 (0: none)
         // Greedy: longest literals first pick their least-used gram, so common endings (".EXE") stay short lists.
-        var order = new long[n];
-        for (int i = 0; i < n; i++) order[i] = (long)(int.MaxValue - _literals[i].Length) << 32 | (uint)i;
-        Array.Sort(order);
+        var order = LongestFirst(_literals);
         for (int e = 0; e < n; e++)
         {
-            int li = (int)(order[e] & 0xFFFF_FFFF);
+            int li = order[e];
             string lit = _literals[li];
             int best = -1, bestLoad = int.MaxValue;
             for (int i = 0; i + GramLength <= lit.Length; i++)
@@ -82,7 +82,8 @@ internal sealed class SigmaLiteralFinder
             head[at] = e + 1;
         }
         // Lay each gram's entries side by side, in the order they were filed.
-        _entries = new (int, int)[n];
+        _entryLiteral = new int[n];
+        _entryOffset = new int[n];
         int filled = 0;
         var chain = new List<int>();
         for (int slot = 0; slot < size; slot++)
@@ -91,8 +92,25 @@ internal sealed class SigmaLiteralFinder
             _firstEntry[slot] = filled;
             chain.Clear();
             for (int e = head[slot] - 1; e >= 0; e = next[e]) chain.Add(e);
-            for (int c = chain.Count - 1; c >= 0; c--) _entries[filled++] = (literalOf[chain[c]], offsetOf[chain[c]]);
+            for (int c = chain.Count - 1; c >= 0; c--)
+            {
+                _entryLiteral[filled] = literalOf[chain[c]];
+                _entryOffset[filled++] = offsetOf[chain[c]];
+            }
         }
+    }
+
+    /// <summary>Indices of <paramref name="literals"/>, longest first, in list order among equals (a counting sort).</summary>
+    private static int[] LongestFirst(string[] literals)
+    {
+        int max = 0;
+        foreach (var l in literals) max = Math.Max(max, l.Length);
+        var starts = new int[max + 2];
+        foreach (var l in literals) starts[max - l.Length + 1]++;
+        for (int i = 1; i < starts.Length; i++) starts[i] += starts[i - 1];
+        var order = new int[literals.Length];
+        for (int i = 0; i < literals.Length; i++) order[starts[max - literals[i].Length]++] = i;
+        return order;
     }
 
     private static int Bucket(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 48);
@@ -168,7 +186,7 @@ internal sealed class SigmaLiteralFinder
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
         {
-            var (li, offset) = _entries[e];
+            int li = _entryLiteral[e], offset = _entryOffset[e];
             string lit = _literals[li];
             int start = gramAt - offset;
             if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit)) return true;
@@ -181,7 +199,7 @@ internal sealed class SigmaLiteralFinder
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
         {
-            var (li, offset) = _entries[e];
+            int li = _entryLiteral[e], offset = _entryOffset[e];
             string lit = _literals[li];
             int start = gramAt - offset;
             if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit))
