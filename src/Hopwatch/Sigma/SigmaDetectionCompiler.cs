@@ -9,6 +9,12 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceholders placeholders, TimeSpan regexTimeout)
 {
+    /// <summary>
+    /// The rules compiled here compiled before (tests built on first use from cached compile facts): their
+    /// regexes need no check now and are built on their first match.
+    /// </summary>
+    public bool RegexesChecked { get; init; }
+
     public static readonly HashSet<string> KnownModifiers = new(StringComparer.OrdinalIgnoreCase)
     {
         "contains", "startswith", "endswith", "all", "base64", "base64offset", "wide", "utf16le", "utf16be", "utf16",
@@ -170,7 +176,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             try
             {
                 if (regex)
-                    matcher = new SigmaRegexMatcher(text, reI, reM, reS, regexTimeout);
+                    matcher = new SigmaRegexMatcher(text, reI, reM, reS, regexTimeout, checkNow: !RegexesChecked);
                 else if (cidr)
                     matcher = new SigmaCidrMatcher(text);
                 else if (timePart is not null)

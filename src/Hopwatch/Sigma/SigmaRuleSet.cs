@@ -134,6 +134,7 @@ public sealed class SigmaRuleSet
     private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders, bool recordFacts)
     {
         var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
+        var lateCompiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout) { RegexesChecked = true };
         var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, int[]? RequiredIds)>();
         var correlations = new List<SigmaRule>();
 
@@ -151,7 +152,7 @@ public sealed class SigmaRuleSet
             {
                 var facts = filters.Count == 0 ? rule.CompileFacts : null;
                 if (facts is not null && facts.Variants.Count == Math.Max(1, mappings.Count))
-                    compiled.Add((rule, FromFacts(compiler, rule, mappings, facts), facts.RequiredEventIds));
+                    compiled.Add((rule, FromFacts(lateCompiler, rule, mappings, facts), facts.RequiredEventIds));
                 else
                 {
                     rule.CompileFacts = null;

@@ -175,4 +175,35 @@ public class SigmaCompileFactsTests
             Directory.Delete(ruleDir, true);
         }
     }
+
+    [Fact]
+    public void ARuleThatDoesNotCompileIsReportedOnEveryLoadAndRegexesOfCachedRulesStillMatch()
+    {
+        var cacheDir = Directory.CreateTempSubdirectory("hopwatch-cache-").FullName;
+        var ruleDir = Directory.CreateTempSubdirectory("hopwatch-rules-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(ruleDir, "bad.yml"), ProcessRule("selection:\n    CommandLine|re: 'a(b'"));
+            File.WriteAllText(Path.Combine(ruleDir, "good.yml"),
+                ProcessRule("selection:\n    CommandLine|re: '^whoami\\s+/(priv|all)$'", id: "33333333-3333-3333-3333-333333333333"));
+            var options = new SigmaOptions { RuleCacheDirectory = cacheDir };
+            for (int i = 0; i < 3; i++)
+            {
+                var set = SigmaRuleSet.Load([ruleDir], options);
+                Assert.Equal(2, set.FileCount);
+                var error = Assert.Single(set.Errors);
+                Assert.EndsWith("bad.yml", error.File);
+                Assert.Contains("bad regular expression", error.Message);
+                Assert.Equal(2, set.Variants.Count); // Sysmon 1 and Security 4688
+                Assert.All(set.Variants.Select(v => v.IsBuilt), built => Assert.Equal(i == 0, built)); // from facts after the first load
+                Assert.Single(Run(set, [Event(Sysmon, 1, ("CommandLine", "whoami /priv"))]));
+                Assert.Empty(Run(set, [Event(Sysmon, 1, ("CommandLine", "whoami /groups"))]));
+            }
+        }
+        finally
+        {
+            Directory.Delete(cacheDir, true);
+            Directory.Delete(ruleDir, true);
+        }
+    }
 }
