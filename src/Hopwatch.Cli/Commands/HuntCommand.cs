@@ -103,6 +103,7 @@ public sealed class HuntCommand : ICliCommand
             Threads = threads,
             Format = format,
             Analytics = !noAnalytics,
+            HoldGcWhileDetecting = true, // one hunt per process
             OnBytes = onBytes,
             OnTotalBytes = onTotal,
         }, diag);

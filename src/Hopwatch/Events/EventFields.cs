@@ -120,6 +120,21 @@ public sealed class EventFields
         // A miss scans again ignoring case, unless no held name has this one's length and first letter;
         // names of another length cannot match, so skip those cheaply.
         if (name.Length > 0 && name[0] < 128 && (_nameBits & NameBit(name)) == 0) return -1;
+        if (_count == 0 || _count != _names.Length) return IndexOfIgnoringCase(name);
+        // A full names array is never written in place (see CopySharingNames), and records of one layout
+        // share it: the answer for (this array, this name) is remembered, so the case-insensitive scan
+        // runs once per layout and name instead of once per event (readers pool their own name strings,
+        // so the canonical names callers pass rarely match by reference).
+        var memo = t_lookups ??= new Lookup[LookupSlots];
+        ref var slot = ref memo[(RuntimeHelpers.GetHashCode(_names) * 31 + RuntimeHelpers.GetHashCode(name)) & (LookupSlots - 1)];
+        if (ReferenceEquals(slot.Names, _names) && ReferenceEquals(slot.Name, name)) return slot.Index;
+        int index = IndexOfIgnoringCase(name);
+        slot = new Lookup { Names = _names, Name = name, Index = index };
+        return index;
+    }
+
+    private int IndexOfIgnoringCase(string name)
+    {
         int length = name.Length;
         for (int i = 0; i < _count; i++)
         {
@@ -128,6 +143,16 @@ public sealed class EventFields
         }
         return -1;
     }
+
+    private struct Lookup
+    {
+        public string[]? Names;
+        public string? Name;
+        public int Index;
+    }
+
+    private const int LookupSlots = 1024;
+    [ThreadStatic] private static Lookup[]? t_lookups;
 
     /// <summary>
     /// The first slot holding this very string instance, compared as addresses in one vectorised

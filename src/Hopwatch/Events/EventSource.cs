@@ -27,7 +27,14 @@ public static class EventSources
 
     public static EventSource Of(LogEvent e)
     {
-        if (ReferenceEquals(e.Channel, _lastChannel) && ReferenceEquals(e.Provider, _lastProvider) && e.Format == _lastFormat) return _last;
+        // Consecutive events mostly share channel and provider, but not always the string instances
+        // (readers render them per record): compare contents before classifying again.
+        if (e.Format == _lastFormat && SameText(e.Channel, _lastChannel) && SameText(e.Provider, _lastProvider))
+        {
+            _lastChannel = e.Channel;
+            _lastProvider = e.Provider;
+            return _last;
+        }
         var s = Classify(e.Format, e.Channel, e.Provider);
         _lastChannel = e.Channel;
         _lastProvider = e.Provider;
@@ -35,6 +42,8 @@ public static class EventSources
         _last = s;
         return s;
     }
+
+    private static bool SameText(string a, string? b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
 
     public static EventSource Classify(SourceFormat format, string channel, string provider)
     {

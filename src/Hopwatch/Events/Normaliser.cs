@@ -319,7 +319,7 @@ public static class Normaliser
             int end = c.IndexOfAny(['/', '?']);
             if (end >= 0) c = c[..end];
             int colon = c.LastIndexOf(':');
-            if (colon > 0 && !c.Contains('[') && c.Count(ch => ch == ':') == 1)
+            if (colon > 0 && !c.Contains('[') && c.IndexOf(':') == colon)
             {
                 e.DestinationPort = Port(c[(colon + 1)..]);
                 c = c[..colon];
@@ -505,9 +505,16 @@ public static class Normaliser
         if (string.IsNullOrEmpty(e.Computer)) return;
         e.Host = HostName(e.Computer);
         if (e.Host is null) return;
+        // Remembered per host instance (HostName hands out one per computer name): no substring per event.
+        var memo = t_shortHosts ??= new (string?, string?)[HostMemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(e.Host) & (HostMemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, e.Host)) { e.HostShort = slot.Item2; return; }
         int dot = e.Host.IndexOf('.');
         e.HostShort = dot > 0 && !IsIpv4(e.Host) ? e.Host[..dot] : e.Host;
+        slot = (e.Host, e.HostShort);
     }
+
+    [ThreadStatic] private static (string?, string?)[]? t_shortHosts;
 
     private static void Subject(LogEvent e, EventFields f)
     {
@@ -708,16 +715,25 @@ public static class Normaliser
 
     private static string? KeyValue(string text, string key)
     {
-        foreach (var raw in text.Split('\n'))
+        // Line by line over spans: a script's context block can be kilobytes, and this runs up to four
+        // times per PowerShell event; only the value found becomes a string.
+        var rest = text.AsSpan();
+        while (true)
         {
-            var line = raw.Trim();
-            if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
-            var rest = line[key.Length..].TrimStart();
-            if (rest.Length == 0 || rest[0] != '=') continue;
-            var value = rest[1..].Trim();
-            return value.Length == 0 ? null : value;
+            int nl = rest.IndexOf('\n');
+            var line = (nl < 0 ? rest : rest[..nl]).Trim();
+            if (line.StartsWith(key, StringComparison.Ordinal))
+            {
+                var after = line[key.Length..].TrimStart();
+                if (after.Length > 0 && after[0] == '=')
+                {
+                    var value = after[1..].Trim();
+                    return value.Length == 0 ? null : value.ToString();
+                }
+            }
+            if (nl < 0) return null;
+            rest = rest[(nl + 1)..];
         }
-        return null;
     }
 
     /// <summary>The value after "Label:" on its own line of a rendered event message.</summary>

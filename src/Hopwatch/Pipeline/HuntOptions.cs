@@ -35,6 +35,13 @@ public sealed class HuntOptions
     public long ExactOrderMaxBytes { get; init; } = 2L << 30;
     /// <summary>How far behind the newest event an event may arrive and still be analysed in order (streamed mode).</summary>
     public TimeSpan ReorderWindow { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Hold garbage collection while events are read and detected, by reserving memory up front (see
+    /// <see cref="DetectionGcHold"/>). For a process that runs one hunt (the CLI): every event stays alive until
+    /// the ordered pass anyway, so collections in between only trace them. Off by default: a process running
+    /// hunts side by side (the service) must not, as the reservation is process-wide.
+    /// </summary>
+    public bool HoldGcWhileDetecting { get; init; }
     /// <summary>Progress: bytes consumed since last call / total bytes.</summary>
     public Action<long>? OnBytes { get; init; }
     public Action<long>? OnTotalBytes { get; init; }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -18,30 +20,122 @@ public sealed class AlertJsonWriter : IDisposable
         Converters = { new UtcDateTimeConverter() },
     };
 
-    private readonly TextWriter _writer;
+    /// <summary>The writer options matching <see cref="Options"/> (same escaping) for hand-written JSON.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Default };
+
+    private readonly TextWriter? _writer;
+    private readonly Stream? _stream;
     private readonly bool _own;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
     public long Count { get; private set; }
 
     public AlertJsonWriter(TextWriter writer, bool ownsWriter = false)
     {
         _writer = writer;
         _own = ownsWriter;
+        _json = new Utf8JsonWriter(_buffer, WriterOptions);
     }
 
-    public static AlertJsonWriter Create(string path) =>
-        new(new StreamWriter(path, false, new System.Text.UTF8Encoding(false)), ownsWriter: true);
-
-    public void Write(Alert alert)
+    private AlertJsonWriter(Stream stream)
     {
-        _writer.Write(JsonSerializer.Serialize(alert, Options));
-        _writer.Write('\n');
+        _stream = stream;
+        _own = true;
+        _json = new Utf8JsonWriter(_buffer, WriterOptions);
+    }
+
+    /// <summary>A writer into a new UTF-8 file (no BOM); the bytes go to the file without a text encoder.</summary>
+    public static AlertJsonWriter Create(string path) =>
+        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
+
+    public void Write(Alert alert) => Write(alert, null);
+
+    /// <summary>One alert line; <paramref name="suppressedReason"/>, when given, is added last as "suppressed_reason" (suppressed.jsonl).</summary>
+    public void Write(Alert alert, string? suppressedReason)
+    {
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        WriteAlert(_json, alert, suppressedReason);
+        _json.Flush();
+        var bytes = _buffer.WrittenSpan;
+        if (_stream is not null)
+        {
+            _stream.Write(bytes);
+            _stream.WriteByte((byte)'\n');
+        }
+        else
+        {
+            _writer!.Write(Encoding.UTF8.GetString(bytes));
+            _writer.Write('\n');
+        }
         Count++;
+    }
+
+    /// <summary>One alert as a JSON object: the bytes <c>JsonSerializer.Serialize(alert, Options)</c> gives.</summary>
+    internal static void WriteAlert(Utf8JsonWriter w, Alert a, string? suppressedReason = null)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", a.Id);
+        w.WriteString("analytic", a.Analytic);
+        w.WriteString("rule_id", a.RuleId);
+        w.WriteString("title", a.Title);
+        JsonValues.WriteSeverity(w, "severity", a.Severity);
+        JsonValues.WriteStrings(w, "techniques", a.Techniques);
+        JsonValues.WriteTime(w, "time_first", a.TimeFirst);
+        JsonValues.WriteTime(w, "time_last", a.TimeLast);
+        w.WritePropertyName("entities");
+        if (a.Entities is not { } e) w.WriteNullValue();
+        else
+        {
+            w.WriteStartObject();
+            JsonValues.WriteStrings(w, "users", e.Users);
+            JsonValues.WriteStrings(w, "source_hosts", e.SourceHosts);
+            JsonValues.WriteStrings(w, "source_ips", e.SourceIps);
+            JsonValues.WriteStrings(w, "target_hosts", e.TargetHosts);
+            w.WriteEndObject();
+        }
+        w.WritePropertyName("evidence");
+        if (a.Evidence is null) w.WriteNullValue();
+        else
+        {
+            w.WriteStartArray();
+            foreach (var ev in a.Evidence)
+            {
+                if (ev is null) { w.WriteNullValue(); continue; }
+                w.WriteStartObject();
+                w.WriteString("file", ev.File);
+                w.WriteNumber("record_id", ev.RecordId);
+                JsonValues.WriteTime(w, "time", ev.Time);
+                w.WriteString("host", ev.Host);
+                w.WriteString("channel", ev.Channel);
+                w.WriteNumber("event_id", ev.EventId);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteString("description", a.Description);
+        if (a.Details is not null)
+        {
+            w.WritePropertyName("details");
+            JsonValues.WriteMap(w, a.Details);
+        }
+        if (suppressedReason is not null) w.WriteString("suppressed_reason", suppressedReason);
+        w.WriteEndObject();
     }
 
     public void Dispose()
     {
-        _writer.Flush();
-        if (_own) _writer.Dispose();
+        if (_stream is not null)
+        {
+            _stream.Flush();
+            if (_own) _stream.Dispose();
+        }
+        else
+        {
+            _writer!.Flush();
+            if (_own) _writer.Dispose();
+        }
+        _json.Dispose();
     }
 }
 

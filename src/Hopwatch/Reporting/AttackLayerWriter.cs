@@ -15,19 +15,28 @@ public static class AttackLayerWriter
 {
     public static void Write(Stream stream, IReadOnlyList<Alert> alerts, IReadOnlyList<Incident> incidents, string name)
     {
-        var stats = new SortedDictionary<string, (int Alerts, int Incidents, int Score, Severity Max)>(StringComparer.Ordinal);
+        var stats = new Dictionary<string, TechniqueStats>(StringComparer.Ordinal);
+        TechniqueStats StatsOf(string t)
+        {
+            if (!stats.TryGetValue(t, out var s)) stats[t] = s = new TechniqueStats();
+            return s;
+        }
         foreach (var a in alerts)
             foreach (var t in a.Techniques.Select(Normalise).OfType<string>().Distinct())
             {
-                var s = stats.GetValueOrDefault(t);
-                stats[t] = (s.Alerts + 1, s.Incidents, s.Score, a.Severity > s.Max ? a.Severity : s.Max);
+                var s = StatsOf(t);
+                s.Alerts++;
+                if (a.Severity > s.Max) s.Max = a.Severity;
             }
         foreach (var inc in incidents)
             foreach (var t in inc.Techniques.Select(Normalise).OfType<string>().Distinct())
             {
-                var s = stats.GetValueOrDefault(t);
-                stats[t] = (s.Alerts, s.Incidents + 1, Math.Max(s.Score, inc.RiskScore), s.Max);
+                var s = StatsOf(t);
+                s.Incidents++;
+                s.Score = Math.Max(s.Score, inc.RiskScore);
             }
+        var ids = new List<string>(stats.Keys);
+        ids.Sort(StringComparer.Ordinal);
 
         using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = AlertJsonWriter.Options.Encoder });
         w.WriteStartObject();
@@ -41,7 +50,7 @@ public static class AttackLayerWriter
         w.WriteString("description", $"Techniques seen by Hopwatch: {alerts.Count} alert(s), {incidents.Count} incident(s). Score = highest incident risk (0-100).");
         w.WriteNumber("sorting", 3);
         w.WriteStartArray("techniques");
-        var parents = stats.Keys.Where(k => k.Contains('.')).Select(k => k[..k.IndexOf('.')]).Distinct().Where(p => !stats.ContainsKey(p)).ToList();
+        var parents = ids.Where(k => k.Contains('.')).Select(k => k[..k.IndexOf('.')]).Distinct().Where(p => !stats.ContainsKey(p)).ToList();
         foreach (var p in parents)
         {
             w.WriteStartObject();
@@ -51,8 +60,9 @@ public static class AttackLayerWriter
             w.WriteString("comment", "parent of the sub-techniques seen");
             w.WriteEndObject();
         }
-        foreach (var (t, s) in stats)
+        foreach (var t in ids)
         {
+            var s = stats[t];
             w.WriteStartObject();
             w.WriteString("techniqueID", t);
             w.WriteNumber("score", s.Score);
@@ -99,11 +109,24 @@ public static class AttackLayerWriter
         w.WriteEndObject();
     }
 
-    /// <summary>"t1021.001" → "T1021.001"; anything not shaped like a technique id is dropped.</summary>
+    private sealed class TechniqueStats
+    {
+        public int Alerts, Incidents, Score;
+        public Severity Max;
+    }
+
+    /// <summary>"t1021.001" → "T1021.001"; anything not shaped like a technique id (T and 4 digits, optionally . and 3 digits) is dropped.</summary>
     internal static string? Normalise(string t)
     {
         var s = t.Trim().ToUpperInvariant();
         if (s.StartsWith("ATTACK.", StringComparison.Ordinal)) s = s[7..];
-        return System.Text.RegularExpressions.Regex.IsMatch(s, @"^T\d{4}(\.\d{3})?$") ? s : null;
+        // char.IsDigit is the regex \d (any Unicode decimal digit), which this check replaced.
+        static bool Digits(string s, int from, int count)
+        {
+            for (int i = from; i < from + count; i++) if (!char.IsDigit(s[i])) return false;
+            return true;
+        }
+        bool technique = s.Length >= 5 && s[0] == 'T' && Digits(s, 1, 4) && (s.Length == 5 || s.Length == 9 && s[5] == '.' && Digits(s, 6, 3));
+        return technique ? s : null;
     }
 }

@@ -209,7 +209,10 @@ public static class HtmlReportWriter
         }
         sb.Append("</tbody></table>");
         if (inc.Alerts.Count > 100) sb.Append("<p class=\"muted\">").Append(inc.Alerts.Count - 100).Append(" more alert(s) in alerts.jsonl.</p>");
-        var evidence = inc.Alerts.SelectMany(a => a.Evidence.Select(e => (a, e))).OrderBy(x => x.e.Time).ToList();
+        var evidence = new List<EvidenceRow>();
+        foreach (var alert in inc.Alerts)
+            foreach (var ev in alert.Evidence) evidence.Add(new EvidenceRow(alert, ev));
+        StableSort.Sort(evidence, static (x, y) => x.Evidence.Time.CompareTo(y.Evidence.Time));
         sb.Append("<details><summary>").Append(evidence.Count).Append(" evidence event(s)</summary><table class=\"grid\"><thead><tr><th>time</th><th>host</th><th>channel</th><th>event</th><th>file</th><th>record</th><th>alert</th></tr></thead><tbody>");
         foreach (var (a, e) in evidence.Take(options.EvidenceRowsPerIncident))
             sb.Append("<tr><td>").Append(TriageAnswers.Ts(e.Time)).Append("</td><td>").Append(HtmlText.Escape(e.Host)).Append("</td><td>").Append(HtmlText.Escape(e.Channel))
@@ -219,6 +222,9 @@ public static class HtmlReportWriter
         if (evidence.Count > options.EvidenceRowsPerIncident) sb.Append("<p class=\"muted\">").Append(evidence.Count - options.EvidenceRowsPerIncident).Append(" more row(s) in alerts.jsonl.</p>");
         sb.Append("</details></div></details>");
     }
+
+    /// <summary>One evidence event with the alert it supports (a class: see <see cref="StableSort"/> on why not a tuple).</summary>
+    private sealed record EvidenceRow(Alert Alert, AlertEvidence Evidence);
 
     private static void Card(StringBuilder sb, string label, string value, string cls) =>
         sb.Append("<div class=\"card ").Append(cls).Append("\"><div class=\"value\">").Append(HtmlText.Escape(value)).Append("</div><div class=\"label\">").Append(label).Append("</div></div>");

@@ -25,9 +25,13 @@ public static class ReportSet
         string P(string name) { var p = Path.Combine(outDir, name); paths.Add(p); return p; }
 
         IncidentJsonWriter.Write(P(IncidentsFile), analysis.Incidents);
+        Hopwatch.Pipeline.HuntPhaseLog.Current?.End(" incidents");
         TimelineCsvWriter.Write(P(TimelineFile), analysis.Incidents);
+        Hopwatch.Pipeline.HuntPhaseLog.Current?.End(" timeline");
         AttackLayerWriter.Write(P(AttackLayerFile), hunt.Alerts, analysis.Incidents, options.Title);
+        Hopwatch.Pipeline.HuntPhaseLog.Current?.End(" attack");
         HtmlReportWriter.Write(P(HtmlFile), hunt, analysis, options);
+        Hopwatch.Pipeline.HuntPhaseLog.Current?.End(" html");
         return paths;
     }
 }

@@ -23,22 +23,26 @@ internal static class SvgHopGraph
         }
         // Columns: one per layer, tall layers split into sub-columns of MaxPerColumn hosts.
         var columns = new List<List<HopNode>>();
-        foreach (var layer in nodes.GroupBy(n => n.Layer).OrderBy(g => g.Key))
+        var byLayer = StableSort.Sorted(nodes, static (x, y) => x.Layer.CompareTo(y.Layer));
+        for (int first = 0; first < byLayer.Count;)
         {
-            var list = layer.ToList();
-            for (int start = 0; start < list.Count; start += MaxPerColumn)
-                columns.Add(list.Skip(start).Take(MaxPerColumn).ToList());
+            int end = first;
+            while (end < byLayer.Count && byLayer[end].Layer == byLayer[first].Layer) end++;
+            for (int start = first; start < end; start += MaxPerColumn)
+                columns.Add(byLayer.GetRange(start, Math.Min(MaxPerColumn, end - start)));
+            first = end;
         }
         // Long chains wrap into bands of ColumnsPerBand columns (read left to right, then the next
         // band below), so an 8-hop chain stays legible instead of shrinking to fit one row.
-        int maxRows = columns.Max(c => c.Count);
+        int maxRows = 0;
+        foreach (var c in columns) maxRows = Math.Max(maxRows, c.Count);
         int bands = (columns.Count + ColumnsPerBand - 1) / ColumnsPerBand;
         int colsInRow = Math.Min(columns.Count, ColumnsPerBand);
         double bandH = maxRows * (NodeH + RowGap) - RowGap + BandGap;
-        var pos = new Dictionary<string, (double X, double Y)>(StringComparer.Ordinal);
+        var pos = new Dictionary<string, Point>(StringComparer.Ordinal);
         for (int c = 0; c < columns.Count; c++)
             for (int r = 0; r < columns[c].Count; r++)
-                pos[columns[c][r].Id] = (Pad + (c % ColumnsPerBand) * (NodeW + ColGap), Pad + (c / ColumnsPerBand) * bandH + r * (NodeH + RowGap));
+                pos[columns[c][r].Id] = new Point(Pad + (c % ColumnsPerBand) * (NodeW + ColGap), Pad + (c / ColumnsPerBand) * bandH + r * (NodeH + RowGap));
         double width = Pad * 2 + colsInRow * (NodeW + ColGap) - ColGap;
         double height = Pad * 2 + bands * bandH - BandGap + 40;
 
@@ -102,6 +106,9 @@ internal static class SvgHopGraph
         if (inc.Graph.Nodes.Count > nodes.Count)
             sb.Append("<p class=\"muted\">").Append(inc.Graph.Nodes.Count - nodes.Count).Append(" more host(s) not drawn; all are listed in incidents.jsonl.</p>");
     }
+
+    /// <summary>A node's top-left corner (a class: a tuple-valued dictionary is JIT-compiled at every run).</summary>
+    private sealed record Point(double X, double Y);
 
     internal static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 }

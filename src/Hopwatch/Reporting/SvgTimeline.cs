@@ -14,8 +14,12 @@ internal static class SvgTimeline
     {
         var entries = inc.Timeline;
         if (entries.Count == 0) return;
-        var t0 = entries.Min(e => e.Time);
-        var t1 = entries.Max(e => e.Time);
+        DateTime t0 = entries[0].Time, t1 = entries[0].Time;
+        foreach (var e in entries)
+        {
+            if (e.Time < t0) t0 = e.Time;
+            if (e.Time > t1) t1 = e.Time;
+        }
         if ((t1 - t0).TotalSeconds < 60) { t0 = SafeTime.Add(t0, TimeSpan.FromSeconds(-30)); t1 = SafeTime.Add(t1, TimeSpan.FromSeconds(30)); }
         if (t1 <= t0) t1 = t0.AddTicks(1);
         double span = (t1 - t0).Ticks;

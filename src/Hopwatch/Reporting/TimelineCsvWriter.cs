@@ -21,7 +21,14 @@ public static class TimelineCsvWriter
     {
         w.Write(string.Join(",", Columns));
         w.Write('\n');
-        var rows = incidents.SelectMany(inc => inc.Timeline.Select(t => (inc, t))).OrderBy(x => x.t.Time).ThenBy(x => x.inc.Id, StringComparer.Ordinal);
+        var rows = new List<Row>();
+        foreach (var i in incidents)
+            foreach (var entry in i.Timeline) rows.Add(new Row(i, entry));
+        StableSort.Sort(rows, static (x, y) =>
+        {
+            int c = x.Entry.Time.CompareTo(y.Entry.Time);
+            return c != 0 ? c : string.CompareOrdinal(x.Incident.Id, y.Incident.Id);
+        });
         foreach (var (inc, t) in rows)
         {
             var utc = DateTime.SpecifyKind(t.Time, DateTimeKind.Utc);
@@ -39,7 +46,7 @@ public static class TimelineCsvWriter
                 "credential-access" => "Credential access",
                 _ => "Hopwatch " + t.Kind,
             };
-            Row(w,
+            WriteRow(w,
             [
                 message, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture), micros.ToString(CultureInfo.InvariantCulture), desc,
                 inc.Id, Verdict.Label(inc.Verdict.Kind), inc.RiskScore.ToString(CultureInfo.InvariantCulture), t.Kind,
@@ -55,7 +62,10 @@ public static class TimelineCsvWriter
         Write(w, incidents);
     }
 
-    private static void Row(TextWriter w, string?[] cells)
+    /// <summary>One timeline entry with its incident (a class: see <see cref="StableSort"/> on why not a tuple).</summary>
+    private sealed record Row(Incident Incident, TimelineEntry Entry);
+
+    private static void WriteRow(TextWriter w, string?[] cells)
     {
         for (int i = 0; i < cells.Length; i++)
         {

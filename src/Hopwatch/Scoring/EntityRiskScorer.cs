@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hopwatch.Events;
 
 namespace Hopwatch.Scoring;
@@ -64,7 +65,9 @@ public sealed class EntityRiskScorer
         };
         if (alert.Techniques.Count > 0)
         {
-            var best = alert.Techniques.OrderByDescending(TechniquePoints).First();
+            // The first of the highest-scoring techniques.
+            var best = alert.Techniques[0];
+            foreach (var t in alert.Techniques) if (TechniquePoints(t) > TechniquePoints(best)) best = t;
             list.Add(new("technique", "technique " + best, TechniquePoints(best)));
         }
         int ap = AnalyticPoints(alert.Analytic);
@@ -74,7 +77,7 @@ public sealed class EntityRiskScorer
         if (privileged.Count > 0) list.Add(new("privilege", "privileged account " + string.Join(", ", privileged), 5));
 
         if (_options.IsOffHours(alert.TimeFirst))
-            list.Add(new("time", $"off-hours ({alert.TimeFirst:HH:mm} UTC, window {_options.OffHoursFirst:00}–{_options.OffHoursLast:00}h)", 4));
+            list.Add(new("time", $"off-hours ({alert.TimeFirst.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC, window {_options.OffHoursFirst:00}–{_options.OffHoursLast:00}h)", 4));
 
         var firsts = FirstAccesses(alert);
         if (firsts.Count > 0) list.Add(new("rarity", "first access: " + string.Join(", ", firsts.Take(5)) + (firsts.Count > 5 ? $" (+{firsts.Count - 5})" : ""), 5));
@@ -99,22 +102,49 @@ public sealed class EntityRiskScorer
     /// <summary>Per-entity risk over all alerts, highest first.</summary>
     public List<EntityRisk> ScoreEntities(IEnumerable<Alert> alerts, Func<Alert, List<RiskContribution>> contributionsOf)
     {
-        var table = new Dictionary<(EntityKind, string), EntityRisk>();
+        // One table per entity kind, keyed by name.
+        var tables = new Dictionary<string, EntityRisk>[3];
+        for (int k = 0; k < tables.Length; k++) tables[k] = new Dictionary<string, EntityRisk>(StringComparer.Ordinal);
+        var all = new List<EntityRisk>();
+        var entities = new List<EntityRisk>();
         foreach (var alert in alerts)
         {
             var contributions = contributionsOf(alert);
-            foreach (var (kind, name) in EntitiesOf(alert))
+            int points = 0;
+            foreach (var c in contributions) points += c.Points;
+            entities.Clear();
+            foreach (var u in alert.Entities.Users) Named(EntityKind.User, Names.UserKey(u));
+            // A source's name and address are one machine: score the name when there is one.
+            foreach (var k in IncidentBuilder.SourceKeys(alert)) Named(EntityKind.SourceHost, k);
+            foreach (var h in alert.Entities.TargetHosts) Named(EntityKind.TargetHost, Names.HostKey(h));
+            foreach (var risk in entities)
             {
-                if (!table.TryGetValue((kind, name), out var risk))
-                    table[(kind, name)] = risk = new EntityRisk { Kind = kind, Name = name };
                 risk.AlertCount++;
                 foreach (var c in contributions) Merge(risk.Contributions, c);
-                risk.Score += contributions.Sum(c => c.Points);
+                risk.Score += points;
+            }
+
+            void Named(EntityKind kind, string? name)
+            {
+                if (name is null) return;
+                var table = tables[(int)kind];
+                if (!table.TryGetValue(name, out var risk))
+                {
+                    table[name] = risk = new EntityRisk { Kind = kind, Name = name };
+                    all.Add(risk);
+                }
+                if (!entities.Contains(risk)) entities.Add(risk); // each entity once per alert
             }
         }
-        foreach (var r in table.Values)
+        foreach (var r in all)
             r.Contributions.Sort((a, b) => (b.Points * b.Count).CompareTo(a.Points * a.Count));
-        return table.Values.OrderByDescending(r => r.Score).ThenBy(r => r.Kind).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+        all.Sort(static (a, b) =>
+        {
+            int c = b.Score.CompareTo(a.Score);
+            if (c == 0) c = a.Kind.CompareTo(b.Kind);
+            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+        });
+        return all;
     }
 
     /// <summary>Adds a contribution, folding repeats of the same factor and reason into one with a count.</summary>
@@ -129,14 +159,4 @@ public sealed class EntityRiskScorer
         if (list.Count < 200) list.Add(c);
     }
 
-    private static IEnumerable<(EntityKind, string)> EntitiesOf(Alert a)
-    {
-        var seen = new HashSet<(EntityKind, string)>();
-        foreach (var u in a.Entities.Users) if (Names.UserKey(u) is { } k && seen.Add((EntityKind.User, k))) yield return (EntityKind.User, k);
-        // A source's name and address are one machine: score the name when there is one.
-        foreach (var k in IncidentBuilder.SourceKeys(a))
-            if (seen.Add((EntityKind.SourceHost, k))) yield return (EntityKind.SourceHost, k);
-        foreach (var h in a.Entities.TargetHosts)
-            if (Names.HostKey(h) is { } k && seen.Add((EntityKind.TargetHost, k))) yield return (EntityKind.TargetHost, k);
-    }
 }

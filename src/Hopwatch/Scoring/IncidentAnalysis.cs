@@ -90,14 +90,16 @@ public static class IncidentAnalysis
     {
         var users = inc.Users.ToHashSet(StringComparer.Ordinal);
         var from = SafeTime.Add(inc.FirstSeen, -options.FailureLookback);
-        var seen = new HashSet<(string, long)>();
+        // Each failure once, by record and file (the number first, so the key reads back one way).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        bool FirstSight(FailureFact f) => seen.Add(string.Concat(f.RecordId.ToString(System.Globalization.CultureInfo.InvariantCulture), "|", f.File));
         foreach (var s in inc.SourceHosts.Concat(inc.SourceIps))
             foreach (var f in baseline.FailuresFromSource(s))
-                if (f.Time >= from && f.Time <= inc.LastSeen && seen.Add((f.File, f.RecordId)) && seen.Count <= 200)
+                if (f.Time >= from && f.Time <= inc.LastSeen && FirstSight(f) && seen.Count <= 200)
                     inc.Timeline.Add(new TimelineEntry { Time = f.Time, Kind = "failure", Title = $"failed logon ({f.EventId})", Host = f.Host, User = f.User, Source = f.Source, File = f.File, RecordId = f.RecordId });
         foreach (var u in users)
             foreach (var f in baseline.FailuresForUser(u))
-                if (f.Time >= from && f.Time <= inc.LastSeen && seen.Add((f.File, f.RecordId)) && seen.Count <= 200)
+                if (f.Time >= from && f.Time <= inc.LastSeen && FirstSight(f) && seen.Count <= 200)
                     inc.Timeline.Add(new TimelineEntry { Time = f.Time, Kind = "failure", Title = $"failed logon ({f.EventId})", Host = f.Host, User = f.User, Source = f.Source, File = f.File, RecordId = f.RecordId });
         var until = SafeTime.Add(inc.LastSeen, options.PostLogonWindow);
         int n = 0;

@@ -25,26 +25,31 @@ public sealed class IncidentBuilder
     /// <summary>Alert groups in order of their first alert.</summary>
     public List<List<Alert>> Group(IReadOnlyList<Alert> alerts)
     {
-        var sorted = alerts.OrderBy(a => a.TimeFirst).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
+        var sorted = StableSort.Sorted(alerts, static (x, y) =>
+        {
+            int c = x.TimeFirst.CompareTo(y.TimeFirst);
+            return c != 0 ? c : string.CompareOrdinal(x.Id, y.Id);
+        });
         var parent = new int[sorted.Count];
         for (int i = 0; i < parent.Length; i++) parent[i] = i;
         int Find(int x) { while (parent[x] != x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; }
         void Union(int a, int b) { a = Find(a); b = Find(b); if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b); }
 
-        var users = new Dictionary<string, (int Index, DateTime Last)>(StringComparer.Ordinal);
-        var sources = new Dictionary<string, (int Index, DateTime Last)>(StringComparer.Ordinal);
-        var targets = new Dictionary<string, (int Index, DateTime Last)>(StringComparer.Ordinal);
-        var locals = new Dictionary<string, (int Index, DateTime Last)>(StringComparer.Ordinal);
+        var users = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
+        var targets = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
+        var locals = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
 
         for (int i = 0; i < sorted.Count; i++)
         {
             var a = sorted[i];
-            var us = a.Entities.Users.Select(Names.UserKey).OfType<string>().Distinct().ToList();
-            var ss = SourceKeys(a).ToList();
-            var ts = a.Entities.TargetHosts.Select(Names.HostKey).OfType<string>().Concat(AlertDetails.Path(a)).Distinct().ToList();
+            var us = DistinctKeys(a.Entities.Users, Names.UserKey);
+            var ss = SourceKeys(a);
+            var ts = DistinctKeys(a.Entities.TargetHosts, Names.HostKey);
+            foreach (var h in AlertDetails.Path(a)) if (!ts.Contains(h)) ts.Add(h);
             bool local = us.Count == 0 && ss.Count == 0;
 
-            void LinkWith(Dictionary<string, (int Index, DateTime Last)> map, string key)
+            void LinkWith(Dictionary<string, LinkSlot> map, string key)
             {
                 if (map.TryGetValue(key, out var prev) && SafeTime.Add(prev.Last, _options.IncidentWindow) >= a.TimeFirst) Union(prev.Index, i);
             }
@@ -52,25 +57,53 @@ public sealed class IncidentBuilder
             foreach (var s in ss) { LinkWith(sources, s); LinkWith(targets, s); LinkWith(locals, s); }
             foreach (var t in ts) { LinkWith(sources, t); LinkWith(locals, t); if (local) LinkWith(targets, t); }
 
-            void Register(Dictionary<string, (int Index, DateTime Last)> map, string key)
+            void Register(Dictionary<string, LinkSlot> map, string key)
             {
                 var last = a.TimeLast < a.TimeFirst ? a.TimeFirst : a.TimeLast;
-                if (map.TryGetValue(key, out var prev) && prev.Last > last) last = prev.Last;
-                map[key] = (i, last);
+                if (!map.TryGetValue(key, out var slot)) map[key] = new LinkSlot { Index = i, Last = last };
+                else
+                {
+                    slot.Index = i;
+                    if (last > slot.Last) slot.Last = last;
+                }
             }
             foreach (var u in us) Register(users, u);
             foreach (var s in ss) Register(sources, s);
             foreach (var t in ts) Register(local ? locals : targets, t);
         }
 
-        var groups = new Dictionary<int, List<Alert>>();
+        // A group's root is its lowest index (Union keeps the smaller root), so groups are made in
+        // the order of their first alert.
+        var groups = new List<List<Alert>>();
+        var groupOfRoot = new int[sorted.Count];
+        Array.Fill(groupOfRoot, -1);
         for (int i = 0; i < sorted.Count; i++)
         {
             int r = Find(i);
-            if (!groups.TryGetValue(r, out var g)) groups[r] = g = new List<Alert>();
-            g.Add(sorted[i]);
+            if (groupOfRoot[r] < 0)
+            {
+                groupOfRoot[r] = groups.Count;
+                groups.Add(new List<Alert>());
+            }
+            groups[groupOfRoot[r]].Add(sorted[i]);
         }
-        return groups.OrderBy(kv => kv.Key).Select(kv => kv.Value).ToList();
+        return groups;
+    }
+
+    /// <summary>The alert that last used a key (account, source, target) and until when the key stays linkable.</summary>
+    private sealed class LinkSlot
+    {
+        public int Index;
+        public DateTime Last;
+    }
+
+    /// <summary>The keys of <paramref name="names"/> (null keys dropped), each once, in order.</summary>
+    private static List<string> DistinctKeys(List<string> names, Func<string?, string?> key)
+    {
+        var keys = new List<string>(names.Count);
+        foreach (var n in names)
+            if (key(n) is { } k && !keys.Contains(k)) keys.Add(k);
+        return keys;
     }
 
     /// <summary>The incident's aggregate fields, graph and alert timeline (triage and verdict come later).</summary>
@@ -90,12 +123,20 @@ public sealed class IncidentBuilder
             AddDistinct(inc.Analytics, a.Analytic);
             if (a.Severity > inc.Severity) inc.Severity = a.Severity;
         }
-        inc.FirstSeen = alerts.Min(a => a.TimeFirst);
-        inc.LastSeen = alerts.Max(a => a.TimeLast < a.TimeFirst ? a.TimeFirst : a.TimeLast);
+        if (alerts.Count == 0) throw new InvalidOperationException("an incident needs at least one alert");
+        inc.FirstSeen = alerts[0].TimeFirst;
+        inc.LastSeen = Last(alerts[0]);
+        int maxLogonRisk = 0;
+        foreach (var a in alerts)
+        {
+            if (a.TimeFirst < inc.FirstSeen) inc.FirstSeen = a.TimeFirst;
+            if (Last(a) > inc.LastSeen) inc.LastSeen = Last(a);
+            maxLogonRisk = Math.Max(maxLogonRisk, LogonRisk(a));
+        }
         inc.Techniques.Sort(StringComparer.Ordinal);
         foreach (var u in inc.Users) AddDistinct(inc.Domains, _baseline.DomainOf(u));
         inc.Id = "inc-" + Hash(inc.AlertIds);
-        inc.MaxLogonRisk = alerts.Max(LogonRisk);
+        inc.MaxLogonRisk = maxLogonRisk;
         AddLogonTypes(inc, alerts);
         BuildGraph(inc, alerts);
         foreach (var a in alerts)
@@ -109,6 +150,8 @@ public sealed class IncidentBuilder
         inc.Title = TitleOf(inc, alerts);
         return inc;
     }
+
+    private static DateTime Last(Alert a) => a.TimeLast < a.TimeFirst ? a.TimeFirst : a.TimeLast;
 
     /// <summary>The KQL hunt's per-logon risk: 3 off-hours and privileged, 2 either, 1 otherwise.</summary>
     private int LogonRisk(Alert a)
@@ -138,17 +181,25 @@ public sealed class IncidentBuilder
     private void BuildGraph(Incident inc, List<Alert> alerts)
     {
         var g = inc.Graph;
-        var edges = new Dictionary<(string, string), HopEdge>();
-        var nodeFirst = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        var edges = new Dictionary<string, Dictionary<string, HopEdge>>(StringComparer.Ordinal);
+        var edgeList = new List<HopEdge>();
+        var nodeFirst = new Dictionary<string, HopNode>(StringComparer.Ordinal);
 
         void Touch(string host, DateTime t)
         {
-            if (!nodeFirst.TryGetValue(host, out var f) || t < f) nodeFirst[host] = t;
+            if (!nodeFirst.TryGetValue(host, out var n)) nodeFirst[host] = new HopNode { Id = host, FirstSeen = t };
+            else if (t < n.FirstSeen) n.FirstSeen = t;
         }
-        HopEdge Edge(string from, string to, Alert a, DateTime t)
+        HopEdge? Find(string from, string to) => edges.TryGetValue(from, out var byTo) && byTo.TryGetValue(to, out var e) ? e : null;
+        void Edge(string from, string to, Alert a, DateTime t)
         {
-            if (!edges.TryGetValue((from, to), out var e))
-                edges[(from, to)] = e = new HopEdge { From = from, To = to, FirstSeen = t, LastSeen = t };
+            var e = Find(from, to);
+            if (e is null)
+            {
+                if (!edges.TryGetValue(from, out var byTo)) edges[from] = byTo = new Dictionary<string, HopEdge>(StringComparer.Ordinal);
+                byTo[to] = e = new HopEdge { From = from, To = to, FirstSeen = t, LastSeen = t };
+                edgeList.Add(e);
+            }
             if (t < e.FirstSeen) e.FirstSeen = t;
             if (t > e.LastSeen) e.LastSeen = t;
             e.AlertCount++;
@@ -156,10 +207,9 @@ public sealed class IncidentBuilder
             foreach (var tq in a.Techniques) AddDistinct(e.Techniques, tq);
             AddDistinct(e.Analytics, a.Analytic);
             Touch(from, t); Touch(to, t);
-            return e;
         }
 
-        foreach (var a in alerts.OrderBy(x => x.TimeFirst))
+        foreach (var a in StableSort.Sorted(alerts, static (x, y) => x.TimeFirst.CompareTo(y.TimeFirst)))
         {
             var path = AlertDetails.Path(a);
             if (path.Count >= 2)
@@ -167,62 +217,91 @@ public sealed class IncidentBuilder
                 if (path.Count > g.Path.Count) { g.Path.Clear(); g.Path.AddRange(path); }
                 for (int i = 0; i + 1 < path.Count; i++)
                 {
-                    var t = a.Evidence.Where(ev => Names.HostKey(ev.Host) == path[i + 1]).Select(ev => ev.Time).DefaultIfEmpty(a.TimeFirst).Min();
+                    // When the alert's evidence was logged on the hop's target, the hop is dated by it.
+                    bool found = false;
+                    var t = a.TimeFirst;
+                    foreach (var ev in a.Evidence)
+                        if (Names.HostKey(ev.Host) == path[i + 1] && (!found || ev.Time < t)) { t = ev.Time; found = true; }
                     Edge(path[i], path[i + 1], a, t);
                 }
                 continue;
             }
-            var srcs = SourceKeys(a).ToList();
-            var tgts = a.Entities.TargetHosts.Select(Names.HostKey).OfType<string>().Distinct().ToList();
+            var srcs = SourceKeys(a);
+            var tgts = DistinctKeys(a.Entities.TargetHosts, Names.HostKey);
             foreach (var s in srcs)
                 foreach (var t in tgts)
                     if (s != t) Edge(s, t, a, a.TimeFirst);
-            foreach (var h in srcs.Concat(tgts)) Touch(h, a.TimeFirst);
+            foreach (var h in srcs) Touch(h, a.TimeFirst);
+            foreach (var h in tgts) Touch(h, a.TimeFirst);
         }
 
         // Layers: the chain path fixes its hosts' columns; every other host gets one column past
         // the host it was first reached from, in time order, so cycles cannot loop.
-        var layer = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < g.Path.Count; i++) layer.TryAdd(g.Path[i], i);
-        foreach (var e in edges.Values.OrderBy(e => e.FirstSeen).ThenBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal))
+        var layer = new Dictionary<string, HopNode>(StringComparer.Ordinal);
+        for (int i = 0; i < g.Path.Count; i++)
+            if (nodeFirst.TryGetValue(g.Path[i], out var pn) && layer.TryAdd(g.Path[i], pn)) pn.Layer = i;
+        var byFirstSeen = new List<HopEdge>(edgeList);
+        byFirstSeen.Sort(static (x, y) =>
         {
-            layer.TryAdd(e.From, 0);
-            layer.TryAdd(e.To, layer[e.From] + 1);
+            int c = x.FirstSeen.CompareTo(y.FirstSeen);
+            if (c == 0) c = string.CompareOrdinal(x.From, y.From);
+            return c != 0 ? c : string.CompareOrdinal(x.To, y.To);
+        });
+        foreach (var e in byFirstSeen)
+        {
+            var from = nodeFirst[e.From];
+            if (layer.TryAdd(e.From, from)) from.Layer = 0;
+            var to = nodeFirst[e.To];
+            if (layer.TryAdd(e.To, to)) to.Layer = from.Layer + 1;
         }
         for (int i = 0; i + 1 < g.Path.Count; i++)
-            if (edges.TryGetValue((g.Path[i], g.Path[i + 1]), out var pe)) pe.Hop = i + 1;
+            if (Find(g.Path[i], g.Path[i + 1]) is { } pe) pe.Hop = i + 1;
 
-        var hasOut = edges.Values.Select(e => e.From).ToHashSet();
-        var hasIn = edges.Values.Select(e => e.To).ToHashSet();
-        foreach (var (host, first) in nodeFirst)
+        var hasOut = new HashSet<string>(StringComparer.Ordinal);
+        var hasIn = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in edgeList) { hasOut.Add(e.From); hasIn.Add(e.To); }
+        foreach (var node in nodeFirst.Values)
         {
-            var role = _baseline.RoleOf(host);
-            g.Nodes.Add(new HopNode
-            {
-                Id = host,
-                Layer = layer.GetValueOrDefault(host),
-                Role = role,
-                Kind = hasOut.Contains(host) && hasIn.Contains(host) ? "both" : hasOut.Contains(host) ? "source" : "target",
-                FirstSeen = first,
-                Sensitive = IsSensitive(host, role),
-            });
+            var host = node.Id;
+            node.Role = _baseline.RoleOf(host);
+            node.Kind = hasOut.Contains(host) && hasIn.Contains(host) ? "both" : hasOut.Contains(host) ? "source" : "target";
+            node.Sensitive = IsSensitive(host, node.Role);
+            g.Nodes.Add(node);
         }
-        g.Nodes.Sort((a, b) =>
+        g.Nodes.Sort(static (a, b) =>
         {
             int c = a.Layer.CompareTo(b.Layer);
             if (c == 0) c = a.FirstSeen.CompareTo(b.FirstSeen);
             return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
         });
-        g.Edges.AddRange(edges.Values.OrderBy(e => e.Hop == 0 ? int.MaxValue : e.Hop).ThenBy(e => e.FirstSeen).ThenBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal));
+        edgeList.Sort(static (x, y) =>
+        {
+            int c = (x.Hop == 0 ? int.MaxValue : x.Hop).CompareTo(y.Hop == 0 ? int.MaxValue : y.Hop);
+            if (c == 0) c = x.FirstSeen.CompareTo(y.FirstSeen);
+            if (c == 0) c = string.CompareOrdinal(x.From, y.From);
+            return c != 0 ? c : string.CompareOrdinal(x.To, y.To);
+        });
+        g.Edges.AddRange(edgeList);
     }
+
+    /// <summary>Host names of domain controllers by convention ("dc01", "corp-dc-2"), for hosts without an asset role.</summary>
+    internal static readonly System.Text.RegularExpressions.Regex DcName = new(@"(^|[-_])dc\d*($|[-_])");
 
     internal bool IsSensitive(string host, string? role) =>
         ScoringOptions.RoleIn(role, _options.SensitiveRoles) ||
-        (role is null && System.Text.RegularExpressions.Regex.IsMatch(host, @"(^|[-_])dc\d*($|[-_])"));
+        (role is null && DcName.IsMatch(host));
 
     private static string TitleOf(Incident inc, List<Alert> alerts)
     {
-        var top = alerts.OrderByDescending(a => a.Severity).ThenByDescending(a => EntityRiskScorer.AnalyticPoints(a.Analytic)).ThenBy(a => a.TimeFirst).First();
+        // The most telling alert: highest severity, then analytic weight, then earliest (first in order on ties).
+        var top = alerts[0];
+        foreach (var a in alerts)
+        {
+            int c = top.Severity.CompareTo(a.Severity);
+            if (c == 0) c = EntityRiskScorer.AnalyticPoints(top.Analytic).CompareTo(EntityRiskScorer.AnalyticPoints(a.Analytic));
+            if (c == 0) c = a.TimeFirst.CompareTo(top.TimeFirst);
+            if (c < 0) top = a;
+        }
         var who = inc.Users.Count switch { 0 => "unknown account", 1 => inc.Users[0], _ => $"{inc.Users[0]} +{inc.Users.Count - 1}" };
         var from = inc.SourceHosts.Count > 0 ? inc.SourceHosts[0] : inc.SourceIps.Count > 0 ? inc.SourceIps[0] : null;
         var to = inc.TargetHostCount == 0 ? "" : $" to {inc.TargetHostCount} host{(inc.TargetHostCount == 1 ? "" : "s")}";
@@ -238,18 +317,18 @@ public sealed class IncidentBuilder
         return list;
     }
 
-    internal static IEnumerable<string> SourceKeys(Alert a)
+    internal static List<string> SourceKeys(Alert a)
     {
         // A source host and its IP are one machine: prefer names, fall back to addresses.
-        var hosts = a.Entities.SourceHosts.Select(Names.HostKey).OfType<string>().Distinct().ToList();
-        if (hosts.Count > 0) return hosts;
-        return a.Entities.SourceIps.Select(Names.HostKey).OfType<string>().Distinct();
+        var hosts = DistinctKeys(a.Entities.SourceHosts, Names.HostKey);
+        return hosts.Count > 0 ? hosts : DistinctKeys(a.Entities.SourceIps, Names.HostKey);
     }
 
     internal static void AddDistinct(List<string> list, string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return;
-        if (!list.Contains(value, StringComparer.OrdinalIgnoreCase)) list.Add(value);
+        foreach (var v in list) if (string.Equals(v, value, StringComparison.OrdinalIgnoreCase)) return;
+        list.Add(value);
     }
 
     private static string Hash(IEnumerable<string> ids)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 
 namespace Hopwatch.Scoring;
 
@@ -21,6 +22,18 @@ internal static class Names
     public static string? HostKey(string? host)
     {
         if (string.IsNullOrWhiteSpace(host)) return null;
+        // Scoring asks for the same few name instances again and again (every alert's entities, every
+        // incident's hosts): the last answers are kept by instance, per thread.
+        var memo = t_hostKeys ??= new (string?, string?)[MemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(host) & (MemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, host)) return slot.Item2;
+        var key = ComputeHostKey(host);
+        slot = (host, key);
+        return key;
+    }
+
+    private static string? ComputeHostKey(string host)
+    {
         var h = host.Trim().ToLowerInvariant();
         if (h.StartsWith("\\\\", StringComparison.Ordinal)) h = h[2..];
         if (NoHosts.Contains(h)) return null;
@@ -34,6 +47,20 @@ internal static class Names
     public static string? UserKey(string? user)
     {
         if (string.IsNullOrWhiteSpace(user)) return null;
+        var memo = t_userKeys ??= new (string?, string?)[MemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(user) & (MemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, user)) return slot.Item2;
+        var key = ComputeUserKey(user);
+        slot = (user, key);
+        return key;
+    }
+
+    private const int MemoSlots = 512;
+    [ThreadStatic] private static (string?, string?)[]? t_hostKeys;
+    [ThreadStatic] private static (string?, string?)[]? t_userKeys;
+
+    private static string? ComputeUserKey(string user)
+    {
         var u = user.Trim().ToLowerInvariant();
         int slash = u.LastIndexOf('\\');
         if (slash >= 0) u = u[(slash + 1)..];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hopwatch.Events;
 
 namespace Hopwatch.Scoring;
 
@@ -38,32 +39,60 @@ public sealed class TriageAnswers
     internal static List<(string User, string Source)> Pairs(Incident inc)
     {
         var pairs = new List<(string, string)>();
+        foreach (var (u, s) in PairList(inc)) pairs.Add((u, s));
+        return pairs;
+    }
+
+    /// <summary><see cref="Pairs"/> as two parallel lists (no list of tuples: see <see cref="StableSort"/> on JIT costs).</summary>
+    private static (List<string> Users, List<string> Sources) PairLists(Incident inc)
+    {
+        var users = new List<string>();
+        var sources = new List<string>();
+        var seen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var a in inc.Alerts)
         {
-            var users = a.Entities.Users.Select(Names.UserKey).OfType<string>().ToList();
-            var sources = IncidentBuilder.SourceKeys(a).ToList();
+            var alertUsers = new List<string>();
+            foreach (var name in a.Entities.Users) if (Names.UserKey(name) is { } k) alertUsers.Add(k);
+            var alertSources = IncidentBuilder.SourceKeys(a);
             var path = AlertDetails.Path(a);
-            if (path.Count >= 2) sources.AddRange(path.Take(path.Count - 1));
-            foreach (var u in users) foreach (var s in sources.Distinct()) if (!pairs.Contains((u, s))) pairs.Add((u, s));
+            for (int i = 0; i < path.Count - 1; i++) if (!alertSources.Contains(path[i])) alertSources.Add(path[i]);
+            foreach (var u in alertUsers)
+                foreach (var s in alertSources)
+                {
+                    if (!seen.TryGetValue(u, out var ofUser)) seen[u] = ofUser = new HashSet<string>(StringComparer.Ordinal);
+                    if (ofUser.Add(s)) { users.Add(u); sources.Add(s); }
+                }
         }
-        return pairs;
+        return (users, sources);
+    }
+
+    private static IEnumerable<(string User, string Source)> PairList(Incident inc)
+    {
+        var (users, sources) = PairLists(inc);
+        for (int i = 0; i < users.Count; i++) yield return (users[i], sources[i]);
     }
 
     private TriageAnswer IsSourceNormal(Incident inc)
     {
         const string q = "Is this source normal for this user?";
-        var pairs = Pairs(inc);
-        if (pairs.Count == 0)
+        var (pairUsers, pairSources) = PairLists(inc);
+        if (pairUsers.Count == 0)
             return new TriageAnswer { Id = SourceNormal, Question = q, Answer = "unknown", Summary = "No account with a source host or address in the alerts." };
         var evidence = new List<string>();
         int unusual = 0;
-        foreach (var (u, s) in pairs)
+        for (int i = 0; i < pairUsers.Count; i++)
         {
+            string u = pairUsers[i], s = pairSources[i];
             int days = _baseline.SourceDaysBefore(u, s, inc.FirstSeen);
             if (days < _options.UsualSourceMinDays) unusual++;
             if (evidence.Count < MaxEvidence)
             {
-                var usual = _baseline.SourcesOf(u).Where(x => x.Source != s).Take(3).Select(x => $"{x.Source} ({x.Days} d)").ToList();
+                var usual = new List<string>(3);
+                foreach (var x in _baseline.UsualSourcesOf(u))
+                {
+                    if (usual.Count == 3) break;
+                    if (x.Source != s) usual.Add(x.Source + " (" + x.Days.ToString(CultureInfo.InvariantCulture) + " d)");
+                }
                 evidence.Add($"{u} from {s}: {days} earlier day(s) with a logon" +
                              (usual.Count > 0 ? "; usual sources: " + string.Join(", ", usual) : ""));
             }
@@ -74,7 +103,7 @@ public sealed class TriageAnswers
             Id = SourceNormal, Question = q, Answer = normal ? "yes" : "no", Suspicious = !normal, Evidence = evidence,
             Summary = normal
                 ? $"Yes: every account/source pair was used on at least {_options.UsualSourceMinDays} earlier days."
-                : $"No: {unusual} of {pairs.Count} account/source pair(s) have fewer than {_options.UsualSourceMinDays} earlier days of history.",
+                : $"No: {unusual} of {pairUsers.Count} account/source pair(s) have fewer than {_options.UsualSourceMinDays} earlier days of history.",
         };
     }
 
@@ -83,11 +112,17 @@ public sealed class TriageAnswers
         const string q = "Is the time normal?";
         var evidence = new List<string>();
         int unusual = 0, judged = 0;
-        var times = inc.Alerts.Select(a => a.TimeFirst).Distinct().OrderBy(t => t).ToList();
+        // The hours of the alerts, in the order they first occur (earliest alert of each hour first).
+        var firstOfHour = new long[24];
+        for (int h = 0; h < 24; h++) firstOfHour[h] = long.MaxValue;
+        foreach (var a in inc.Alerts) firstOfHour[a.TimeFirst.Hour] = Math.Min(firstOfHour[a.TimeFirst.Hour], a.TimeFirst.Ticks);
+        var hours = new List<int>(24);
+        for (int h = 0; h < 24; h++) if (firstOfHour[h] != long.MaxValue) hours.Add(h);
+        hours.Sort((x, y) => firstOfHour[x].CompareTo(firstOfHour[y]));
         foreach (var u in inc.Users)
         {
             int history = _baseline.ActiveDaysBefore(u, inc.FirstSeen);
-            foreach (var hour in times.Select(t => t.Hour).Distinct())
+            foreach (var hour in hours)
             {
                 judged++;
                 bool usual;
@@ -110,12 +145,19 @@ public sealed class TriageAnswers
         }
         if (judged == 0)
         {
-            var off = times.Where(_options.IsOffHours).ToList();
+            // The distinct off-hours alert times, oldest first.
+            var offAlerts = new List<Alert>();
+            foreach (var a in inc.Alerts) if (_options.IsOffHours(a.TimeFirst)) offAlerts.Add(a);
+            StableSort.Sort(offAlerts, static (x, y) => x.TimeFirst.CompareTo(y.TimeFirst));
+            var off = new List<string>();
+            for (int i = 0; i < offAlerts.Count; i++)
+                if (i == 0 || offAlerts[i].TimeFirst != offAlerts[i - 1].TimeFirst)
+                    off.Add(offAlerts[i].TimeFirst.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
             return new TriageAnswer
             {
                 Id = TimeNormal, Question = q, Answer = off.Count == 0 ? "yes" : "no", Suspicious = off.Count > 0,
                 Summary = off.Count == 0 ? "Yes: no activity in the off-hours window (no account to baseline)." : $"No: {off.Count} alert(s) in the off-hours window.",
-                Evidence = off.Take(MaxEvidence).Select(t => t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)).ToList(),
+                Evidence = off.Take(MaxEvidence).ToList(),
             };
         }
         return new TriageAnswer
@@ -129,13 +171,20 @@ public sealed class TriageAnswers
     {
         const string q = "Were there failures before success?";
         var from = SafeTime.Add(inc.FirstSeen, -_options.FailureLookback);
-        var failures = new Dictionary<(string File, long Record, DateTime Time), FailureFact>();
+        // Each failure once (by record, time and file: numbers first, so the key reads back one way), in the order found, then oldest first.
+        var list = new List<FailureFact>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Take(FailureFact f)
+        {
+            if (f.Time >= from && f.Time <= inc.LastSeen && seen.Add(string.Concat(f.RecordId.ToString(CultureInfo.InvariantCulture), "|", f.Time.Ticks.ToString(CultureInfo.InvariantCulture), "|", f.File)))
+                list.Add(f);
+        }
         foreach (var u in inc.Users)
-            foreach (var f in _baseline.FailuresForUser(u)) if (f.Time >= from && f.Time <= inc.LastSeen) failures.TryAdd((f.File, f.RecordId, f.Time), f);
+            foreach (var f in _baseline.FailuresForUser(u)) Take(f);
         foreach (var s in inc.SourceHosts.Concat(inc.SourceIps))
-            foreach (var f in _baseline.FailuresFromSource(s)) if (f.Time >= from && f.Time <= inc.LastSeen) failures.TryAdd((f.File, f.RecordId, f.Time), f);
+            foreach (var f in _baseline.FailuresFromSource(s)) Take(f);
         bool bruteAlert = inc.Analytics.Contains("bruteforce-then-success") || inc.Techniques.Any(t => t.StartsWith("T1110", StringComparison.OrdinalIgnoreCase));
-        var list = failures.Values.OrderBy(f => f.Time).ToList();
+        StableSort.Sort(list, static (x, y) => x.Time.CompareTo(y.Time));
         bool brute = bruteAlert || list.Count >= _options.BruteForceMinFailures;
         var evidence = list.Take(MaxEvidence).Select(f =>
             $"{Ts(f.Time)} failure {f.EventId} for {f.User ?? "?"} from {f.Source ?? "?"} on {f.Host ?? "?"}{(f.Status is null ? "" : " status " + f.Status)}").ToList();
@@ -235,7 +284,11 @@ public sealed class TriageAnswers
         const string q = "Are there credential-access signs on the source (LSASS access, Sysmon 10)?";
         var from = SafeTime.Add(inc.FirstSeen, -_options.CredentialAccessLookback);
         var hosts = inc.SourceHosts.Concat(inc.SourceIps).Concat(IncidentBuilder.SourceMachines(inc)).Distinct().ToList();
-        var facts = hosts.SelectMany(_baseline.CredentialAccessOn).Where(f => f.Time >= from && f.Time <= inc.LastSeen).OrderBy(f => f.Time).ToList();
+        var facts = new List<CredentialAccessFact>();
+        foreach (var h in hosts)
+            foreach (var f in _baseline.CredentialAccessOn(h))
+                if (f.Time >= from && f.Time <= inc.LastSeen) facts.Add(f);
+        StableSort.Sort(facts, static (x, y) => x.Time.CompareTo(y.Time));
         foreach (var n in inc.Graph.Nodes) if (facts.Any(f => f.Host == n.Id)) n.CredentialAccess = true;
         return new TriageAnswer
         {
@@ -251,7 +304,7 @@ public sealed class TriageAnswers
     {
         var role = _baseline.RoleOf(host);
         return ScoringOptions.RoleIn(role, _options.SensitiveRoles) ||
-               (role is null && System.Text.RegularExpressions.Regex.IsMatch(host, @"(^|[-_])dc\d*($|[-_])"));
+               (role is null && IncidentBuilder.DcName.IsMatch(host));
     }
 
     internal static string Ts(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z";

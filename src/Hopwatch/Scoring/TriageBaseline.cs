@@ -117,10 +117,37 @@ public sealed class TriageBaseline : IDetector
     /// <summary>All sources the user logged on from, with the number of distinct days, busiest first.</summary>
     public IReadOnlyList<(string Source, int Days)> SourcesOf(string user)
     {
+        var list = new List<(string, int)>();
+        foreach (var x in UsualSourcesOf(user)) list.Add((x.Source, x.Days));
+        return list;
+    }
+
+    /// <summary>
+    /// <see cref="SourcesOf"/> as objects, kept until the user's sources change: triage asks it for every
+    /// account/source pair of every incident, and a busy account has thousands of sources to sort.
+    /// </summary>
+    internal IReadOnlyList<SourceDays> UsualSourcesOf(string user)
+    {
         var u = Names.UserKey(user);
         if (u is null || !_userSources.TryGetValue(u, out var m)) return [];
-        return m.Select(kv => (kv.Key, kv.Value.Count)).OrderByDescending(x => x.Count).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
+        if (_usualSources.TryGetValue(u, out var cached) && cached.Version == _sourcesVersion) return cached.List;
+        var list = new List<SourceDays>(m.Count);
+        foreach (var (source, days) in m) list.Add(new SourceDays(source, days.Count));
+        list.Sort(static (x, y) =>
+        {
+            int c = y.Days.CompareTo(x.Days);
+            return c != 0 ? c : string.CompareOrdinal(x.Source, y.Source);
+        });
+        if (_usualSources.Count >= 10_000) _usualSources.Clear(); // bounded like the other tables
+        _usualSources[u] = new UsualSources(_sourcesVersion, list);
+        return list;
     }
+
+    internal sealed record SourceDays(string Source, int Days);
+    private sealed record UsualSources(long Version, List<SourceDays> List);
+    private readonly Dictionary<string, UsualSources> _usualSources = new(StringComparer.Ordinal);
+    // Counts changes to the user/source table, so cached orderings of it are known to be stale.
+    private long _sourcesVersion;
 
     /// <summary>Distinct days before <paramref name="before"/>'s day with a logon of the user within ±1 h of <paramref name="hour"/>.</summary>
     public int HourDaysBefore(string user, int hour, DateTime before)
@@ -140,7 +167,9 @@ public sealed class TriageBaseline : IDetector
         var u = Names.UserKey(user);
         if (u is null || !_userHourDays.TryGetValue(u, out var days)) return 0;
         int beforeDay = DaySet.DayNumber(before);
-        return days.Keys.Count(d => d < beforeDay);
+        int n = 0;
+        foreach (var day in days.Keys) if (day < beforeDay) n++;
+        return n;
     }
 
     public AccessFact? Access(string host, string user)
@@ -222,6 +251,7 @@ public sealed class TriageBaseline : IDetector
                 _userSourcePairs++;
             }
             days.Add(e.Time);
+            _sourcesVersion++;
         }
     }
 

@@ -115,6 +115,44 @@ public class TimeAndFieldLookupTests
         Assert.Equal("cmd.exe", c.Get("Image"));
     }
 
+    [Fact]
+    public void RememberedLookupsOnSharedNamesGiveTheScansAnswer()
+    {
+        // Many layouts (more than the per-thread memo has slots), each shared by several records, looked
+        // up repeatedly with name instances the records do not hold, in both cases.
+        var records = new List<(EventFields Fields, int Layout, int Record)>();
+        var scratch = new EventFields(4);
+        for (int layout = 0; layout < 3000; layout++)
+        {
+            string[]? shared = null;
+            for (int r = 0; r < 3; r++)
+            {
+                scratch.Clear();
+                scratch.Add(new string("EventID".AsSpan()), (layout * 10 + r).ToString());
+                scratch.Add(new string(("Field" + layout).AsSpan()), "f" + layout);
+                if (layout % 2 == 0) scratch.Add(new string("TargetUserName".AsSpan()), "user" + layout);
+                records.Add((scratch.CopySharingNames(ref shared), layout, r));
+            }
+        }
+        for (int pass = 0; pass < 2; pass++)
+            foreach (var (f, layout, r) in records)
+            {
+                Assert.Equal("f" + layout, f.Get("Field" + layout));
+                Assert.Equal("f" + layout, f.Get(("FIELD" + layout).ToUpperInvariant()));
+                Assert.Equal(layout % 2 == 0 ? "user" + layout : null, f.Get("TargetUserName"));
+                Assert.Equal(layout % 2 == 0 ? "user" + layout : null, f.Get("targetusername"));
+                Assert.Equal((layout * 10 + r).ToString(), f.Get("eventid"));
+                Assert.Null(f.Get("Field" + (layout + 1)));
+            }
+        // A full record that grows gets a new names array: the added name is found, the old answers still hold.
+        var grown = records[0].Fields;
+        Assert.Null(grown.Get("Extra"));
+        grown.Add(new string("Extra".AsSpan()), "x");
+        Assert.Equal("x", grown.Get("EXTRA"));
+        Assert.Equal("f0", grown.Get("field0"));
+        Assert.Null(records[1].Fields.Get("Extra"));
+    }
+
     [Theory]
     [InlineData("0x3e7", "0x3e7")]
     [InlineData("0x3E7", "0x3e7")]
