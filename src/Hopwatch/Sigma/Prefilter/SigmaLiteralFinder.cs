@@ -34,15 +34,20 @@ internal sealed class SigmaLiteralFinder
         // tens of thousands of literals, and growing hash tables put megabytes of short-lived arrays on the large
         // object heap, which triggered a full collection during every load (and generic instantiations over
         // ulong that are compiled at run time).
-        // How common each gram is among all literals: counted in 65,536 saturating buckets by gram hash. Only the
+        // How common each gram is among all literals: counted in saturating buckets by gram hash (up to 65,536; a
+        // contains list of a few dozen needles gets a few hundred, as it is built in the middle of matching). Only the
         // choice of gram depends on it (which one a literal is filed under), never what is found.
-        var use = new byte[1 << 16];
+        long grams = 0;
+        foreach (var lit in _literals) grams += Math.Max(0, lit.Length - GramLength + 1);
+        int bucketBits = Math.Clamp(System.Numerics.BitOperations.Log2((ulong)Math.Max(1, grams)) + 3, 8, 16);
+        var use = new byte[1 << bucketBits];
+        int bucketShift = 64 - bucketBits;
         foreach (var lit in _literals)
         {
             if (lit.Length < GramLength) throw new ArgumentException($"literal '{lit}' is shorter than {GramLength} characters");
             for (int i = 0; i + GramLength <= lit.Length; i++)
             {
-                ref byte u = ref use[Bucket(Key(lit, i))];
+                ref byte u = ref use[(int)((Key(lit, i) * 0x9E3779B97F4A7C15UL) >> bucketShift)];
                 if (u < byte.MaxValue) u++;
             }
         }
@@ -68,7 +73,7 @@ internal sealed class SigmaLiteralFinder
                 ulong k = Key(lit, i);
                 if (k == 0) continue;
                 int slot = Find(k);
-                int load = (_keys[slot] == k ? _entryCount[slot] * 1000 : 0) + use[Bucket(k)];
+                int load = (_keys[slot] == k ? _entryCount[slot] * 1000 : 0) + use[(int)((k * 0x9E3779B97F4A7C15UL) >> bucketShift)];
                 if (load < bestLoad) { bestLoad = load; best = i; }
             }
             if (best < 0) throw new ArgumentException("a literal of NUL characters only cannot be searched for");
@@ -112,8 +117,6 @@ internal sealed class SigmaLiteralFinder
         for (int i = 0; i < literals.Length; i++) order[starts[max - literals[i].Length]++] = i;
         return order;
     }
-
-    private static int Bucket(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 48);
 
     /// <summary>The slot holding <paramref name="key"/>, or the empty slot where it would go.</summary>
     private int Find(ulong key)
