@@ -86,25 +86,9 @@ public sealed class DumpCommand : ICliCommand
 
     private static void WriteJsonLines(IEnumerable<string> paths, EvidenceReadOptions readOptions, ReadDiagnostics diag, Stream output)
     {
-        if (!readOptions.Normalise && readOptions.Threads > 1)
-        {
-            var files = EvidenceReader.ListFiles(paths, diag);
-            if (files.Count > 1)
-            {
-                // Many files: each worker reads and formats whole files; output in file order, as with one thread.
-                var perFile = new EvidenceReadOptions { Threads = 1, Format = readOptions.Format, Normalise = false };
-                ParallelRawJsonDump.Write(files, f => EvidenceReader.Read([f], perFile, diag), output, readOptions.Threads);
-                return;
-            }
-        }
-        var events = EvidenceReader.Read(paths, readOptions, diag);
-        if (!readOptions.Normalise)
-        {
-            // The raw dump is the throughput path (benchmarked against evtxexport): hand-rolled writer.
-            RawEventJsonWriter.WriteAll(events, output, readOptions.Threads);
-            return;
-        }
-        WriteNormalised(events, output);
+        // The raw dump is the throughput path (benchmarked against evtxexport): EVTX straight to JSON.
+        if (!readOptions.Normalise) RawJsonDump.Write(paths, readOptions, diag, output);
+        else WriteNormalised(EvidenceReader.Read(paths, readOptions, diag), output);
     }
 
     /// <summary>A method of its own: the raw dump then does not load System.Text.Json at start-up.</summary>

@@ -133,7 +133,8 @@ internal static class SyslogEventReader
                 || !int.TryParse(rest.Slice(10, 2), out int m) || !int.TryParse(rest.Slice(13, 2), out int s)) return false;
             years ??= new YearInference(referenceUtc, month);
             int year = years.YearFor(month);
-            if (day < 1 || day > DateTime.DaysInMonth(year, month) || h > 23 || m > 59 || s > 59) return false;
+            // Unsigned compares: int.TryParse takes a sign ("-1"), which must not reach the DateTime constructor.
+            if (day < 1 || day > DateTime.DaysInMonth(year, month) || (uint)h > 23 || (uint)m > 59 || (uint)s > 59) return false;
             time = new DateTime(year, month, day, h, m, s, DateTimeKind.Utc);
             pos += 15;
             // Some daemons add fractional seconds: "Jan  2 03:04:05.123".

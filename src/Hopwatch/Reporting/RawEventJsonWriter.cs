@@ -168,6 +168,65 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw("}}\n"u8);
     }
 
+    /// <summary>
+    /// Writes one record whose data object was built elsewhere (the EVTX fast path formats fields straight
+    /// from the chunk, see Reading/Evtx/EvtxJsonEmitter): the same layout as <see cref="Write(LogEvent)"/>.
+    /// <paramref name="channel"/>, <paramref name="provider"/> and <paramref name="computer"/> are JSON string
+    /// literals (with quotes); <paramref name="data"/> is the inside of the data object.
+    /// </summary>
+    internal void WriteRecord(long recordId, DateTime time, int eventId, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> provider,
+        ReadOnlySpan<byte> computer, string file, ReadOnlySpan<byte> data)
+    {
+        Raw("{\"record_id\":"u8);
+        Number(recordId);
+        Raw(",\"time\":\""u8);
+        Time(time);
+        Raw("\",\"event_id\":"u8);
+        Number(eventId);
+        Raw(",\"channel\":"u8);
+        Raw(channel);
+        Raw(",\"provider\":"u8);
+        Raw(provider);
+        Raw(",\"computer\":"u8);
+        Raw(computer);
+        Raw(",\"file\":"u8);
+        if (!ReferenceEquals(file, _lastFile))
+        {
+            _lastFile = file;
+            _lastFileJson = Encode(file);
+        }
+        Raw(_lastFileJson);
+        Raw(",\"data\":{"u8);
+        Raw(data);
+        Raw("}}\n"u8);
+        if (_len >= FlushAt) FlushBuffer();
+        if (++_written % 512 == 0) YoungHeap.Bound();
+    }
+
+    /// <summary>The stream this writer writes to (for a caller that writes through it after <see cref="Flush"/>).</summary>
+    internal Stream Output => _output;
+
+    /// <summary>Writes bytes already in this format (lines formatted elsewhere) after what this writer holds.</summary>
+    internal void WriteThrough(ReadOnlySpan<byte> lines)
+    {
+        FlushBuffer();
+        _output.Write(lines);
+    }
+
+    /// <summary>A scratch writer (no output) whose bytes a caller builds with the Append methods.</summary>
+    internal static RawEventJsonWriter CreateScratch() => new(Stream.Null, 4096);
+
+    internal int Length => _len;
+    internal int Capacity => _buf.Length;
+    internal ReadOnlySpan<byte> Written => _buf.AsSpan(0, _len);
+    internal void Truncate(int length) => _len = length;
+    internal void AppendRaw(ReadOnlySpan<byte> bytes) => Raw(bytes);
+    /// <summary>A JSON string literal, escaped exactly as field values are.</summary>
+    internal void AppendString(ReadOnlySpan<char> s) => String(s);
+
+    /// <summary>,"name": as bytes (shared, do not modify), for callers that cache encoded names.</summary>
+    internal static byte[] EncodeNameWithComma(string name) => Name(name);
+
     /// <summary>,"name": for the field at <paramref name="index"/>.</summary>
     private byte[] NameSlot(string name, int index)
     {
@@ -199,6 +258,8 @@ public sealed class RawEventJsonWriter : IDisposable
         }
     }
 
+    private static int s_nameCount;
+
     private static byte[] Name(string name)
     {
         if (Names.TryGetValue(name, out var encoded)) return encoded;
@@ -208,9 +269,13 @@ public sealed class RawEventJsonWriter : IDisposable
         w.Raw(":"u8);
         encoded = w._buf.AsSpan(0, w._len).ToArray();
         // The cap guards against sources that do not intern their names.
-        if (Names.Count < 10_000) Names[name] = encoded;
+        // (Counted here: ConcurrentDictionary.Count takes every lock and set up an event source by reflection.)
+        if (Volatile.Read(ref s_nameCount) < 10_000 && Names.TryAdd(name, encoded)) Interlocked.Increment(ref s_nameCount);
         return encoded;
     }
+
+    /// <summary>A JSON string literal (with quotes) as bytes, escaped as field values are, for text written many times.</summary>
+    internal static byte[] EncodeString(string s) => Encode(s);
 
     /// <summary>A JSON string literal (with quotes) as bytes, for values written many times.</summary>
     private static byte[] Encode(string s)
@@ -263,12 +328,17 @@ public sealed class RawEventJsonWriter : IDisposable
     /// A JSON string: transcoded to UTF-8 in one vectorised call, then checked for bytes needing an
     /// escape (rare in event data); only then is it written again character by character.
     /// </summary>
-    private void String(string s)
+    private void String(ReadOnlySpan<char> chars)
     {
-        var chars = s.AsSpan();
         Ensure(2 + 3 * chars.Length);
         _buf[_len++] = (byte)'"';
         int start = _len;
+        if (chars.Length <= ShortString && TryPlainAscii(chars, _buf.AsSpan(start)))
+        {
+            _len += chars.Length;
+            _buf[_len++] = (byte)'"';
+            return;
+        }
         System.Text.Unicode.Utf8.FromUtf16(chars, _buf.AsSpan(start), out _, out int written, replaceInvalidSequences: true);
         int i = _buf.AsSpan(start, written).IndexOfAny(NeedsEscapeUtf8);
         if (i < 0)
@@ -299,6 +369,30 @@ public sealed class RawEventJsonWriter : IDisposable
     }
 
     private byte[]? _scratch;
+
+    /// <summary>Most field values are short (numbers, flags, names): below this a plain loop beats the vectorised calls' set-up.</summary>
+    private const int ShortString = 24;
+
+    /// <summary>Copies printable ASCII without '"' or '\' (the bytes the general path would write unchanged); false at any other character.</summary>
+    private static bool TryPlainAscii(ReadOnlySpan<char> chars, Span<byte> dest)
+    {
+        for (int i = 0; i < chars.Length; i++)
+        {
+            char c = chars[i];
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') return false;
+            dest[i] = (byte)c;
+        }
+        return true;
+    }
+
+    /// <summary>Room for <paramref name="n"/> bytes at the end of the buffer; <see cref="Advance"/> commits what was written.</summary>
+    internal Span<byte> Reserve(int n)
+    {
+        Ensure(n);
+        return _buf.AsSpan(_len, n);
+    }
+
+    internal void Advance(int n) => _len += n;
 
     /// <summary>An ASCII byte that JSON requires escaped (capacity already ensured).</summary>
     private void Escape(byte c)

@@ -41,6 +41,38 @@ public class ParallelRawJsonDumpTests
         Assert.Equal(OneThread(files), ms.ToArray());
     }
 
+    /// <summary>Files handed out while the listing is still running (a slow folder walk): still the one-thread bytes.</summary>
+    [Fact]
+    public void A_growing_listing_gives_the_one_thread_output()
+    {
+        var files = Enumerable.Range(0, 80).Select(i => $"f{i:D3}-{(i % 13 == 2 ? 3000 + i : i % 5)}").ToList();
+        IEnumerable<string> SlowListing()
+        {
+            foreach (var f in files)
+            {
+                if (f.EndsWith('3')) Thread.Sleep(2);
+                yield return f;
+            }
+        }
+        var ms = new MemoryStream();
+        ParallelRawJsonDump.Write(SlowListing(), (f, w) => { foreach (var e in Events(f)) w.Write(e); }, ms, 2);
+        Assert.Equal(OneThread(files), ms.ToArray());
+    }
+
+    [Fact]
+    public void A_failing_listing_ends_the_dump_with_an_error()
+    {
+        IEnumerable<string> Listing()
+        {
+            for (int i = 0; i < 10; i++) yield return $"f{i:D3}-{200 + i}";
+            throw new IOException("folder vanished");
+        }
+        var task = Task.Run(() => ParallelRawJsonDump.Write(Listing(), (f, w) => { foreach (var e in Events(f)) w.Write(e); }, new MemoryStream(), 2));
+        Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "the dump hung");
+        var ex = Assert.Throws<InvalidOperationException>(() => task.GetAwaiter().GetResult());
+        Assert.Contains("folder vanished", ex.Message);
+    }
+
     [Fact]
     public void A_failing_file_ends_the_dump_with_an_error()
     {

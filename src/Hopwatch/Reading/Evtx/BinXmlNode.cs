@@ -41,6 +41,19 @@ internal sealed class BinXmlNode
 
     /// <summary>True when every child is a text-like node (no elements or nested XML that would need structure).</summary>
     public bool HasElementChildren;
+
+    /// <summary>
+    /// Whether every child is an optional substitution, the only content that lets an element be left out
+    /// (see EvtxXmlRenderer.IsOmitted): 0 not yet known, 1 yes, 2 no. Worked out on first use, once per
+    /// template node instead of once per record (a benign race: every thread computes the same value).
+    /// </summary>
+    public byte OnlyOptionalChildren;
+
+    /// <summary>
+    /// <see cref="Text"/> as a JSON string literal, for the dump: static text in a template (provider names,
+    /// GUIDs, channels) is encoded once, not once per record. Set on first use (a benign race: same bytes).
+    /// </summary>
+    public byte[]? JsonText;
 }
 
 /// <summary>An attribute: name and the content parts its value is made of (text, substitutions, references).</summary>

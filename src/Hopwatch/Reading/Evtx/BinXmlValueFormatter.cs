@@ -232,11 +232,17 @@ internal static class BinXmlValueFormatter
     public static string FormatTicks(DateTime dt)
     {
         Span<char> d = stackalloc char[28];
+        FormatTicks(dt, d);
+        return new string(d);
+    }
+
+    /// <summary>The 28 characters of <see cref="FormatTicks(DateTime)"/> into <paramref name="d"/>.</summary>
+    public static void FormatTicks(DateTime dt, Span<char> d)
+    {
         WriteDateTime(d, dt);
         d[19] = '.';
         Write7(d[20..], (int)(dt.Ticks % TimeSpan.TicksPerSecond));
         d[27] = 'Z';
-        return new string(d);
     }
 
     private static void AppendSystemTime(TextBuffer sb, ReadOnlySpan<byte> data)

@@ -23,8 +23,11 @@ internal sealed class EvtxChunk
     private readonly Dictionary<int, EvtxTemplate?> _templates = new();
     /// <summary>Templates being decoded (nesting is shallow; a list keeps this out of start-up JIT work).</summary>
     private readonly List<int> _templatesInProgress = new();
-    /// <summary>Outlives the chunk: the same definitions come back in the next chunks and files.</summary>
-    private readonly EvtxTemplateCache _sharedTemplates = new();
+    /// <summary>
+    /// Outlives the chunk: the same definitions come back in the next chunks and files, and on the other
+    /// threads' decoders (one cache per decoder made every thread of a parallel dump decode them all again).
+    /// </summary>
+    private static readonly EvtxTemplateCache SharedTemplates = new();
     private readonly List<EvtxTemplateCache.OffsetField> _offsetFields = new();
 
     public void Reset(int index, long fileOffset)
@@ -75,7 +78,7 @@ internal sealed class EvtxChunk
             long end = offset + 24 + size;
             if (end > Data.Length)
                 throw new EvtxFormatException($"template at 0x{offset:x} (size {size}) runs past the chunk", offset);
-            t = _sharedTemplates.Find(guid, this, offset + 24, (int)size);
+            t = SharedTemplates.Find(guid, this, offset + 24, (int)size);
             if (t is not null)
             {
                 _templates[offset] = t;
@@ -103,7 +106,7 @@ internal sealed class EvtxChunk
             t = new EvtxTemplate(guid, offset, root);
             _templates[offset] = t;
             if (recording && parser.PositionDependentParts == dependentBefore)
-                _sharedTemplates.Add(guid, this, offset + 24, (int)size, _offsetFields, t);
+                SharedTemplates.Add(guid, this, offset + 24, (int)size, _offsetFields, t);
             return t;
         }
         catch (EvtxFormatException)

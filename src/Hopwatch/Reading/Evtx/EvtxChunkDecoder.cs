@@ -19,6 +19,7 @@ internal sealed class EvtxChunkDecoder
     public TextBuffer Text { get; } = new();
     private readonly EvtxFieldExtractor _fields;
     private readonly EvtxXmlRenderer _xml;
+    private EvtxJsonEmitter? _json;
 
     public EvtxChunkDecoder()
     {
@@ -68,10 +69,11 @@ internal sealed class EvtxChunkDecoder
     public enum Output { Events, Xml }
 
     /// <summary>
-    /// Decodes every record of the loaded chunk into <paramref name="events"/> or <paramref name="xml"/>.
+    /// Decodes every record of the loaded chunk into <paramref name="json"/> (dump lines), <paramref name="events"/> or <paramref name="xml"/>.
     /// <paramref name="validBytes"/> is how much of the chunk was actually read (less for a truncated file).
     /// </summary>
-    public int DecodeRecords(string file, ReadDiagnostics diag, int validBytes, List<LogEvent>? events, List<EvtxXmlRecord>? xml)
+    public int DecodeRecords(string file, ReadDiagnostics diag, int validBytes, List<LogEvent>? events, List<EvtxXmlRecord>? xml,
+        Hopwatch.Reporting.RawEventJsonWriter? json = null)
     {
         var data = Chunk.Data;
         var header = Chunk.Header;
@@ -126,7 +128,11 @@ internal sealed class EvtxChunkDecoder
             {
                 long written = BinaryPrimitives.ReadInt64LittleEndian(data.AsSpan(pos + 16));
                 var fragment = OpenFragment(pos + RecordHeaderSize, pos + (int)size - 4, 0);
-                if (events is not null)
+                if (json is not null)
+                {
+                    (_json ??= new EvtxJsonEmitter(this)).Emit(fragment, (long)id, written, file, json);
+                }
+                else if (events is not null)
                 {
                     var e = new LogEvent { File = file, RecordId = (long)id, Format = SourceFormat.Evtx };
                     _fields.Extract(fragment, e, written);

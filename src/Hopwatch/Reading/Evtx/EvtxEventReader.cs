@@ -56,6 +56,170 @@ public static class EvtxEventReader
         }
     }
 
+    /// <summary>
+    /// The `dump --format jsonl` fast path: writes the records of an EVTX stream as JSON lines straight to
+    /// <paramref name="writer"/>, byte for byte what <see cref="Read"/> and <see cref="Hopwatch.Reporting.RawEventJsonWriter.Write"/>
+    /// give, without building events (see <see cref="EvtxJsonEmitter"/>). Damage is reported as in <see cref="Read"/>.
+    /// </summary>
+    public static void WriteJsonLines(Stream stream, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
+        CancellationToken ct = default)
+    {
+        diag.FileOpened();
+        if (!ReadHeader(stream, displayName, diag)) return;
+        var decoder = RentDecoder();
+        try
+        {
+            foreach (var _ in DecodeChunks(decoder, stream, displayName, diag, null, null, ct, writer)) { }
+        }
+        finally
+        {
+            ReturnDecoder(decoder);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WriteJsonLines"/> for one file on several threads: this thread reads chunks in order and
+    /// hands each to the thread pool, which decodes it straight to JSON lines; the lines are written in chunk
+    /// order, so the output is the one-thread output. At most 2×threads chunks are in flight.
+    /// </summary>
+    public static void WriteJsonLinesParallel(Stream stream, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
+        int threads, CancellationToken ct = default)
+    {
+        diag.FileOpened();
+        if (!ReadHeader(stream, displayName, diag)) return;
+        var pending = new Queue<Task<JsonChunkJob>>();
+        long offset = EvtxFileHeader.Size;
+        bool eof = false;
+        int index = 0;
+        int maxInFlight = Math.Max(2, threads * 2);
+        try
+        {
+            while (true)
+            {
+                while (!eof && pending.Count < maxInFlight)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
+                    int n = ReadBlock(stream, buf, displayName, diag, offset, EvtxChunkHeader.ChunkSize);
+                    if (n == 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(buf);
+                        eof = true;
+                        break;
+                    }
+                    var job = new JsonChunkJob { Data = buf, Length = n, Index = index++, Offset = offset };
+                    pending.Enqueue(Task.Run(() => DecodeJsonJob(job, displayName, diag), ct));
+                    offset += n;
+                    if (n < EvtxChunkHeader.ChunkSize) eof = true;
+                }
+                if (pending.Count == 0) break;
+                var done = pending.Dequeue().GetAwaiter().GetResult();
+                try
+                {
+                    writer.WriteThrough(done.Output.AsSpan(0, done.OutputLength));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(done.Output);
+                }
+            }
+        }
+        finally
+        {
+            // Stopped early or failed: let in-flight work finish so no buffer is used after return.
+            foreach (var t in pending)
+            {
+                try { ArrayPool<byte>.Shared.Return(t.GetAwaiter().GetResult().Output); }
+                catch (Exception) { /* already reported or cancelled */ }
+            }
+        }
+    }
+
+    private sealed class JsonChunkJob
+    {
+        public required byte[] Data;
+        public required int Length;
+        public required int Index;
+        public required long Offset;
+        public byte[] Output = [];
+        public int OutputLength;
+    }
+
+    /// <summary>A decoding thread's JSON writer and the pooled buffer its lines collect in.</summary>
+    [ThreadStatic] private static (Hopwatch.Reporting.RawEventJsonWriter Writer, PooledBufferStream Sink)? t_json;
+
+    private static JsonChunkJob DecodeJsonJob(JsonChunkJob job, string path, ReadDiagnostics diag)
+    {
+        var decoder = t_decoder ??= new EvtxChunkDecoder();
+        var data = decoder.Chunk.Data;
+        try
+        {
+            job.Data.AsSpan(0, job.Length).CopyTo(data);
+            if (job.Length < data.Length)
+            {
+                Array.Clear(data, job.Length, data.Length - job.Length);
+                if (!EvtxChunkHeader.IsUnused(data.AsSpan(0, job.Length)))
+                    diag.Warn(path, $"chunk {job.Index} offset 0x{job.Offset:x}", $"truncated chunk ({job.Length} of {data.Length} bytes)");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(job.Data);
+        }
+        if (t_json is null)
+        {
+            var sink = new PooledBufferStream();
+            t_json = (new Hopwatch.Reporting.RawEventJsonWriter(sink), sink);
+        }
+        var (writer, output) = t_json.Value;
+        decoder.Load(job.Index, job.Offset);
+        int good = decoder.DecodeRecords(path, diag, job.Length, null, null, writer);
+        writer.Flush();
+        (job.Output, job.OutputLength) = output.TakeBuffer();
+        diag.RecordsRead(good);
+        return job;
+    }
+
+    /// <summary>Collects written bytes in a pooled array that the caller takes over (and returns to the pool).</summary>
+    private sealed class PooledBufferStream : Stream
+    {
+        private byte[] _buf = ArrayPool<byte>.Shared.Rent(1 << 17);
+        private int _len;
+
+        public (byte[] Buffer, int Length) TakeBuffer()
+        {
+            var taken = (_buf, _len);
+            _buf = ArrayPool<byte>.Shared.Rent(1 << 17);
+            _len = 0;
+            return taken;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> bytes)
+        {
+            if (_len + bytes.Length > _buf.Length)
+            {
+                var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buf.Length * 2, _len + bytes.Length));
+                _buf.AsSpan(0, _len).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_buf);
+                _buf = bigger;
+            }
+            bytes.CopyTo(_buf.AsSpan(_len));
+            _len += bytes.Length;
+        }
+
+        public override void Flush() { }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _len;
+        public override long Position { get => _len; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     private static FileStream? Open(string path, ReadDiagnostics diag)
     {
         try
@@ -137,19 +301,27 @@ public static class EvtxEventReader
 
     /// <summary>
     /// Decoders (64 KiB buffer, caches, value strings) are pooled: evidence often comes as thousands of
-    /// small files, and a fresh decoder per file would cost more than reading the file.
+    /// small files, and a fresh decoder per file would cost more than reading the file. A plain locked
+    /// stack: a ConcurrentBag's first use set up its event source by reflection, which cost more
+    /// start-up than all the locking a dump does.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentBag<EvtxChunkDecoder> DecoderPool = new();
+    private static readonly Stack<EvtxChunkDecoder> DecoderPool = new();
 
-    private static EvtxChunkDecoder RentDecoder() => DecoderPool.TryTake(out var d) ? d : new EvtxChunkDecoder();
+    private static EvtxChunkDecoder RentDecoder()
+    {
+        lock (DecoderPool)
+            if (DecoderPool.TryPop(out var d)) return d;
+        return new EvtxChunkDecoder();
+    }
 
     private static void ReturnDecoder(EvtxChunkDecoder d)
     {
-        if (DecoderPool.Count < 2 * Environment.ProcessorCount) DecoderPool.Add(d);
+        lock (DecoderPool)
+            if (DecoderPool.Count < 2 * Environment.ProcessorCount) DecoderPool.Push(d);
     }
 
     private static IEnumerable<int> DecodeChunks(EvtxChunkDecoder decoder, Stream stream, string file, ReadDiagnostics diag,
-        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct)
+        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct, Hopwatch.Reporting.RawEventJsonWriter? json = null)
     {
         var data = decoder.Chunk.Data;
         long offset = EvtxFileHeader.Size;
@@ -165,7 +337,7 @@ public static class EvtxEventReader
                     diag.Warn(file, $"chunk {index} offset 0x{offset:x}", $"truncated chunk ({n} of {data.Length} bytes)");
             }
             decoder.Load(index, offset);
-            int good = decoder.DecodeRecords(file, diag, n, events, xml);
+            int good = decoder.DecodeRecords(file, diag, n, events, xml, json);
             diag.RecordsRead(good);
             yield return good;
             offset += n;

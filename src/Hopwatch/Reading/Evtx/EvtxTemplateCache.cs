@@ -15,10 +15,13 @@ namespace Hopwatch.Reading.Evtx;
 internal sealed class EvtxTemplateCache
 {
     /// <summary>
-    /// Bounds the definitions kept (their copies and decoded trees, per decoder: up to two per core are
-    /// pooled); past it the cache starts over. The shared EVTX files need less than this.
+    /// Bounds the definitions kept (their copies and decoded trees; one cache serves every decoder of the
+    /// process); past it the cache starts over. The shared EVTX files need less than this.
     /// </summary>
-    public const int MaxBytes = 1 << 20;
+    public const int MaxBytes = 4 << 20;
+
+    /// <summary>Decoders on several threads share the cache; a lookup is one per template and chunk, so a lock costs nothing measurable.</summary>
+    private readonly Lock _gate = new();
 
     /// <summary>A 4-byte chunk offset inside a definition: a name reference (Relative) or a link that decoding ignores.</summary>
     public readonly record struct OffsetField(int Position, bool Relative);
@@ -34,8 +37,12 @@ internal sealed class EvtxTemplateCache
         public readonly EvtxTemplate Template = template;
     }
 
-    /// <summary>Definition GUID and size (an own key type: its dictionary is precompiled with this assembly).</summary>
-    private readonly struct Key(Guid guid, int size)
+    /// <summary>
+    /// Definition GUID and size. A class: a dictionary keyed by an own struct was JIT-compiled at start-up
+    /// (four methods, ~2 ms of every run), while reference keys run the framework's precompiled shared code;
+    /// the key object per lookup is one small allocation per template use and chunk.
+    /// </summary>
+    private sealed class Key(Guid guid, int size)
     {
         public readonly Guid Guid = guid;
         public readonly int Size = size;
@@ -53,7 +60,10 @@ internal sealed class EvtxTemplateCache
     /// <summary>The cached template equal to the definition data at [start, start+size) of <paramref name="chunk"/>, or null.</summary>
     public EvtxTemplate? Find(Guid guid, EvtxChunk chunk, int start, int size)
     {
-        if (!_entries.TryGetValue(new Key(guid, size), out var e)) return null;
+        Entry? e;
+        lock (_gate)
+            if (!_entries.TryGetValue(new Key(guid, size), out e)) return null;
+        // The entry is immutable: compare outside the lock.
         var current = chunk.Data.AsSpan(start, size);
         var cached = e.Bytes.AsSpan();
         int at = 0;
@@ -102,14 +112,18 @@ internal sealed class EvtxTemplateCache
             relative[i] = new CachedField(p, fields[i].Relative, name);
             at = p + 4;
         }
-        if (_bytes + size > MaxBytes)
+        var entry = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
+        lock (_gate)
         {
-            _entries.Clear();
-            _bytes = 0;
+            if (_bytes + size > MaxBytes)
+            {
+                _entries.Clear();
+                _bytes = 0;
+            }
+            if (_entries.TryGetValue(new Key(guid, size), out var old)) _bytes -= old.Bytes.Length;
+            _entries[new Key(guid, size)] = entry;
+            _bytes += size;
         }
-        if (_entries.TryGetValue(new Key(guid, size), out var old)) _bytes -= old.Bytes.Length;
-        _entries[new Key(guid, size)] = new Entry(chunk.Data.AsSpan(start, size).ToArray(), start, relative, template);
-        _bytes += size;
     }
 
     /// <summary>Names are interned, so the same name is the same string.</summary>

@@ -60,11 +60,16 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
     public static bool IsOmitted(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values)
     {
         if (e.Children.Length == 0) return false;
-        foreach (var c in e.Children)
+        if (e.OnlyOptionalChildren == 0)
         {
-            if (c.Kind != BinXmlNodeKind.Substitution || !c.Optional) return false;
-            if (c.SubstitutionId < values.Length && !values[c.SubstitutionId].IsNull) return false;
+            bool only = true;
+            foreach (var c in e.Children)
+                if (c.Kind != BinXmlNodeKind.Substitution || !c.Optional) { only = false; break; }
+            e.OnlyOptionalChildren = only ? (byte)1 : (byte)2;
         }
+        if (e.OnlyOptionalChildren == 2) return false;
+        foreach (var c in e.Children)
+            if (c.SubstitutionId < values.Length && !values[c.SubstitutionId].IsNull) return false;
         return true;
     }
 
