@@ -9,6 +9,12 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceholders placeholders, TimeSpan regexTimeout)
 {
+    /// <summary>
+    /// The rules compiled here compiled before (tests built on first use from cached compile facts): their
+    /// regexes need no check now and are built on their first match.
+    /// </summary>
+    public bool RegexesChecked { get; init; }
+
     public static readonly HashSet<string> KnownModifiers = new(StringComparer.OrdinalIgnoreCase)
     {
         "contains", "startswith", "endswith", "all", "base64", "base64offset", "wide", "utf16le", "utf16be", "utf16",
@@ -59,10 +65,17 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     private static int Cost(SigmaMatchNode node) => node switch
     {
         SigmaExistsNode => 0,
-        SigmaFieldNode f => f.Values.Sum(CostOf),
+        SigmaFieldNode f => SumCost(f.Values),
         SigmaKeywordNode => 1000,
         _ => 100,
     };
+
+    private static int SumCost(SigmaValueMatcher[] values)
+    {
+        int sum = 0;
+        foreach (var m in values) sum += CostOf(m);
+        return sum;
+    }
 
     private static int CostOf(SigmaValueMatcher m) => m switch
     {
@@ -83,7 +96,9 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         fieldMap is not null && fieldMap.TryGetValue(field, out var mapped) ? mapped : field;
 
     /// <summary>A value on its way through the modifiers: Sigma wildcard text, or a literal (after encoding).</summary>
-    private readonly record struct Pending(string Text, bool Literal);
+    /// <remarks>A class, not a struct: generic collections of it then share code precompiled for reference types
+    /// instead of being compiled at run time (tests are compiled on first use, in the middle of matching).</remarks>
+    private sealed record Pending(string Text, bool Literal);
 
     internal SigmaMatchNode CompileSpec(SigmaFieldSpec spec, IReadOnlyDictionary<string, string>? fieldMap)
     {
@@ -107,7 +122,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         SigmaTimePart? timePart = null;
         Encoding encoding = Encoding.UTF8;
         bool bom = false;
-        var values = new List<Pending?>();
+        var values = new List<Pending?>(spec.Values.Count);
         foreach (var v in spec.Values) values.Add(v is null ? null : new Pending(v, false));
 
         foreach (var m in mods)
@@ -156,12 +171,12 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         foreach (var p in values)
         {
             if (p is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
-            var text = p.Value.Text;
+            var text = p.Text;
             SigmaValueMatcher matcher;
             try
             {
                 if (regex)
-                    matcher = new SigmaRegexMatcher(text, reI, reM, reS, regexTimeout);
+                    matcher = new SigmaRegexMatcher(text, reI, reM, reS, regexTimeout, checkNow: !RegexesChecked);
                 else if (cidr)
                     matcher = new SigmaCidrMatcher(text);
                 else if (timePart is not null)
@@ -178,7 +193,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 {
                     // Keywords search inside any field value, so they are substring matches by nature.
                     bool kw = fieldId is null;
-                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Value.Literal, leading || kw, trailing || kw, cased));
+                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Literal, leading || kw, trailing || kw, cased));
                 }
             }
             catch (ArgumentException e) { throw new SigmaRuleException(line, $"bad regular expression '{text}': {e.Message}"); }
@@ -197,18 +212,36 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     private static List<SigmaValueMatcher> CombineContains(List<SigmaValueMatcher> matchers)
     {
         if (matchers.Count < 2) return matchers;
-        var result = new List<SigmaValueMatcher>();
-        foreach (bool cased in new[] { false, true })
+        // Plain loops: rules hold tens of thousands of values, and this runs for every list of them.
+        int Combinable(bool cased)
         {
-            var group = matchers.OfType<SigmaStringMatcher>()
-                .Where(m => m.Pattern.Kind == SigmaPatternKind.Contains && m.Pattern.Cased == cased && m.Pattern.Literal.Length > 0).ToList();
-            if (group.Count < 2) continue;
-            result.Add(new SigmaMultiContainsMatcher(group.Select(m => m.Pattern.Literal).Distinct().ToList(), cased));
-            matchers = matchers.Except(group).ToList();
+            int n = 0;
+            foreach (var m in matchers)
+                if (IsPlainContains(m, cased)) n++;
+            return n;
         }
-        result.AddRange(matchers);
+        int uncased = Combinable(false), cased = Combinable(true);
+        if (uncased < 2 && cased < 2) return matchers;
+        var result = new List<SigmaValueMatcher>();
+        foreach (bool c in (ReadOnlySpan<bool>)[false, true])
+        {
+            if ((c ? cased : uncased) < 2) continue;
+            var needles = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var m in matchers)
+                if (IsPlainContains(m, c) && seen.Add(((SigmaStringMatcher)m).Pattern.Literal)) needles.Add(((SigmaStringMatcher)m).Pattern.Literal);
+            result.Add(new SigmaMultiContainsMatcher(needles, c));
+        }
+        foreach (var m in matchers)
+        {
+            bool combined = (uncased >= 2 && IsPlainContains(m, false)) || (cased >= 2 && IsPlainContains(m, true));
+            if (!combined) result.Add(m);
+        }
         return result;
     }
+
+    private static bool IsPlainContains(SigmaValueMatcher m, bool cased) =>
+        m is SigmaStringMatcher { Pattern: { Kind: SigmaPatternKind.Contains, Literal.Length: > 0 } p } && p.Cased == cased;
 
     private static void RequireRe(bool regex, string m, int line)
     {
@@ -219,7 +252,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     {
         var result = new List<Pending?>();
         foreach (var v in values)
-            if (v is null) result.Add(null); else result.AddRange(f(v.Value).Select(p => (Pending?)p));
+            if (v is null) result.Add(null); else result.AddRange(f(v));
         return result;
     }
 

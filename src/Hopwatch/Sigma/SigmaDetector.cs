@@ -127,13 +127,16 @@ public sealed class SigmaDetector : IDetector, IPrematchingDetector
     /// <summary>Correlations ordered so that each comes after everything it consumes.</summary>
     private IEnumerable<SigmaCompiledCorrelation> OrderedForCompletion()
     {
-        var byIndex = _set.Correlations.ToDictionary(c => c.Index);
-        var done = new HashSet<int>();
+        // Arrays by rule index rather than a dictionary: its int-keyed instantiation would be compiled at run time.
+        var byIndex = new SigmaCompiledCorrelation?[_set.AllRules.Count];
+        foreach (var c in _set.Correlations) byIndex[c.Index] = c;
+        var done = new bool[byIndex.Length];
         var order = new List<SigmaCompiledCorrelation>();
         void Visit(SigmaCompiledCorrelation c)
         {
-            if (!done.Add(c.Index)) return;
-            foreach (var s in c.Sources) if (byIndex.TryGetValue(s, out var inner)) Visit(inner);
+            if (done[c.Index]) return;
+            done[c.Index] = true;
+            foreach (var s in c.Sources) if (byIndex[s] is { } inner) Visit(inner);
             order.Add(c);
         }
         foreach (var c in _set.Correlations) Visit(c);

@@ -13,12 +13,20 @@ internal sealed class SigmaFieldTable
     private readonly Dictionary<Hopwatch.Events.SourceFormat, Dictionary<string, string[]>> _aliasSpecs = new();
     private readonly Dictionary<Hopwatch.Events.SourceFormat, string[]> _prefixes = new();
 
+    private bool _frozen;
+
     public int Count => _names.Count;
     public string NameOf(int id) => _names[id];
 
+    /// <summary>When set, every name asked for by <see cref="IdOf"/> is appended (to replay a compilation's field numbering).</summary>
+    public List<string>? Recording { get; set; }
+
     public int IdOf(string name)
     {
+        Recording?.Add(name);
         if (_ids.TryGetValue(name, out int id)) return id;
+        // Views size their arrays by Count when they are made: a new field after that would be out of their range.
+        if (_frozen) throw new InvalidOperationException($"field '{name}' was not numbered before the table was frozen");
         id = _names.Count;
         _names.Add(string.Intern(name));
         _ids[name] = id;
@@ -37,6 +45,7 @@ internal sealed class SigmaFieldTable
     /// <summary>Call after all rules are compiled: turns alias specs into per-id arrays.</summary>
     public void Freeze()
     {
+        _frozen = true;
         _aliases.Clear();
         foreach (var (format, spec) in _aliasSpecs)
         {

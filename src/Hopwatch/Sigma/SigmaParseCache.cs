@@ -14,12 +14,20 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaParseCache
 {
-    private const string Magic = "HWSIGMA2";
+    private const string Magic = "HWSIGMA3";
     private static readonly Guid BuildId = typeof(SigmaParseCache).Assembly.ManifestModule.ModuleVersionId;
 
     private readonly string _path;
-    private readonly Dictionary<string, (long Size, long Ticks, byte[] Data)> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Size, long Ticks, byte[] Data)> _fresh = new(StringComparer.Ordinal);
+    /// <summary>A cached parse of one file (a class: dictionaries of it run on precompiled shared generic code).</summary>
+    private sealed record Entry(long Size, long Ticks, byte[] Data);
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _fresh = new(StringComparer.Ordinal);
+    // Compile facts per file (SigmaCompileFacts of its rules), valid for the pipeline whose digest is _factsPipeline.
+    private readonly Dictionary<string, byte[]> _facts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _freshFacts = new(StringComparer.Ordinal);
+    private byte[] _factsPipeline = [], _pipelineDigest = [];
+    private bool _factsChanged;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly object _lock = new();
     private byte[]? _pipeline, _freshPipeline;
@@ -38,6 +46,7 @@ internal sealed class SigmaParseCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException or InvalidDataException)
         {
             cache._entries.Clear(); // damaged or from an older format: start afresh
+            cache._facts.Clear();
         }
         return cache;
     }
@@ -46,20 +55,29 @@ internal sealed class SigmaParseCache
     {
         if (!File.Exists(_path)) return;
         using var r = new BinaryReader(File.OpenRead(_path), Encoding.UTF8);
-        if (r.ReadString() != Magic || new Guid(r.ReadBytes(16)) != BuildId) return;
+        if (r.ReadString() != Magic || new Guid(Bytes(r, 16)) != BuildId) return;
         int pipelineLength = r.ReadInt32();
         if (pipelineLength < 0) throw new InvalidDataException("negative pipeline length");
-        var pipeline = pipelineLength > 0 ? r.ReadBytes(pipelineLength) : null;
+        var pipeline = pipelineLength > 0 ? Bytes(r, pipelineLength) : null;
+        var factsPipeline = Bytes(r, DigestLength);
         int n = r.ReadInt32();
+        var facts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++)
         {
             string file = r.ReadString();
             long size = r.ReadInt64(), ticks = r.ReadInt64();
             int len = r.ReadInt32();
             if (len < 0) throw new InvalidDataException("negative entry length");
-            _entries[file] = (size, ticks, r.ReadBytes(len));
+            _entries[file] = new Entry(size, ticks, Bytes(r, len));
+            int factsLength = r.ReadInt32();
+            if (factsLength < -1) throw new InvalidDataException("bad facts length");
+            if (factsLength >= 0) facts[file] = Bytes(r, factsLength);
         }
-        _pipeline = pipeline; // only once the whole file read well
+        if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("trailing bytes in the cache file");
+        // Only once the whole file read well:
+        _pipeline = pipeline;
+        _factsPipeline = factsPipeline;
+        foreach (var (file, data) in facts) _facts[file] = data;
     }
 
     /// <summary>
@@ -79,6 +97,53 @@ internal sealed class SigmaParseCache
         return pipeline;
     }
 
+    private const int DigestLength = 16;
+
+    /// <summary>Exactly <paramref name="n"/> bytes (BinaryReader.ReadBytes returns fewer at the end of a cut-off file).</summary>
+    private static byte[] Bytes(BinaryReader r, int n)
+    {
+        var data = r.ReadBytes(n);
+        return data.Length == n ? data : throw new EndOfStreamException("cache file cut off");
+    }
+
+    /// <summary>
+    /// The pipeline this load compiles under: compile facts (<see cref="SigmaCompileFacts"/>) recorded under another
+    /// one are not used, and are replaced. Call before <see cref="Parse"/>.
+    /// </summary>
+    public void UsePipeline(SigmaLogSourcePipeline pipeline)
+    {
+        _pipelineDigest = SHA256.HashData(SigmaParseCacheFormat.WritePipeline(pipeline))[..DigestLength];
+        if (!_pipelineDigest.AsSpan().SequenceEqual(_factsPipeline))
+        {
+            _facts.Clear();
+            _factsChanged = true;
+        }
+    }
+
+    /// <summary>
+    /// Records the compile facts of a file's rules (after the load compiled them), for files the cache keeps.
+    /// Facts that came from the cache and are unchanged cost nothing here.
+    /// </summary>
+    public void RememberFacts(string file, IReadOnlyList<SigmaRule> rules)
+    {
+        string full = Path.GetFullPath(file);
+        bool kept;
+        lock (_lock) kept = _fresh.ContainsKey(full) || _used.Contains(full);
+        if (!kept) return;
+        if (rules.All(r => r.CompileFacts is null or { FromCache: true }) && _facts.ContainsKey(full)
+            && rules.Count(r => r.CompileFacts is not null) == (_factsRuleCount.TryGetValue(full, out int had) ? had : 0)) return;
+        if (rules.All(r => r.CompileFacts is null))
+        {
+            if (_facts.Remove(full)) _factsChanged = true;
+            return;
+        }
+        _freshFacts[full] = SigmaParseCacheFormat.WriteFacts(rules);
+        _factsChanged = true;
+    }
+
+    // Per file: how many of its rules got facts from the cache (to see whether any was dropped since).
+    private readonly Dictionary<string, int> _factsRuleCount = new(StringComparer.Ordinal);
+
     /// <summary>The parse result of <paramref name="file"/>: from the cache when it is current, else parsed (and remembered).</summary>
     public SigmaParseResult Parse(string file)
     {
@@ -92,15 +157,25 @@ internal sealed class SigmaParseCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SigmaRuleParser.ParseFile(file); }
 
         string full = Path.GetFullPath(file);
-        (long Size, long Ticks, byte[] Data) entry;
-        bool found;
-        lock (_lock) found = _entries.TryGetValue(full, out entry);
-        if (found && entry.Size == size && entry.Ticks == ticks)
+        Entry? entry;
+        lock (_lock) _entries.TryGetValue(full, out entry);
+        if (entry is not null && entry.Size == size && entry.Ticks == ticks)
         {
             try
             {
                 var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file);
-                lock (_lock) { _used.Add(full); Hits++; }
+                byte[]? facts;
+                lock (_lock) facts = _facts.GetValueOrDefault(full);
+                int withFacts = 0;
+                if (facts is not null)
+                {
+                    try { withFacts = SigmaParseCacheFormat.ReadFacts(facts, cached.Rules); }
+                    catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException)
+                    {
+                        foreach (var rule in cached.Rules) rule.CompileFacts = null; // compiled at load instead
+                    }
+                }
+                lock (_lock) { _used.Add(full); Hits++; _factsRuleCount[full] = withFacts; }
                 return cached;
             }
             catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException) { /* parse it instead */ }
@@ -110,7 +185,7 @@ internal sealed class SigmaParseCache
         if (result.Errors.Count == 0 && result.Filters.Count == 0 && result.Rules.Count > 0 && result.Rules.All(r => !r.IsCorrelation))
         {
             var data = SigmaParseCacheFormat.WriteResult(result);
-            lock (_lock) _fresh[full] = (size, ticks, data);
+            lock (_lock) _fresh[full] = new Entry(size, ticks, data);
         }
         return result;
     }
@@ -118,7 +193,7 @@ internal sealed class SigmaParseCache
     /// <summary>Writes the cache when something was parsed afresh or an entry went out of use; problems writing it are not errors (the next run parses again).</summary>
     public void SaveIfChanged()
     {
-        if (_fresh.Count == 0 && _used.Count == _entries.Count && _freshPipeline is null) return;
+        if (_fresh.Count == 0 && _used.Count == _entries.Count && _freshPipeline is null && !_factsChanged) return;
         var pipeline = _freshPipeline ?? _pipeline ?? [];
         var keep = _entries.Where(p => _used.Contains(p.Key)).Concat(_fresh).ToList();
         string temp = _path + "." + Environment.ProcessId + ".tmp";
@@ -131,6 +206,7 @@ internal sealed class SigmaParseCache
                 w.Write(BuildId.ToByteArray());
                 w.Write(pipeline.Length);
                 w.Write(pipeline);
+                w.Write(_pipelineDigest.Length == DigestLength ? _pipelineDigest : new byte[DigestLength]);
                 w.Write(keep.Count);
                 foreach (var (file, (size, ticks, data)) in keep)
                 {
@@ -139,6 +215,9 @@ internal sealed class SigmaParseCache
                     w.Write(ticks);
                     w.Write(data.Length);
                     w.Write(data);
+                    var facts = _freshFacts.GetValueOrDefault(file) ?? (_fresh.ContainsKey(file) ? null : _facts.GetValueOrDefault(file));
+                    w.Write(facts?.Length ?? -1);
+                    if (facts is not null) w.Write(facts);
                 }
             }
             File.Move(temp, _path, overwrite: true);

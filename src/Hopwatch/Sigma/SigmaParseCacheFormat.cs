@@ -21,12 +21,83 @@ internal static class SigmaParseCacheFormat
 
     public static SigmaParseResult ReadResult(byte[] data, string file)
     {
-        using var r = new BinaryReader(new MemoryStream(data, writable: false), Encoding.UTF8);
+        var r = new SigmaCacheReader(data);
         var result = new SigmaParseResult();
-        int n = Count(r);
-        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(r, file));
-        if (r.BaseStream.Position != data.Length) throw new InvalidDataException("trailing bytes in a cached rule file");
+        int n = Count(ref r);
+        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(ref r, file));
+        if (!r.AtEnd) throw new InvalidDataException("trailing bytes in a cached rule file");
         return result;
+    }
+
+    /// <summary>The <see cref="SigmaRule.CompileFacts"/> of a file's rules, in rule order (a rule without facts too).</summary>
+    public static byte[] WriteFacts(IReadOnlyList<SigmaRule> rules)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(rules.Count);
+            foreach (var rule in rules)
+            {
+                var facts = rule.CompileFacts;
+                w.Write(facts is not null);
+                if (facts is null) continue;
+                w.Write(facts.RequiredEventIds is not null);
+                if (facts.RequiredEventIds is { } ids)
+                {
+                    w.Write(ids.Length);
+                    foreach (int id in ids) w.Write(id);
+                }
+                w.Write(facts.Variants.Count);
+                foreach (var v in facts.Variants)
+                {
+                    Strings(w, v.FieldNames);
+                    w.Write(v.Literals is not null);
+                    if (v.Literals is null) continue;
+                    w.Write(v.Literals.Count);
+                    foreach (var l in v.Literals) { w.Write(l.Field); w.Write(l.Text); w.Write(l.NonAscii); }
+                }
+            }
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Attaches facts written by <see cref="WriteFacts"/> to the same file's rules; returns how many rules got facts.</summary>
+    public static int ReadFacts(byte[] data, IReadOnlyList<SigmaRule> rules)
+    {
+        var r = new SigmaCacheReader(data);
+        if (Count(ref r) != rules.Count) throw new InvalidDataException("facts for another number of rules");
+        var facts = new SigmaCompileFacts?[rules.Count];
+        for (int i = 0; i < rules.Count; i++)
+        {
+            if (!r.ReadBoolean()) continue;
+            int[]? ids = null;
+            if (r.ReadBoolean())
+            {
+                ids = new int[Count(ref r)];
+                for (int k = 0; k < ids.Length; k++) ids[k] = r.ReadInt32();
+            }
+            var variants = new SigmaVariantFacts[Count(ref r)];
+            for (int k = 0; k < variants.Length; k++)
+            {
+                var names = Strings(ref r).ToArray();
+                List<SigmaNamedLiteral>? literals = null;
+                if (r.ReadBoolean())
+                {
+                    literals = new List<SigmaNamedLiteral>(Count(ref r));
+                    for (int l = literals.Capacity; l > 0; l--) literals.Add(new SigmaNamedLiteral(r.ReadString(), r.ReadString(), r.ReadBoolean()));
+                }
+                variants[k] = new SigmaVariantFacts { FieldNames = names, Literals = literals };
+            }
+            facts[i] = new SigmaCompileFacts { RequiredEventIds = ids, Variants = variants, FromCache = true };
+        }
+        if (!r.AtEnd) throw new InvalidDataException("trailing bytes in cached compile facts");
+        int n = 0;
+        for (int i = 0; i < rules.Count; i++)
+        {
+            rules[i].CompileFacts = facts[i]; // only once all of them read well
+            if (facts[i] is not null) n++;
+        }
+        return n;
     }
 
     public static byte[] WritePipeline(SigmaLogSourcePipeline pipeline)
@@ -116,14 +187,14 @@ internal static class SigmaParseCacheFormat
         if (rule.Detection is { } d) WriteDetection(w, d);
     }
 
-    private static SigmaRule ReadRule(BinaryReader r, string file)
+    private static SigmaRule ReadRule(ref SigmaCacheReader r, string file)
     {
         string id = r.ReadString(), title = r.ReadString();
-        string? name = Opt(r), status = Opt(r), description = Opt(r), level = Opt(r);
-        var tags = Strings(r);
-        var logSource = new SigmaLogSource(Opt(r), Opt(r), Opt(r));
+        string? name = Opt(ref r), status = Opt(ref r), description = Opt(ref r), level = Opt(ref r);
+        var tags = Strings(ref r);
+        var logSource = new SigmaLogSource(Opt(ref r), Opt(ref r), Opt(ref r));
         int line = r.ReadInt32();
-        var detection = r.ReadBoolean() ? ReadDetection(r) : null;
+        var detection = r.ReadBoolean() ? ReadDetection(ref r) : null;
         return new SigmaRule
         {
             Id = id, Title = title, Name = name, Status = status, Description = description, Level = level, Tags = tags,
@@ -159,30 +230,30 @@ internal static class SigmaParseCacheFormat
         w.Write(d.Line);
     }
 
-    private static SigmaDetection ReadDetection(BinaryReader r)
+    private static SigmaDetection ReadDetection(ref SigmaCacheReader r)
     {
-        var searches = new List<SigmaSearch>(Count(r));
+        var searches = new List<SigmaSearch>(Count(ref r));
         for (int i = searches.Capacity; i > 0; i--)
         {
             string name = r.ReadString();
             int line = r.ReadInt32();
-            var alternatives = new List<IReadOnlyList<SigmaFieldSpec>>(Count(r));
+            var alternatives = new List<IReadOnlyList<SigmaFieldSpec>>(Count(ref r));
             for (int a = alternatives.Capacity; a > 0; a--)
             {
-                var specs = new List<SigmaFieldSpec>(Count(r));
+                var specs = new List<SigmaFieldSpec>(Count(ref r));
                 for (int f = specs.Capacity; f > 0; f--)
                 {
-                    string? field = Opt(r);
-                    var modifiers = Strings(r);
-                    var values = new List<string?>(Count(r));
-                    for (int v = values.Capacity; v > 0; v--) values.Add(Opt(r));
+                    string? field = Opt(ref r);
+                    var modifiers = Strings(ref r);
+                    var values = new List<string?>(Count(ref r));
+                    for (int v = values.Capacity; v > 0; v--) values.Add(Opt(ref r));
                     specs.Add(new SigmaFieldSpec { Field = field, Modifiers = modifiers, Values = values, IsList = r.ReadBoolean(), Line = r.ReadInt32() });
                 }
                 alternatives.Add(specs);
             }
             searches.Add(new SigmaSearch { Name = name, Line = line, Alternatives = alternatives });
         }
-        var condition = ReadCondition(r, 0);
+        var condition = ReadCondition(ref r, 0);
         return new SigmaDetection { Searches = searches, Condition = condition, ConditionText = r.ReadString(), Line = r.ReadInt32() };
     }
 
@@ -199,14 +270,14 @@ internal static class SigmaParseCacheFormat
         }
     }
 
-    private static SigmaConditionNode ReadCondition(BinaryReader r, int depth)
+    private static SigmaConditionNode ReadCondition(ref SigmaCacheReader r, int depth)
     {
         if (depth > 10_000) throw new InvalidDataException("condition nested too deeply");
         return r.ReadByte() switch
         {
-            1 => new SigmaAnd(ReadCondition(r, depth + 1), ReadCondition(r, depth + 1)),
-            2 => new SigmaOr(ReadCondition(r, depth + 1), ReadCondition(r, depth + 1)),
-            3 => new SigmaNot(ReadCondition(r, depth + 1)),
+            1 => new SigmaAnd(ReadCondition(ref r, depth + 1), ReadCondition(ref r, depth + 1)),
+            2 => new SigmaOr(ReadCondition(ref r, depth + 1), ReadCondition(ref r, depth + 1)),
+            3 => new SigmaNot(ReadCondition(ref r, depth + 1)),
             4 => new SigmaSearchRef(r.ReadString()),
             5 => new SigmaOf(r.ReadBoolean(), r.ReadString()),
             var b => throw new InvalidDataException($"unknown condition tag {b}"),
@@ -226,6 +297,21 @@ internal static class SigmaParseCacheFormat
     }
 
     private static string? Opt(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static string? Opt(ref SigmaCacheReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static int Count(ref SigmaCacheReader r)
+    {
+        int n = r.ReadInt32();
+        return n is >= 0 and <= 10_000_000 ? n : throw new InvalidDataException("bad count " + n);
+    }
+
+    private static List<string> Strings(ref SigmaCacheReader r)
+    {
+        var list = new List<string>(Count(ref r));
+        for (int i = list.Capacity; i > 0; i--) list.Add(r.ReadString());
+        return list;
+    }
 
     private static void Strings(BinaryWriter w, IReadOnlyList<string> list)
     {

@@ -21,6 +21,9 @@ public sealed class SigmaRule
 
     public bool IsCorrelation => Correlation is not null;
 
+    /// <summary>What compiling this rule told an earlier load (from the parsed-rule cache), or this load (to be cached); null when unknown.</summary>
+    internal SigmaCompileFacts? CompileFacts { get; set; }
+
     public Severity Severity => LevelToSeverity(Level);
 
     /// <summary>ATT&amp;CK technique ids from `attack.tNNNN(.NNN)` tags, upper-case, in tag order.</summary>

@@ -68,6 +68,7 @@ public sealed class SigmaRuleSet
         }
         var set = new SigmaRuleSet(options, pipeline);
         set._errors.AddRange(early);
+        cache?.UsePipeline(pipeline);
 
         var placeholders = SigmaPlaceholders.Empty;
         if (options.PlaceholderConfigPath is not null)
@@ -85,7 +86,6 @@ public sealed class SigmaRuleSet
         var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
         var parsed = new SigmaParseResult[files.Count];
         Parallel.For(0, files.Count, i => parsed[i] = cache is null ? SigmaRuleParser.ParseFile(files[i]) : cache.Parse(files[i]));
-        cache?.SaveIfChanged();
         set.CachedFileCount = cache?.Hits ?? 0;
         foreach (var r in parsed)
         {
@@ -104,8 +104,13 @@ public sealed class SigmaRuleSet
         }
         set.ParseTime = clock.Elapsed;
         clock.Restart();
-        set.Compile(parsedRules, placeholders);
+        set.Compile(parsedRules, placeholders, recordFacts: cache is not null);
         set.CompileTime = clock.Elapsed;
+        if (cache is not null)
+        {
+            for (int i = 0; i < files.Count; i++) cache.RememberFacts(files[i], parsed[i].Rules);
+            cache.SaveIfChanged();
+        }
         return set;
     }
 
@@ -126,10 +131,11 @@ public sealed class SigmaRuleSet
         }
     }
 
-    private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders)
+    private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders, bool recordFacts)
     {
         var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
-        var compiled = new List<(SigmaRule Rule, List<(SigmaLogSourceMapping? Mapping, SigmaMatchNode Node, List<SigmaLiteralAtom>? Required)> Variants)>();
+        var lateCompiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout) { RegexesChecked = true };
+        var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, int[]? RequiredIds)>();
         var correlations = new List<SigmaRule>();
 
         foreach (var rule in parsed)
@@ -144,10 +150,21 @@ public sealed class SigmaRuleSet
             var filters = _filters.Where(f => f.AppliesTo(rule)).ToList();
             try
             {
-                var variants = new List<(SigmaLogSourceMapping?, SigmaMatchNode, List<SigmaLiteralAtom>?)>();
-                if (mappings.Count == 0) variants.Add(CompileVariant(compiler, rule, null, filters));
-                foreach (var m in mappings) variants.Add(CompileVariant(compiler, rule, m, filters));
-                compiled.Add((rule, variants));
+                var facts = filters.Count == 0 ? rule.CompileFacts : null;
+                if (facts is not null && facts.Variants.Count == Math.Max(1, mappings.Count))
+                    compiled.Add((rule, FromFacts(lateCompiler, rule, mappings, facts), facts.RequiredEventIds));
+                else
+                {
+                    rule.CompileFacts = null;
+                    bool record = recordFacts && filters.Count == 0 && !UsesPlaceholders(rule.Detection!);
+                    var variants = new List<PendingVariant>();
+                    var variantFacts = new List<SigmaVariantFacts>();
+                    if (mappings.Count == 0) variants.Add(CompileVariant(compiler, rule, null, filters, record ? variantFacts : null));
+                    foreach (var m in mappings) variants.Add(CompileVariant(compiler, rule, m, filters, record ? variantFacts : null));
+                    var required = SigmaEventIdConstraint.Of(rule.Detection!)?.Order().ToArray();
+                    if (record) rule.CompileFacts = new SigmaCompileFacts { RequiredEventIds = required, Variants = variantFacts };
+                    compiled.Add((rule, variants, required));
+                }
                 _mappings[rule] = mappings;
             }
             catch (SigmaRuleException e)
@@ -160,15 +177,14 @@ public sealed class SigmaRuleSet
             }
         }
 
-        foreach (var (rule, variants) in compiled)
+        foreach (var (rule, variants, required) in compiled)
         {
             int index = _rules.Count;
             _rules.Add(rule);
-            var required = SigmaEventIdConstraint.Of(rule.Detection!);
-            foreach (var (m, node, literals) in variants)
+            foreach (var (m, node, build, literals) in variants)
                 Variants.Add(new SigmaCompiledVariant
                 {
-                    Rule = rule, RuleIndex = index, Mapping = m, Node = node, EventIds = EffectiveIds(m, required),
+                    Rule = rule, RuleIndex = index, Mapping = m, Node = node!, Build = build, EventIds = EffectiveIds(m, required),
                     Ordinal = Variants.Count, RequiredLiterals = Options.Prefilter ? literals : null,
                 });
         }
@@ -194,17 +210,46 @@ public sealed class SigmaRuleSet
     }
 
     /// <summary>The mapping's EventIDs narrowed to those the detection requires (a rule can only match there).</summary>
-    private static IReadOnlyList<int> EffectiveIds(SigmaLogSourceMapping? m, HashSet<int>? required)
+    /// <param name="required">The EventIDs the detection requires, ascending (null: any).</param>
+    private static IReadOnlyList<int> EffectiveIds(SigmaLogSourceMapping? m, int[]? required)
     {
         if (m is null) return [];
         if (required is null) return m.EventIds;
-        if (m.EventIds.Count == 0) return required.Order().ToList();
-        var both = m.EventIds.Where(required.Contains).ToList();
+        if (m.EventIds.Count == 0) return required;
+        var both = new List<int>();
+        foreach (int id in m.EventIds)
+            foreach (int r in required)
+                if (r == id) { both.Add(id); break; }
         return both.Count > 0 ? both : m.EventIds; // contradictory rule: keep the mapping (it simply never matches)
     }
 
-    /// <summary>The variant's test, and the texts its detection requires (from the detection alone: the mapping's conditions hold for the whole channel and filters only remove matches).</summary>
-    private (SigmaLogSourceMapping?, SigmaMatchNode, List<SigmaLiteralAtom>?) CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters)
+    /// <summary>A variant on its way into <see cref="Variants"/>: its test (compiled, or how to compile it on first use) and its required texts.</summary>
+    private readonly record struct PendingVariant(SigmaLogSourceMapping? Mapping, SigmaMatchNode? Node, Func<SigmaMatchNode>? Build, List<SigmaLiteralAtom>? Required);
+
+    /// <summary>
+    /// The variant's test, and the texts its detection requires (from the detection alone: the mapping's conditions
+    /// hold for the whole channel and filters only remove matches). With <paramref name="facts"/>, also notes what
+    /// a later load needs to index the variant without compiling it.
+    /// </summary>
+    private PendingVariant CompileVariant(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters, List<SigmaVariantFacts>? facts)
+    {
+        if (facts is not null) FieldTable.Recording = new List<string>();
+        try
+        {
+            var (node, required) = CompileNode(compiler, rule, mapping, filters);
+            if (facts is not null)
+                facts.Add(new SigmaVariantFacts
+                {
+                    FieldNames = FieldTable.Recording!.Distinct(StringComparer.Ordinal).ToArray(),
+                    Literals = required?.Select(a => new SigmaNamedLiteral(FieldTable.NameOf(a.FieldId), a.Text, a.NonAscii)).ToList(),
+                });
+            return new PendingVariant(mapping, node, null, required);
+        }
+        finally { FieldTable.Recording = null; }
+    }
+
+    /// <param name="required">Whether to work out the required texts too (a test built on first use needs none: the facts had them).</param>
+    private (SigmaMatchNode Node, List<SigmaLiteralAtom>? Required) CompileNode(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping, List<SigmaFilter> filters, bool required = true)
     {
         var parts = new List<SigmaMatchNode>();
         if (mapping is not null)
@@ -212,14 +257,51 @@ public sealed class SigmaRuleSet
                 parts.Add(compiler.CompileSpec(new SigmaFieldSpec { Field = field, Modifiers = [], Values = values.ToList() }, null));
         var detection = compiler.Compile(rule.Detection!, mapping?.FieldMap);
         parts.Add(detection);
-        var required = SigmaRequiredLiterals.Of(detection, FieldTable.IdOf("EventID"));
+        var texts = required ? SigmaRequiredLiterals.Of(detection, FieldTable.IdOf("EventID")) : null;
         foreach (var f in filters)
         {
             try { parts.Add(new SigmaNotNode(compiler.Compile(f.Detection, mapping?.FieldMap))); }
             catch (SigmaRuleException e) { throw new SigmaRuleException(e.Line, $"filter '{f.Title}' ({f.File}): {e.Message}"); }
         }
-        return (mapping, parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray()), required);
+        return (parts.Count == 1 ? parts[0] : new SigmaAndNode(parts.ToArray()), texts);
     }
+
+    /// <summary>
+    /// The variants of a rule an earlier load compiled under the same pipeline: fields numbered in the order that
+    /// compilation numbered them (so the field table is the one a full compile makes), required texts as it found
+    /// them, and the test itself compiled on first use.
+    /// </summary>
+    private List<PendingVariant> FromFacts(SigmaDetectionCompiler compiler, SigmaRule rule, List<SigmaLogSourceMapping> mappings, SigmaCompileFacts facts)
+    {
+        var result = new List<PendingVariant>(facts.Variants.Count);
+        for (int k = 0; k < facts.Variants.Count; k++)
+        {
+            var mapping = mappings.Count == 0 ? null : mappings[k];
+            var vf = facts.Variants[k];
+            foreach (var name in vf.FieldNames) FieldTable.IdOf(name);
+            List<SigmaLiteralAtom>? required = null;
+            if (vf.Literals is { } literals)
+            {
+                required = new List<SigmaLiteralAtom>(literals.Count);
+                foreach (var l in literals) required.Add(new SigmaLiteralAtom(FieldTable.IdOf(l.Field), l.Text, l.NonAscii));
+            }
+            SigmaMatchNode Build()
+            {
+                try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }
+                catch (Exception e) when (e is SigmaRuleException or SigmaUnfilledPlaceholderException)
+                {
+                    // The facts say this rule compiled under this pipeline; only a bug can make it fail now.
+                    throw new InvalidOperationException($"{rule.File}: rule '{rule.Title}' compiled on an earlier load but not now: {e.Message}", e);
+                }
+            }
+            result.Add(new PendingVariant(mapping, null, Build, required));
+        }
+        return result;
+    }
+
+    /// <summary>Whether the detection expands placeholders (its compiled form then depends on the placeholder file too).</summary>
+    private static bool UsesPlaceholders(SigmaDetection d) =>
+        d.Searches.Any(s => s.Alternatives.Any(a => a.Any(f => f.Modifiers.Any(m => m.Equals("expand", StringComparison.OrdinalIgnoreCase)))));
 
     private void ResolveCorrelations(List<SigmaRule> correlations)
     {

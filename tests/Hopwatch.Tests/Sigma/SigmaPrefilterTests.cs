@@ -10,7 +10,7 @@ namespace Hopwatch.Tests.Sigma;
 public class SigmaPrefilterTests
 {
     /// <summary>Every shared EVTX event (attack samples and the regression suite's logs), read once for the tests below.</summary>
-    private static readonly Lazy<List<LogEvent>> SharedEvents = new(() =>
+    internal static readonly Lazy<List<LogEvent>> SharedEvents = new(() =>
     {
         var diag = new ReadDiagnostics();
         return new[] { SharedData.Evtx, Path.Combine(SharedData.Sigma, "regression_data") }

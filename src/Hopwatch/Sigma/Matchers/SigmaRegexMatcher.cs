@@ -15,10 +15,15 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
     private readonly string _pattern;
     private readonly RegexOptions _options;
     private readonly TimeSpan _timeout;
-    private Regex _regex;
+    private Regex? _regex;
     private volatile bool _linear, _noLinear;
 
-    public SigmaRegexMatcher(string pattern, bool ignoreCase, bool multiline, bool singleline, TimeSpan timeout)
+    /// <param name="checkNow">
+    /// Build the regex at once, which checks the pattern (a bad one throws ArgumentException, reported by the
+    /// parser). False only for a rule compiled before with this very pattern (a test built on first use): the
+    /// regex is then built on its first match, and never for the many rules whose regex is never reached.
+    /// </param>
+    public SigmaRegexMatcher(string pattern, bool ignoreCase, bool multiline, bool singleline, TimeSpan timeout, bool checkNow = true)
     {
         var options = RegexOptions.CultureInvariant;
         if (ignoreCase) options |= RegexOptions.IgnoreCase;
@@ -27,7 +32,7 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         _pattern = pattern;
         _options = options;
         _timeout = timeout;
-        _regex = new Regex(pattern, options, timeout); // a bad pattern throws ArgumentException, reported by the parser
+        if (checkNow) _regex = new Regex(pattern, options, timeout);
         // Several unbounded runs (`\+.*\+.*\+...`) backtrack polynomially on every value that almost
         // matches — the costliest rule of SigmaHQ. Those run linear-time, built on first use (building
         // the linear engine is slow, and most rules never reach their regex).
@@ -127,7 +132,7 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
         if (_preferLinear) SwitchToLinear();
         try
         {
-            return _regex.IsMatch(value);
+            return (_regex ??= new Regex(_pattern, _options, _timeout)).IsMatch(value);
         }
         catch (RegexMatchTimeoutException)
         {

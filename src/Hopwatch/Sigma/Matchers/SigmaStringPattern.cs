@@ -26,11 +26,15 @@ internal sealed class SigmaStringPattern
     /// <summary>The plain text of Exact/Prefix/Suffix/Contains patterns.</summary>
     public string Literal => _literal;
     public bool Cased { get; }
-    public string Source { get; }
+    /// <summary>The pattern as Sigma text, with the modifiers' wildcards (for descriptions; made on first use).</summary>
+    public string Source => _source ??= (_leadingStar ? "*" : "") + _value + (_trailingStar ? "*" : "");
+    private string? _source;
+    private readonly string _value = "";
+    private readonly bool _leadingStar, _trailingStar;
 
     private SigmaStringPattern(string source, bool cased, SigmaPatternKind kind)
     {
-        Source = source;
+        _source = source;
         Cased = cased;
         Kind = kind;
         _cmp = cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
@@ -46,12 +50,11 @@ internal sealed class SigmaStringPattern
         // (the general path below gives the same result, slower; rule sets have tens of thousands of values).
         if (literal || value.AsSpan().IndexOfAny('*', '?', '\\') < 0)
         {
-            string shown = (leadingStar ? "*" : "") + value + (trailingStar ? "*" : "");
             if (value.Length == 0)
-                return new SigmaStringPattern(shown, cased, leadingStar || trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact, "");
+                return new SigmaStringPattern(value, leadingStar, trailingStar, cased, leadingStar || trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact);
             var shape = leadingStar && trailingStar ? SigmaPatternKind.Contains : leadingStar ? SigmaPatternKind.Suffix
                 : trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact;
-            return new SigmaStringPattern(shown, cased, shape, value);
+            return new SigmaStringPattern(value, leadingStar, trailingStar, cased, shape);
         }
         return CompileGeneral(value, literal, leadingStar, trailingStar, cased);
     }
@@ -116,6 +119,19 @@ internal sealed class SigmaStringPattern
             }
         }
         return new SigmaStringPattern(display, cased, p, w, hasQ);
+    }
+
+    /// <summary>A plain value (no wildcard or escape in it): the value is the literal, the shape comes from the modifiers.</summary>
+    private SigmaStringPattern(string value, bool leadingStar, bool trailingStar, bool cased, SigmaPatternKind kind)
+    {
+        Cased = cased;
+        Kind = kind;
+        _cmp = cased ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        _value = value;
+        _leadingStar = leadingStar;
+        _trailingStar = trailingStar;
+        _literal = value;
+        _literalUpper = value.ToUpperInvariant();
     }
 
     private SigmaStringPattern(string source, bool cased, SigmaPatternKind kind, string literal) : this(source, cased, kind)

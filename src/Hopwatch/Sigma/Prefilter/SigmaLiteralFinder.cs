@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Hopwatch.Sigma;
 
@@ -19,7 +18,9 @@ internal sealed class SigmaLiteralFinder
     private readonly ulong[] _keys;     // open addressing; 0 = empty (a gram of four NUL characters is never filed)
     private readonly int[] _firstEntry; // per slot: index into _entries
     private readonly int[] _entryCount;
-    private readonly (int Literal, int Offset)[] _entries; // literals filed under the slot's gram, and where the gram sits in each
+    // Literals filed under each slot's gram, and where the gram sits in each. Two int arrays, not one of
+    // tuples: code touching ValueTuple fields cannot be precompiled (ReadyToRun) outside the framework.
+    private readonly int[] _entryLiteral, _entryOffset;
     private readonly int _shift;
 
     public int LiteralCount => _literals.Length;
@@ -28,45 +29,110 @@ internal sealed class SigmaLiteralFinder
     public SigmaLiteralFinder(IReadOnlyList<string> literals)
     {
         _literals = literals.ToArray();
-        // Greedy: longest literals first pick their least-used gram, so common endings (".EXE") stay short lists.
-        var use = new Dictionary<ulong, int>(GramComparer.Instance);
+        int n = _literals.Length;
+        // Built with plain arrays only (no dictionaries keyed by grams): loading a big rule set builds this for
+        // tens of thousands of literals, and growing hash tables put megabytes of short-lived arrays on the large
+        // object heap, which triggered a full collection during every load (and generic instantiations over
+        // ulong that are compiled at run time).
+        // How common each gram is among all literals: counted in saturating buckets by gram hash (up to 65,536; a
+        // contains list of a few dozen needles gets a few hundred, as it is built in the middle of matching). Only the
+        // choice of gram depends on it (which one a literal is filed under), never what is found.
+        long grams = 0;
+        foreach (var lit in _literals) grams += Math.Max(0, lit.Length - GramLength + 1);
+        int bucketBits = Math.Clamp(System.Numerics.BitOperations.Log2((ulong)Math.Max(1, grams)) + 3, 8, 16);
+        var use = new byte[1 << bucketBits];
+        int bucketShift = 64 - bucketBits;
         foreach (var lit in _literals)
-            for (int i = 0; i + GramLength <= lit.Length; i++) CollectionsMarshal.GetValueRefOrAddDefault(use, Key(lit, i), out _)++;
-        var filed = new Dictionary<ulong, List<(int, int)>>(GramComparer.Instance);
-        foreach (int li in Enumerable.Range(0, _literals.Length).OrderByDescending(i => _literals[i].Length))
         {
-            string lit = _literals[li];
             if (lit.Length < GramLength) throw new ArgumentException($"literal '{lit}' is shorter than {GramLength} characters");
+            for (int i = 0; i + GramLength <= lit.Length; i++)
+            {
+                ref byte u = ref use[(int)((Key(lit, i) * 0x9E3779B97F4A7C15UL) >> bucketShift)];
+                if (u < byte.MaxValue) u++;
+            }
+        }
+        int size = 16;
+        while (size < n * 2) size *= 2;
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+        _keys = new ulong[size];
+        _firstEntry = new int[size];
+        _entryCount = new int[size];
+        var literalOf = new int[n];
+        var offsetOf = new int[n];
+        var next = new int[n];         // per entry: the next entry filed under the same gram (-1: none)
+        var head = new int[size];      // per slot: its last entry + 1 (0: none)
+        // Greedy: longest literals first pick their least-used gram, so common endings (".EXE") stay short lists.
+        var order = LongestFirst(_literals);
+        for (int e = 0; e < n; e++)
+        {
+            int li = order[e];
+            string lit = _literals[li];
             int best = -1, bestLoad = int.MaxValue;
             for (int i = 0; i + GramLength <= lit.Length; i++)
             {
                 ulong k = Key(lit, i);
                 if (k == 0) continue;
-                int load = (filed.TryGetValue(k, out var l) ? l.Count * 1000 : 0) + use[k];
+                int slot = Find(k);
+                int load = (_keys[slot] == k ? _entryCount[slot] * 1000 : 0) + use[(int)((k * 0x9E3779B97F4A7C15UL) >> bucketShift)];
                 if (load < bestLoad) { bestLoad = load; best = i; }
             }
             if (best < 0) throw new ArgumentException("a literal of NUL characters only cannot be searched for");
             ulong key = Key(lit, best);
-            if (!filed.TryGetValue(key, out var list)) filed[key] = list = new();
-            list.Add((li, best));
+            int at = Find(key);
+            _keys[at] = key;
+            _entryCount[at]++;
+            literalOf[e] = li;
+            offsetOf[e] = best;
+            next[e] = head[at] - 1;
+            head[at] = e + 1;
         }
-        int size = 16;
-        while (size < filed.Count * 2) size *= 2;
-        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
-        _keys = new ulong[size];
-        _firstEntry = new int[size];
-        _entryCount = new int[size];
-        var entries = new List<(int, int)>();
-        foreach (var (key, list) in filed)
+        // Lay each gram's entries side by side, in the order they were filed.
+        _entryLiteral = new int[n];
+        _entryOffset = new int[n];
+        int filled = 0;
+        var chain = new List<int>();
+        for (int slot = 0; slot < size; slot++)
         {
-            int slot = Slot(key);
-            while (_keys[slot] != 0) slot = (slot + 1) & (size - 1);
-            _keys[slot] = key;
-            _firstEntry[slot] = entries.Count;
-            _entryCount[slot] = list.Count;
-            entries.AddRange(list);
+            if (_keys[slot] == 0) continue;
+            _firstEntry[slot] = filled;
+            chain.Clear();
+            for (int e = head[slot] - 1; e >= 0; e = next[e]) chain.Add(e);
+            for (int c = chain.Count - 1; c >= 0; c--)
+            {
+                _entryLiteral[filled] = literalOf[chain[c]];
+                _entryOffset[filled++] = offsetOf[chain[c]];
+            }
         }
-        _entries = entries.ToArray();
+    }
+
+    /// <summary>Indices of <paramref name="literals"/>, longest first, in list order among equals (a counting sort).</summary>
+    private static int[] LongestFirst(string[] literals)
+    {
+        int max = 0;
+        foreach (var l in literals) max = Math.Max(max, l.Length);
+        var starts = new int[max + 2];
+        foreach (var l in literals) starts[max - l.Length + 1]++;
+        for (int i = 1; i < starts.Length; i++) starts[i] += starts[i - 1];
+        var order = new int[literals.Length];
+        for (int i = 0; i < literals.Length; i++) order[starts[max - literals[i].Length]++] = i;
+        return order;
+    }
+
+    /// <summary>The slot holding <paramref name="key"/>, or the empty slot where it would go.</summary>
+    private int Find(ulong key)
+    {
+        int mask = _keys.Length - 1, slot = Slot(key);
+        while (_keys[slot] != 0 && _keys[slot] != key) slot = (slot + 1) & mask;
+        return slot;
+    }
+
+    /// <summary>Whether a text can be filed here: at least <see cref="GramLength"/> characters, and not only NUL characters.</summary>
+    public static bool CanFind(string text)
+    {
+        if (text.Length < GramLength) return false;
+        for (int i = 0; i + GramLength <= text.Length; i++)
+            if (Key(text, i) != 0) return true;
+        return false;
     }
 
     private static ulong Key(string s, int at) =>
@@ -96,26 +162,53 @@ internal sealed class SigmaLiteralFinder
         }
     }
 
+    /// <summary>Whether any of the literals occurs in <paramref name="text"/> (stops at the first found).</summary>
+    public bool ContainsAny(ReadOnlySpan<char> text)
+    {
+        if (text.Length < GramLength) return false;
+        ulong[] keys = _keys;
+        int mask = keys.Length - 1;
+        ulong key = (ulong)text[0] << 16 | (ulong)text[1] << 32 | (ulong)text[2] << 48;
+        for (int end = GramLength; end <= text.Length; end++)
+        {
+            key = key >> 16 | (ulong)text[end - 1] << 48;
+            int slot = Slot(key);
+            while (true)
+            {
+                ulong k = keys[slot];
+                if (k == key) { if (AnyAt(text, end - GramLength, slot)) return true; break; }
+                if (k == 0) break;
+                slot = (slot + 1) & mask;
+            }
+        }
+        return false;
+    }
+
+    private bool AnyAt(ReadOnlySpan<char> text, int gramAt, int slot)
+    {
+        int first = _firstEntry[slot], end = first + _entryCount[slot];
+        for (int e = first; e < end; e++)
+        {
+            int li = _entryLiteral[e], offset = _entryOffset[e];
+            string lit = _literals[li];
+            int start = gramAt - offset;
+            if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit)) return true;
+        }
+        return false;
+    }
+
     private void Verify<TSink>(ReadOnlySpan<char> text, int gramAt, int slot, ref TSink sink) where TSink : struct, ILiteralSink
     {
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
         {
-            var (li, offset) = _entries[e];
+            int li = _entryLiteral[e], offset = _entryOffset[e];
             string lit = _literals[li];
             int start = gramAt - offset;
             if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit))
                 sink.Found(li);
         }
     }
-}
-
-/// <summary>ulong's own hash XORs its halves, which collides all the time for packed text; this one mixes.</summary>
-internal sealed class GramComparer : IEqualityComparer<ulong>
-{
-    public static readonly GramComparer Instance = new();
-    public bool Equals(ulong a, ulong b) => a == b;
-    public int GetHashCode(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 32);
 }
 
 /// <summary>Receives the literals <see cref="SigmaLiteralFinder.Scan"/> finds (a struct, so the call inlines).</summary>

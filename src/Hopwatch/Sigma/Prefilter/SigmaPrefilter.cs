@@ -45,8 +45,12 @@ internal sealed class SigmaPrefilter
             }
         }
         var literalVariants = new List<int[]>();
-        foreach (var (field, texts) in byField.OrderBy(p => p.Key))
+        var fieldIds = new int[byField.Count];
+        byField.Keys.CopyTo(fieldIds, 0);
+        Array.Sort(fieldIds);
+        foreach (int field in fieldIds)
         {
+            var texts = byField[field];
             var literals = texts.Keys.ToList();
             var opened = nonAscii.TryGetValue(field, out var list) ? list.ToArray() : [];
             _byField[field] = new FieldGate(literals.Count > 0 ? new SigmaLiteralFinder(literals) : null, literalVariants.Count, opened);
@@ -58,10 +62,20 @@ internal sealed class SigmaPrefilter
     /// <summary>The fields to scan for a bucket of candidates, or empty when the bucket should not be gated.</summary>
     public int[] ScanFieldsFor(IReadOnlyList<SigmaCompiledVariant> candidates)
     {
-        int gated = candidates.Count(v => v.RequiredLiterals is not null);
+        int gated = 0;
+        foreach (var v in candidates)
+            if (v.RequiredLiterals is not null) gated++;
         if (gated < MinGatedPerBucket) return [];
-        return candidates.Where(v => v.RequiredLiterals is not null)
-            .SelectMany(v => v.RequiredLiterals!.Select(a => a.FieldId)).Distinct().Order().ToArray();
+        // Plain loops over ints: LINQ's int instantiations are compiled at run time on every load.
+        var fields = new List<int>();
+        foreach (var v in candidates)
+            if (v.RequiredLiterals is { } atoms)
+                foreach (var a in atoms) fields.Add(a.FieldId);
+        fields.Sort();
+        int n = 0;
+        for (int i = 0; i < fields.Count; i++)
+            if (n == 0 || fields[i] != fields[n - 1]) fields[n++] = fields[i];
+        return fields.GetRange(0, n).ToArray();
     }
 
     /// <summary>Opens (in <paramref name="state"/>) every variant whose required text occurs in one of <paramref name="fields"/> of the bound event.</summary>

@@ -4,8 +4,10 @@ namespace Hopwatch.Sigma;
 /// One necessary fact of a rule: field <see cref="FieldId"/>, upper-cased, contains <see cref="Text"/>; or, when
 /// <see cref="NonAscii"/> (Text empty), holds some non-ASCII character — all that short non-ASCII texts (homoglyphs,
 /// emoji) can usefully require, and almost every value fails it.
+/// A class, not a struct: the collections of them built at every load then run on generic code precompiled for
+/// reference types instead of code compiled at run time.
 /// </summary>
-internal readonly record struct SigmaLiteralAtom(int FieldId, string Text, bool NonAscii = false);
+internal sealed record SigmaLiteralAtom(int FieldId, string Text, bool NonAscii = false);
 
 /// <summary>
 /// Works out, from a compiled detection, texts of which at least one must occur in a given field for the

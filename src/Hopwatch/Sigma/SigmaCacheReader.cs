@@ -1,0 +1,49 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// Reads what <see cref="BinaryWriter"/> wrote (little-endian numbers, one-byte booleans, strings as a
+/// 7-bit-encoded UTF-8 byte count and the bytes) straight from the bytes of one cached rule file: no stream,
+/// reader, decoder or buffers per file (a warm load reads 2,400 of them). Cut-off input throws
+/// <see cref="EndOfStreamException"/> and a malformed count <see cref="FormatException"/>, as BinaryReader does.
+/// </summary>
+internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
+{
+    private readonly ReadOnlySpan<byte> _data = data;
+    private int _position;
+
+    public readonly bool AtEnd => _position == _data.Length;
+
+    private ReadOnlySpan<byte> Take(int n)
+    {
+        if ((uint)n > (uint)(_data.Length - _position)) throw new EndOfStreamException("cached rule data cut off");
+        var span = _data.Slice(_position, n);
+        _position += n;
+        return span;
+    }
+
+    public byte ReadByte() => Take(1)[0];
+    public bool ReadBoolean() => Take(1)[0] != 0;
+    public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+    public string ReadString()
+    {
+        int length = Read7BitEncodedInt();
+        return length == 0 ? "" : Encoding.UTF8.GetString(Take(length));
+    }
+
+    private int Read7BitEncodedInt()
+    {
+        uint result = 0;
+        for (int shift = 0; shift < 35; shift += 7)
+        {
+            byte b = ReadByte();
+            if (shift == 28 && b > 0b1111) throw new FormatException("bad 7-bit encoded length");
+            result |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80) return result <= int.MaxValue ? (int)result : throw new FormatException("bad 7-bit encoded length");
+        }
+        throw new FormatException("bad 7-bit encoded length");
+    }
+}
