@@ -20,6 +20,11 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     /// <summary>The texts as searched (upper-cased unless cased): the long ones in a gram table, the rest one by one.</summary>
     private sealed class Searcher(SigmaLiteralFinder? finder, string[] others)
     {
+        /// <summary>Only ASCII texts of at least a gram: the raw value can be searched, upper-cased on the fly.</summary>
+        public readonly bool FoldsOnTheFly = others.Length == 0 && finder is not null && finder.AllAscii;
+
+        public bool FindFolding(ReadOnlySpan<char> raw) => finder!.ContainsAny(raw, fold: true);
+
         public bool Find(ReadOnlySpan<char> text)
         {
             if (finder is not null && finder.ContainsAny(text)) return true;
@@ -60,8 +65,14 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
         return (_searcher ?? Build()).Find(_cased ? value : value.ToUpperInvariant());
     }
 
-    public override bool MatchesField(int fieldIndex, string value, SigmaEventView view) =>
-        value.Length >= _shortest && (_searcher ?? Build()).Find(_cased ? value : view.Folded(fieldIndex, value));
+    public override bool MatchesField(int fieldIndex, string value, SigmaEventView view)
+    {
+        if (value.Length < _shortest) return false;
+        var searcher = _searcher ?? Build();
+        if (_cased) return searcher.Find(value);
+        // Keyword lists run over every field of every event: upper-casing each value first cost more than the search.
+        return searcher.FoldsOnTheFly ? searcher.FindFolding(value) : searcher.Find(view.Folded(fieldIndex, value));
+    }
 
     /// <summary>The needles (as written in the rule) and whether they are matched case-sensitively.</summary>
     public IReadOnlyList<string> Needles => _texts;

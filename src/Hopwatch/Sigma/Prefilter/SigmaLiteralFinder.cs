@@ -30,6 +30,8 @@ internal sealed class SigmaLiteralFinder
     {
         _literals = literals.ToArray();
         int n = _literals.Length;
+        AllAscii = true;
+        foreach (var lit in _literals) AllAscii &= System.Text.Ascii.IsValid(lit);
         // Built with plain arrays only (no dictionaries keyed by grams): loading a big rule set builds this for
         // tens of thousands of literals, and growing hash tables put megabytes of short-lived arrays on the large
         // object heap, which triggered a full collection during every load (and generic instantiations over
@@ -142,20 +144,31 @@ internal sealed class SigmaLiteralFinder
     private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
 
     /// <summary>Calls <paramref name="sink"/> with the index of each literal found in <paramref name="text"/> (at least once per literal present).</summary>
-    public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, ILiteralSink
+    public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, ILiteralSink =>
+        Scan(text, fold: false, ref sink);
+
+    /// <summary>
+    /// As <see cref="Scan{TSink}(ReadOnlySpan{char}, ref TSink)"/> on the upper-cased <paramref name="text"/> when
+    /// <paramref name="fold"/>, upper-casing character by character as it goes (no copy of the value). Equal to
+    /// scanning <c>ToUpperInvariant</c>'s copy for literals without surrogates (callers check <see cref="AllAscii"/>).
+    /// </summary>
+    public void Scan<TSink>(ReadOnlySpan<char> text, bool fold, ref TSink sink) where TSink : struct, ILiteralSink
     {
         if (text.Length < GramLength) return;
         ulong[] keys = _keys;
         int mask = keys.Length - 1;
-        ulong key = (ulong)text[0] << 16 | (ulong)text[1] << 32 | (ulong)text[2] << 48;
+        ulong key = fold
+            ? (ulong)Up(text[0]) << 16 | (ulong)Up(text[1]) << 32 | (ulong)Up(text[2]) << 48
+            : (ulong)text[0] << 16 | (ulong)text[1] << 32 | (ulong)text[2] << 48;
         for (int end = GramLength; end <= text.Length; end++)
         {
-            key = key >> 16 | (ulong)text[end - 1] << 48;
+            char c = text[end - 1];
+            key = key >> 16 | (ulong)(fold ? Up(c) : c) << 48;
             int slot = Slot(key);
             while (true)
             {
                 ulong k = keys[slot];
-                if (k == key) { Verify(text, end - GramLength, slot, ref sink); break; }
+                if (k == key) { Verify(text, end - GramLength, slot, fold, ref sink); break; }
                 if (k == 0) break;
                 slot = (slot + 1) & mask;
             }
@@ -163,20 +176,26 @@ internal sealed class SigmaLiteralFinder
     }
 
     /// <summary>Whether any of the literals occurs in <paramref name="text"/> (stops at the first found).</summary>
-    public bool ContainsAny(ReadOnlySpan<char> text)
+    public bool ContainsAny(ReadOnlySpan<char> text) => ContainsAny(text, fold: false);
+
+    /// <summary>Whether any literal occurs in <paramref name="text"/>, upper-cased on the fly when <paramref name="fold"/> (see <see cref="Scan{TSink}(ReadOnlySpan{char}, bool, ref TSink)"/>).</summary>
+    public bool ContainsAny(ReadOnlySpan<char> text, bool fold)
     {
         if (text.Length < GramLength) return false;
         ulong[] keys = _keys;
         int mask = keys.Length - 1;
-        ulong key = (ulong)text[0] << 16 | (ulong)text[1] << 32 | (ulong)text[2] << 48;
+        ulong key = fold
+            ? (ulong)Up(text[0]) << 16 | (ulong)Up(text[1]) << 32 | (ulong)Up(text[2]) << 48
+            : (ulong)text[0] << 16 | (ulong)text[1] << 32 | (ulong)text[2] << 48;
         for (int end = GramLength; end <= text.Length; end++)
         {
-            key = key >> 16 | (ulong)text[end - 1] << 48;
+            char c = text[end - 1];
+            key = key >> 16 | (ulong)(fold ? Up(c) : c) << 48;
             int slot = Slot(key);
             while (true)
             {
                 ulong k = keys[slot];
-                if (k == key) { if (AnyAt(text, end - GramLength, slot)) return true; break; }
+                if (k == key) { if (AnyAt(text, end - GramLength, slot, fold)) return true; break; }
                 if (k == 0) break;
                 slot = (slot + 1) & mask;
             }
@@ -184,7 +203,7 @@ internal sealed class SigmaLiteralFinder
         return false;
     }
 
-    private bool AnyAt(ReadOnlySpan<char> text, int gramAt, int slot)
+    private bool AnyAt(ReadOnlySpan<char> text, int gramAt, int slot, bool fold)
     {
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
@@ -192,12 +211,12 @@ internal sealed class SigmaLiteralFinder
             int li = _entryLiteral[e], offset = _entryOffset[e];
             string lit = _literals[li];
             int start = gramAt - offset;
-            if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit)) return true;
+            if (start >= 0 && start + lit.Length <= text.Length && EqualsAt(text.Slice(start, lit.Length), lit, fold)) return true;
         }
         return false;
     }
 
-    private void Verify<TSink>(ReadOnlySpan<char> text, int gramAt, int slot, ref TSink sink) where TSink : struct, ILiteralSink
+    private void Verify<TSink>(ReadOnlySpan<char> text, int gramAt, int slot, bool fold, ref TSink sink) where TSink : struct, ILiteralSink
     {
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
@@ -205,9 +224,25 @@ internal sealed class SigmaLiteralFinder
             int li = _entryLiteral[e], offset = _entryOffset[e];
             string lit = _literals[li];
             int start = gramAt - offset;
-            if (start >= 0 && start + lit.Length <= text.Length && text.Slice(start, lit.Length).SequenceEqual(lit))
+            if (start >= 0 && start + lit.Length <= text.Length && EqualsAt(text.Slice(start, lit.Length), lit, fold))
                 sink.Found(li);
         }
+    }
+
+    /// <summary>Whether every literal is ASCII: then on-the-fly upper-casing finds exactly what a scan of the upper-cased copy finds.</summary>
+    public bool AllAscii { get; }
+
+    /// <summary>One character upper-cased as <c>ToUpperInvariant</c> does (ASCII without a table look-up).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static char Up(char c) =>
+        c < 0x80 ? ((uint)(c - 'a') <= 'z' - 'a' ? (char)(c - 0x20) : c) : char.ToUpperInvariant(c);
+
+    private static bool EqualsAt(ReadOnlySpan<char> text, string literal, bool fold)
+    {
+        if (!fold) return text.SequenceEqual(literal);
+        for (int i = 0; i < literal.Length; i++)
+            if (Up(text[i]) != literal[i]) return false;
+        return true;
     }
 }
 

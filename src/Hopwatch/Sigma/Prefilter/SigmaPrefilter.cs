@@ -89,13 +89,17 @@ internal sealed class SigmaPrefilter
             string? value = view.Event.Fields.ValueAt(index);
             if (string.IsNullOrEmpty(value)) continue;
             var gate = _byField[field];
-            var folded = view.Folded(index, value);
+            // ASCII texts are searched in the value itself, upper-cased on the fly: most scanned values are read by
+            // no test afterwards, so copying them upper-cased (as a few texts with other letters need) is wasted.
             if (gate.Finder is not null)
             {
                 sink.FirstLiteral = gate.FirstLiteral;
-                gate.Finder.Scan(folded, ref sink);
+                if (gate.Finder.AllAscii) gate.Finder.Scan(value, fold: true, ref sink);
+                else gate.Finder.Scan(view.Folded(index, value), ref sink);
             }
-            if (gate.NonAsciiVariants.Length > 0 && !System.Text.Ascii.IsValid(folded)) sink.OpenAll(gate.NonAsciiVariants);
+            // Any non-ASCII character in the value: a superset of the upper-cased copy having one (ASCII stays ASCII),
+            // so no rule that could match is left closed.
+            if (gate.NonAsciiVariants.Length > 0 && !System.Text.Ascii.IsValid(value)) sink.OpenAll(gate.NonAsciiVariants);
         }
     }
 }
