@@ -18,12 +18,13 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     private Searcher? _searcher; // built on first use: most rules never get this far
 
     /// <summary>The texts as searched (upper-cased unless cased): the long ones in a gram table, the rest one by one.</summary>
-    private sealed class Searcher(SigmaLiteralFinder? finder, string[] others)
+    private sealed class Searcher(SigmaLiteralFinder? finder, string[] others, SigmaStrideFinder? strided)
     {
         /// <summary>Only ASCII texts of at least a gram: the raw value can be searched, upper-cased on the fly.</summary>
         public readonly bool FoldsOnTheFly = others.Length == 0 && finder is not null && finder.AllAscii;
 
-        public bool FindFolding(ReadOnlySpan<char> raw) => finder!.ContainsAny(raw, fold: true);
+        public bool FindFolding(ReadOnlySpan<char> raw) =>
+            strided is not null ? strided.ContainsAny(raw) : finder!.ContainsAny(raw, fold: true);
 
         public bool Find(ReadOnlySpan<char> text)
         {
@@ -54,7 +55,9 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
         }
         var gram = texts.Where(SigmaLiteralFinder.CanFind).ToList();
         var others = texts.Where(t => !SigmaLiteralFinder.CanFind(t)).ToArray();
-        var searcher = new Searcher(gram.Count > 0 ? new SigmaLiteralFinder(gram) : null, others);
+        // Long texts, uncased: probe every few positions only (SigmaStrideFinder), the list's hot path when it is a keyword search.
+        var strided = !_cased && others.Length == 0 ? SigmaStrideFinder.TryCreate(gram) : null;
+        var searcher = new Searcher(gram.Count > 0 ? new SigmaLiteralFinder(gram) : null, others, strided);
         return Interlocked.CompareExchange(ref _searcher, searcher, null) ?? searcher;
     }
 
