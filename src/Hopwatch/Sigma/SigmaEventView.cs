@@ -20,6 +20,10 @@ internal sealed class SigmaEventView
     /// <summary>Field name instance → field id (-1: not used by any rule). Readers intern names, so this hits almost always.</summary>
     private readonly Dictionary<string, int> _byReference = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The field names of the previous event by position, and their ids.</summary>
+    private string?[] _lastName = new string?[32];
+    private int[] _lastId = new int[32];
+
     public SigmaEventView(SigmaFieldTable table)
     {
         _table = table;
@@ -43,13 +47,28 @@ internal sealed class SigmaEventView
         }
         var fields = e.Fields;
         int gen = _generation;
-        for (int i = 0; i < fields.Count; i++)
+        int count = fields.Count;
+        if (_lastName.Length < count)
+        {
+            Array.Resize(ref _lastName, Math.Max(count, _lastName.Length * 2));
+            Array.Resize(ref _lastId, _lastName.Length);
+        }
+        for (int i = 0; i < count; i++)
         {
             string name = fields.NameAt(i);
-            if (!_byReference.TryGetValue(name, out int id))
+            int id;
+            // Events of one template carry the same interned names in the same order: a pointer compare with the
+            // previous event's name at this position usually answers without the dictionary.
+            if (ReferenceEquals(_lastName[i], name)) id = _lastId[i];
+            else
             {
-                id = _table.TryIdOf(name);
-                if (_byReference.Count < MaxCachedNames) _byReference[name] = id;
+                if (!_byReference.TryGetValue(name, out id))
+                {
+                    id = _table.TryIdOf(name);
+                    if (_byReference.Count < MaxCachedNames) _byReference[name] = id;
+                }
+                _lastName[i] = name;
+                _lastId[i] = id;
             }
             if (id >= 0 && _stamp[id] != gen)
             {
