@@ -1,0 +1,37 @@
+using static Hopwatch.Tests.Sigma.SigmaTestKit;
+
+namespace Hopwatch.Tests.Sigma;
+
+/// <summary>The view binds each event's own field positions, also when consecutive events share name instances in other orders.</summary>
+public class SigmaEventViewTests
+{
+    [Fact]
+    public void FieldsAreFoundWhereverEachEventHasThem()
+    {
+        const string rule = """
+            title: t
+            logsource: {product: windows, category: process_creation}
+            detection:
+                selection:
+                    Image|endswith: '\x.exe'
+                    CommandLine|contains: 'abc'
+                condition: selection
+            """;
+        var set = Load(rule);
+        Assert.Empty(set.Errors);
+        // The same interned names at shifting positions, an unknown name in between, a missing field: one event at a time
+        // and all in one run (so each event is bound right after the previous one).
+        var events = new[]
+        {
+            (Event(Sysmon, 1, ("Image", @"C:\x.exe"), ("CommandLine", "x abc")), true),
+            (Event(Sysmon, 1, ("CommandLine", @"C:\x.exe"), ("Image", "x abc")), false),
+            (Event(Sysmon, 1, ("CommandLine", "ABC"), ("Image", @"d:\X.EXE")), true),
+            (Event(Sysmon, 1, ("Other", "abc"), ("CommandLine", "abc"), ("Image", @"\x.exe")), true),
+            (Event(Sysmon, 1, ("Other", "abc"), ("Image", @"\x.exe")), false),
+            (Event(Sysmon, 1, ("Image", @"\x.exe"), ("Other", "abc"), ("CommandLine", "--")), false),
+            (Event(Sysmon, 1, ("Image", @"\x.exe"), ("CommandLine", "abc")), true),
+        };
+        foreach (var (e, hit) in events) Assert.Equal(hit, Run(set, [e]).Count == 1);
+        Assert.Equal(events.Count(p => p.Item2), Run(set, events.Select(p => p.Item1)).Count);
+    }
+}
