@@ -20,6 +20,11 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
 
     /// <summary>Fields of the record being extracted; the event gets an exact-size copy (no growth, no slack per event).</summary>
     private readonly EventFields _fields = new(64);
+    /// <summary>
+    /// Names arrays of recent layouts, one slot per field count (mod 16): records of one template share
+    /// one names array instead of each copying its own (see <see cref="EventFields.CopySharingNames"/>).
+    /// </summary>
+    private readonly string[]?[] _layoutNames = new string[]?[16];
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;
@@ -33,7 +38,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         _unnamedData = 0;
         _timeTicks = -1;
         Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
-        e.Fields = _fields.Copy();
+        e.Fields = _fields.Count == 0 ? new EventFields() : _fields.CopySharingNames(ref _layoutNames[_fields.Count & 15]);
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
             _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
         if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
