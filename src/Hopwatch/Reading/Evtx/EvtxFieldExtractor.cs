@@ -15,6 +15,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private static readonly string NameAttr = EvtxNamePool.Get("Name");
     private static readonly string DataName = EvtxNamePool.NumberedName(EvtxNamePool.Get("Data"), 1);
     private static readonly string TimeCreatedName = EvtxNamePool.Get("TimeCreated");
+    private static readonly string EventRecordIdName = EvtxNamePool.Get("EventRecordID");
 
     private enum Scope { Root, Event, System, EventData, UserData, UserLeaves }
 
@@ -173,7 +174,8 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         // An empty element without attributes (<Channel/>) is present with an empty value; one whose
         // attributes were all left out (<Correlation/>, <Security/>) carries nothing.
         if (e.Children.Length == 0 && e.Attributes.Length > 0) return;
-        string text = RenderParts(e.Children, values, depth);
+        // Record ids never repeat: sharing their text would only churn the value cache.
+        string text = RenderParts(e.Children, values, depth, shared: !ReferenceEquals(e.Name, EventRecordIdName));
         _fields.Add(e.Name, text);
         switch (e.Name)
         {
@@ -215,7 +217,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     }
 
     /// <summary>Text of content parts; one plain substitution (the usual case) is formatted straight to a string.</summary>
-    private string RenderParts(BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
+    private string RenderParts(BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth, bool shared = true)
     {
         if (parts.Length == 0) return "";
         var sb = decoder.Text;
@@ -229,7 +231,10 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 var v = values[p.SubstitutionId];
                 if (v.IsNull) return "";
                 if (v.Type != BinXmlValueType.BinXml)
-                    return _cache.Get(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size));
+                {
+                    var data = decoder.Chunk.Data.AsSpan(v.Offset, v.Size);
+                    return shared ? _cache.Get(sb, v.Type, data) : EvtxValueCache.GetUnshared(sb, v.Type, data);
+                }
             }
         }
         int start = sb.Length;
