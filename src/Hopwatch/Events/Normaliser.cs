@@ -577,7 +577,7 @@ public static class Normaliser
     /// <summary>"DOMAIN\user" and "user@domain" split; an explicit domain wins; both lower-cased.</summary>
     public static (string? Name, string? Domain) SplitUser(string? user, string? domain)
     {
-        if (string.IsNullOrWhiteSpace(user) || user == "-") return (null, NullIfDash(domain)?.ToLowerInvariant());
+        if (string.IsNullOrWhiteSpace(user) || user == "-") { var d = NullIfDash(domain); return (null, d is null ? null : LowerShared(d)); }
         user = user.Trim();
         string? dom = NullIfDash(domain);
         int bs = user.IndexOf('\\');
@@ -595,8 +595,8 @@ public static class Normaliser
                 user = user[..at];
             }
         }
-        if (user.Length == 0) return (null, dom?.ToLowerInvariant());
-        return (user.ToLowerInvariant(), string.IsNullOrEmpty(dom) ? null : dom.ToLowerInvariant());
+        if (user.Length == 0) return (null, dom is null ? null : LowerShared(dom));
+        return (LowerShared(user), string.IsNullOrEmpty(dom) ? null : LowerShared(dom));
     }
 
     private static string? NullIfDash(string? s) => string.IsNullOrWhiteSpace(s) || s == "-" ? null : s.Trim();
@@ -698,7 +698,25 @@ public static class Normaliser
     private const int HostMemoSlots = 256;
     [ThreadStatic] private static (string?, string?)[]? t_hostNames;
 
-    private static string? Lower(string? s) => s?.ToLowerInvariant();
+    private static string? Lower(string? s) => s is null ? null : LowerShared(s);
+
+    /// <summary>
+    /// <paramref name="s"/> lower-cased. Readers hand out one string instance per repeated value (user
+    /// and domain names repeat in almost every event), so the last results are kept by instance and the
+    /// same name is not lower-cased into a new string for every event.
+    /// </summary>
+    private static string LowerShared(string s)
+    {
+        var memo = t_lowered ??= new (string?, string?)[LowerMemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (LowerMemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, s)) return slot.Item2!;
+        string lower = s.ToLowerInvariant();
+        slot = (s, lower);
+        return lower;
+    }
+
+    private const int LowerMemoSlots = 512;
+    [ThreadStatic] private static (string?, string?)[]? t_lowered;
 
     private static (string? Ip, int? Port) SplitEndpoint(string s)
     {

@@ -115,6 +115,7 @@ public static class HuntRunner
             if (seen.Add(a.Id)) alerts.Add(a);
         }
 
+        Action<Alert> emit = Emit; // one delegate: a method group per call allocated one per event and detector
         long count = 0;
         // Rule matching that does not depend on order runs on all threads over the sorted batch first.
         void Prematch(LogEvent[] batch)
@@ -125,9 +126,9 @@ public static class HuntRunner
         {
             ct.ThrowIfCancellationRequested();
             count++;
-            foreach (var d in plan.Detectors) d.Process(e, Emit);
+            foreach (var d in plan.Detectors) d.Process(e, emit);
         }
-        foreach (var d in plan.Detectors) d.Complete(Emit);
+        foreach (var d in plan.Detectors) d.Complete(emit);
         plan.Finish();
         gcHold?.Dispose(); // the events are dropped now: scoring and reports collect as usual
         phases?.End("ordered pass");

@@ -36,12 +36,17 @@ public sealed class TimeOrderedBuffer
             keys[i] = _events[i].Time.Ticks;
             index[i] = i;
         }
-        // Array.Sort is not stable; sorting (time, original index) pairs makes it so.
-        Array.Sort(index, (x, y) =>
+        // Sorting the keys with the indexes alongside uses the primitive sort (no comparison delegate, no
+        // event objects touched). It is not stable, so each run of equal times then gets its indexes put
+        // back in ascending (= input) order, which makes the whole order stable.
+        Array.Sort(keys, index);
+        for (int start = 0; start < keys.Length;)
         {
-            int c = keys[x].CompareTo(keys[y]);
-            return c != 0 ? c : x.CompareTo(y);
-        });
+            int end = start + 1;
+            while (end < keys.Length && keys[end] == keys[start]) end++;
+            if (end - start > 1) Array.Sort(index, start, end - start);
+            start = end;
+        }
         var sorted = new LogEvent[index.Length];
         for (int i = 0; i < index.Length; i++) sorted[i] = _events[index[i]];
         _events.Clear();

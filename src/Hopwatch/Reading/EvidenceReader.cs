@@ -363,9 +363,10 @@ public static class EvidenceReader
             try
             {
                 int i;
+                var batch = new List<LogEvent>(256); // one per worker, emptied per file: evidence is often thousands of small files
                 while ((i = Interlocked.Increment(ref next)) < files.Count && !cts.IsCancellationRequested)
                 {
-                    var batch = new List<LogEvent>(256);
+                    batch.Clear();
                     foreach (var e in ReadFile(files[i], perFile, diag, cts.Token))
                     {
                         batch.Add(e);

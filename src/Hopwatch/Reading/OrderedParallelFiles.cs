@@ -34,12 +34,13 @@ internal static class OrderedParallelFiles
         var workers = Enumerable.Range(0, Math.Min(threads, files.Count)).Select(_ => Task.Factory.StartNew(() =>
         {
             int i;
+            var batch = new List<LogEvent>(BatchSize); // one per worker, emptied per file: evidence is often thousands of small files
             while ((i = Interlocked.Increment(ref next)) < files.Count && !cts.IsCancellationRequested)
             {
                 var q = QueueOf(i);
                 try
                 {
-                    var batch = new List<LogEvent>(BatchSize);
+                    batch.Clear();
                     foreach (var e in readFile(files[i], cts.Token))
                     {
                         batch.Add(e);

@@ -13,12 +13,41 @@ public static class EvtxEventReader
     /// <summary>Reads records from a stream (need not be seekable), in file order. Damage is reported to <paramref name="diag"/>.</summary>
     public static IEnumerable<LogEvent> Read(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default)
     {
-        var events = new List<LogEvent>(512);
-        foreach (var _ in ReadChunks(stream, displayName, diag, events, null, ct))
+        var events = RentEventList();
+        try
         {
-            foreach (var e in events) yield return e;
-            events.Clear();
+            foreach (var _ in ReadChunks(stream, displayName, diag, events, null, ct))
+            {
+                foreach (var e in events) yield return e;
+                events.Clear();
+            }
         }
+        finally
+        {
+            ReturnEventList(events);
+        }
+    }
+
+    /// <summary>
+    /// A chunk's records collect in a list that is pooled, not made per file: evidence often comes as
+    /// thousands of small files, and a fresh list per file was a good part of the pointer arrays a hunt
+    /// allocated. (Not thread-static: one thread may have several files open, as the time merge does.)
+    /// </summary>
+    private static readonly Stack<List<LogEvent>> EventListPool = new();
+
+    private static List<LogEvent> RentEventList()
+    {
+        lock (EventListPool)
+            if (EventListPool.TryPop(out var list)) return list;
+        return new List<LogEvent>(512);
+    }
+
+    private static void ReturnEventList(List<LogEvent> list)
+    {
+        list.Clear(); // drop the references: pooled lists must not keep events alive
+        if (list.Capacity > 4096) return; // a one-off huge chunk's list is not worth keeping
+        lock (EventListPool)
+            if (EventListPool.Count < 2 * Environment.ProcessorCount) EventListPool.Push(list);
     }
 
     /// <summary>Reads a file, decoding chunks on up to <paramref name="threads"/> threads; output stays in file order.</summary>

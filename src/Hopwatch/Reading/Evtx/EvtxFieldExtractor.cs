@@ -15,11 +15,17 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private static readonly string NameAttr = EvtxNamePool.Get("Name");
     private static readonly string DataName = EvtxNamePool.NumberedName(EvtxNamePool.Get("Data"), 1);
     private static readonly string TimeCreatedName = EvtxNamePool.Get("TimeCreated");
+    private static readonly string EventRecordIdName = EvtxNamePool.Get("EventRecordID");
 
     private enum Scope { Root, Event, System, EventData, UserData, UserLeaves }
 
     /// <summary>Fields of the record being extracted; the event gets an exact-size copy (no growth, no slack per event).</summary>
     private readonly EventFields _fields = new(64);
+    /// <summary>
+    /// Names arrays of recent layouts, one slot per field count (mod 16): records of one template share
+    /// one names array instead of each copying its own (see <see cref="EventFields.CopySharingNames"/>).
+    /// </summary>
+    private readonly string[]?[] _layoutNames = new string[]?[16];
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;
@@ -33,7 +39,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         _unnamedData = 0;
         _timeTicks = -1;
         Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
-        e.Fields = _fields.Copy();
+        e.Fields = _fields.Count == 0 ? new EventFields() : _fields.CopySharingNames(ref _layoutNames[_fields.Count & 15]);
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
             _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
         if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
@@ -168,7 +174,8 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         // An empty element without attributes (<Channel/>) is present with an empty value; one whose
         // attributes were all left out (<Correlation/>, <Security/>) carries nothing.
         if (e.Children.Length == 0 && e.Attributes.Length > 0) return;
-        string text = RenderParts(e.Children, values, depth);
+        // Record ids never repeat: sharing their text would only churn the value cache.
+        string text = RenderParts(e.Children, values, depth, shared: !ReferenceEquals(e.Name, EventRecordIdName));
         _fields.Add(e.Name, text);
         switch (e.Name)
         {
@@ -210,7 +217,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     }
 
     /// <summary>Text of content parts; one plain substitution (the usual case) is formatted straight to a string.</summary>
-    private string RenderParts(BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
+    private string RenderParts(BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth, bool shared = true)
     {
         if (parts.Length == 0) return "";
         var sb = decoder.Text;
@@ -224,7 +231,10 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 var v = values[p.SubstitutionId];
                 if (v.IsNull) return "";
                 if (v.Type != BinXmlValueType.BinXml)
-                    return _cache.Get(sb, v.Type, decoder.Chunk.Data.AsSpan(v.Offset, v.Size));
+                {
+                    var data = decoder.Chunk.Data.AsSpan(v.Offset, v.Size);
+                    return shared ? _cache.Get(sb, v.Type, data) : EvtxValueCache.GetUnshared(sb, v.Type, data);
+                }
             }
         }
         int start = sb.Length;

@@ -12,7 +12,7 @@ namespace Hopwatch.Reading.Evtx;
 internal sealed class EvtxValueCache
 {
     private const int MaxEntries = 8192;
-    private const int MaxCachedChars = 64;
+    private const int MaxCachedChars = 256;
     private static readonly string[] SmallNumbers = CreateSmallNumbers();
 
     private static string[] CreateSmallNumbers()
@@ -25,6 +25,7 @@ internal sealed class EvtxValueCache
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly Dictionary<ulong, string> _hex = new();
+    private readonly Dictionary<ulong, string> _numbers = new();
 
     public EvtxValueCache() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -36,12 +37,12 @@ internal sealed class EvtxValueCache
             case BinXmlValueType.String:
                 return Intern(BinXmlValueFormatter.StringChars(data));
             case BinXmlValueType.UInt8 when data.Length >= 1: return SmallNumbers[data[0]];
-            case BinXmlValueType.UInt16 when data.Length >= 2: return Number(BinaryPrimitives.ReadUInt16LittleEndian(data));
-            case BinXmlValueType.UInt32 when data.Length >= 4: return Number(BinaryPrimitives.ReadUInt32LittleEndian(data));
-            case BinXmlValueType.UInt64 when data.Length >= 8: return Number(BinaryPrimitives.ReadUInt64LittleEndian(data));
+            case BinXmlValueType.UInt16 when data.Length >= 2: return SharedNumber(BinaryPrimitives.ReadUInt16LittleEndian(data));
+            case BinXmlValueType.UInt32 when data.Length >= 4: return SharedNumber(BinaryPrimitives.ReadUInt32LittleEndian(data));
+            case BinXmlValueType.UInt64 when data.Length >= 8: return SharedNumber(BinaryPrimitives.ReadUInt64LittleEndian(data));
             case BinXmlValueType.Int32 when data.Length >= 4:
                 int i32 = BinaryPrimitives.ReadInt32LittleEndian(data);
-                return i32 >= 0 ? Number((ulong)i32) : i32.ToString(CultureInfo.InvariantCulture);
+                return i32 >= 0 ? SharedNumber((ulong)i32) : i32.ToString(CultureInfo.InvariantCulture);
             case BinXmlValueType.HexInt32 when data.Length >= 4: return Hex(BinaryPrimitives.ReadUInt32LittleEndian(data), scratch);
             case BinXmlValueType.HexInt64 when data.Length >= 8: return Hex(BinaryPrimitives.ReadUInt64LittleEndian(data), scratch);
             case BinXmlValueType.Guid or BinXmlValueType.Sid:
@@ -58,6 +59,29 @@ internal sealed class EvtxValueCache
     }
 
     private static string Number(ulong v) => v < (ulong)SmallNumbers.Length ? SmallNumbers[v] : v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A number's text, shared when seen before: process and thread ids, ports and sizes repeat from
+    /// record to record. Values that never repeat (record ids) should use <see cref="GetUnshared"/>, or
+    /// they would only churn this cache.
+    /// </summary>
+    private string SharedNumber(ulong v)
+    {
+        if (v < (ulong)SmallNumbers.Length) return SmallNumbers[v];
+        if (_numbers.TryGetValue(v, out var s)) return s;
+        s = v.ToString(CultureInfo.InvariantCulture);
+        if (_numbers.Count >= MaxEntries) _numbers.Clear();
+        _numbers[v] = s;
+        return s;
+    }
+
+    /// <summary>The field text of a value that is (nearly) unique per record, such as EventRecordID: formatted, not cached.</summary>
+    public static string GetUnshared(TextBuffer scratch, byte type, ReadOnlySpan<byte> data) => type switch
+    {
+        BinXmlValueType.UInt64 when data.Length >= 8 => Number(BinaryPrimitives.ReadUInt64LittleEndian(data)),
+        BinXmlValueType.UInt32 when data.Length >= 4 => Number(BinaryPrimitives.ReadUInt32LittleEndian(data)),
+        _ => BinXmlValueFormatter.ToString(scratch, type, data, EvtxValueStyle.Windows),
+    };
 
     private string Hex(ulong v, TextBuffer scratch)
     {
