@@ -1,14 +1,17 @@
 using System.Reflection;
+using Hopwatch.Cli.Commands;
 
 namespace Hopwatch.Cli;
 
 public static class Program
 {
-    public static IReadOnlyList<ICliCommand> Commands { get; } = typeof(Program).Assembly.GetTypes()
-        .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
-        .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
-        .OrderBy(c => c.Name, StringComparer.Ordinal)
-        .ToList();
+    // Listed, not discovered by reflection: the native (AOT) build trims types nothing names.
+    // CommandListTests checks that every ICliCommand in the assembly is here.
+    public static IReadOnlyList<ICliCommand> Commands { get; } = new ICliCommand[]
+    {
+        new BaselineCommand(), new BenchAnalyticsCommand(), new DumpCommand(), new EvalCommand(),
+        new FormatsCommand(), new HuntCommand(), new RulesCommand(), new ServeCommand(), new SimulateCommand(),
+    }.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
 
     public static int Main(string[] args)
     {

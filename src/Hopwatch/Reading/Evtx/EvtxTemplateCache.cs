@@ -50,7 +50,7 @@ internal sealed class EvtxTemplateCache
 
     private sealed class KeyComparer : IEqualityComparer<Key>
     {
-        public bool Equals(Key a, Key b) => a.Guid == b.Guid && a.Size == b.Size;
+        public bool Equals(Key? a, Key? b) => ReferenceEquals(a, b) || (a is not null && b is not null && a.Guid == b.Guid && a.Size == b.Size);
         public int GetHashCode(Key k) => k.Guid.GetHashCode() ^ k.Size;
     }
 
