@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using Hopwatch.Events;
 using Hopwatch.Reading;
-using Hopwatch.Reading.Containers;
 using Hopwatch.Reading.Evtx;
 
 namespace Hopwatch.Reporting;
@@ -58,7 +57,7 @@ public static class RawJsonDump
             var head = ArrayPool<byte>.Shared.Rent(EvtxFileHeader.Size);
             try
             {
-                var evtx = OpenIfEvtx(path, head);
+                var evtx = OpenIfEvtx(path, head, diag);
                 if (evtx is not null)
                 {
                     using (evtx)
@@ -93,29 +92,30 @@ public static class RawJsonDump
     }
 
     /// <summary>
-    /// The file as a stream from its start when it begins like an EVTX file, else null (the general reader
-    /// takes it, and reports errors). Its header block is read once, into <paramref name="head"/>, and
-    /// replayed to the EVTX reader.
+    /// The file's EVTX chunk source when it begins like an EVTX file, else null (the general reader takes it,
+    /// and reports errors). Its header block is read once, into <paramref name="head"/>, and handed to the
+    /// EVTX reader. A file handle, not a FileStream: the reader reads at offsets (only the used part of each
+    /// chunk, <see cref="EvtxChunkSource"/>), and a stream object per file is start-up work for nothing.
     /// </summary>
-    private static Stream? OpenIfEvtx(string path, byte[] head)
+    private static EvtxChunkSource? OpenIfEvtx(string path, byte[] head, ReadDiagnostics diag)
     {
-        FileStream? fs = null;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? handle = null;
         try
         {
-            fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
             int got = 0;
             while (got < EvtxFileHeader.Size)
             {
-                int n = fs.Read(head, got, EvtxFileHeader.Size - got);
+                int n = RandomAccess.Read(handle, head.AsSpan(got, EvtxFileHeader.Size - got), got);
                 if (n <= 0) break;
                 got += n;
             }
-            if (head.AsSpan(0, got).StartsWith("ElfFile\0"u8)) return new PrefixedStream(head, got, fs);
+            if (head.AsSpan(0, got).StartsWith("ElfFile\0"u8)) return EvtxChunkSource.FromFile(handle, path, diag, head, got);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
         }
-        fs?.Dispose();
+        handle?.Dispose();
         return null;
     }
 }

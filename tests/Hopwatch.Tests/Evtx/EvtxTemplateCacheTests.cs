@@ -16,7 +16,7 @@ public class EvtxTemplateCacheTests
     private static void Load(EvtxChunk chunk, byte[] file, int index)
     {
         file.AsSpan(FileHeader + index * ChunkSize, ChunkSize).CopyTo(chunk.Data);
-        chunk.Reset(index, FileHeader + (long)index * ChunkSize);
+        chunk.Reset(index, FileHeader + (long)index * ChunkSize, ChunkSize, ChunkSize, null);
     }
 
     /// <summary>Definition offset and GUID of the template of each record of a chunk (none for an unused chunk).</summary>

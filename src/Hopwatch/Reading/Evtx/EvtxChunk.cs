@@ -18,6 +18,14 @@ internal sealed class EvtxChunk
     public int Index { get; private set; }
     public long FileOffset { get; private set; }
     public EvtxChunkHeader Header { get; private set; }
+    /// <summary>How many bytes the file holds for this chunk (64 KiB but at the end of a truncated file).</summary>
+    public int Length { get; private set; }
+    /// <summary>
+    /// How many bytes of <see cref="Data"/> hold the chunk now: a chunk may be read only up to its free-space
+    /// offset (<see cref="EvtxChunkSource"/>); every access past that goes through <see cref="EnsureLoaded"/>.
+    /// </summary>
+    public int Loaded { get; private set; }
+    private EvtxChunkSource? _rest;
 
     private readonly Dictionary<int, string> _names = new();
     private readonly Dictionary<int, EvtxTemplate?> _templates = new();
@@ -30,14 +38,42 @@ internal sealed class EvtxChunk
     private static readonly EvtxTemplateCache SharedTemplates = new();
     private readonly List<EvtxTemplateCache.OffsetField> _offsetFields = new();
 
-    public void Reset(int index, long fileOffset)
+    /// <summary>
+    /// Takes the chunk now in <see cref="Data"/>: <paramref name="length"/> bytes in the file, the first
+    /// <paramref name="loaded"/> of them read (the rest, if any, comes from <paramref name="rest"/> on demand).
+    /// </summary>
+    public void Reset(int index, long fileOffset, int length, int loaded, EvtxChunkSource? rest)
     {
+        if (loaded < length && rest is null)
+            throw new ArgumentException("a partly read chunk needs a source for the rest", nameof(rest));
         Index = index;
         FileOffset = fileOffset;
+        Length = length;
+        Loaded = loaded < length ? loaded : Data.Length; // fully read: the bytes past a short chunk are zeros
+        _rest = rest;
         Header = EvtxChunkHeader.Parse(Data);
         _names.Clear();
         _templates.Clear();
         _templatesInProgress.Clear();
+    }
+
+    /// <summary>Makes sure bytes [0, <paramref name="end"/>) of the chunk are in <see cref="Data"/>.</summary>
+    public void EnsureLoaded(int end)
+    {
+        if (end > Loaded) LoadRest();
+    }
+
+    /// <summary><see cref="EnsureLoaded"/> inside a condition; always true.</summary>
+    public bool EnsuredLoaded(int end)
+    {
+        EnsureLoaded(end);
+        return true;
+    }
+
+    private void LoadRest()
+    {
+        _rest!.LoadRest(Data, FileOffset, Loaded, Length);
+        Loaded = Data.Length;
     }
 
     /// <summary>
@@ -48,10 +84,12 @@ internal sealed class EvtxChunk
     {
         if (offset < EvtxChunkHeader.HeaderSize || offset > Data.Length - 8)
             throw new EvtxFormatException($"name offset 0x{offset:x} outside the chunk", offset);
+        EnsureLoaded(offset + 8);
         int count = BinaryPrimitives.ReadUInt16LittleEndian(Data.AsSpan(offset + 6));
         nameEnd = offset + 8 + 2 * count + 2;
         if (count > MaxNameChars || nameEnd > Data.Length)
             throw new EvtxFormatException($"name at 0x{offset:x} runs past the chunk", offset);
+        EnsureLoaded(nameEnd);
         if (_names.TryGetValue(offset, out var cached)) return cached;
         var chars = MemoryMarshal.Cast<byte, char>(Data.AsSpan(offset + 8, 2 * count));
         var name = EvtxNamePool.Get(chars);
@@ -73,11 +111,13 @@ internal sealed class EvtxChunk
         _templatesInProgress.Add(offset);
         try
         {
+            EnsureLoaded(offset + 24);
             var guid = new Guid(Data.AsSpan(offset + 4, 16));
             long size = BinaryPrimitives.ReadUInt32LittleEndian(Data.AsSpan(offset + 20));
             long end = offset + 24 + size;
             if (end > Data.Length)
                 throw new EvtxFormatException($"template at 0x{offset:x} (size {size}) runs past the chunk", offset);
+            EnsureLoaded((int)end);
             t = SharedTemplates.Find(guid, this, offset + 24, (int)size);
             if (t is not null)
             {

@@ -62,20 +62,25 @@ internal sealed class EvtxChunkDecoder
         return new BinXmlFragment(Parser.ParseFragment(pos, end, depth, inTemplate: false), default);
     }
 
-    /// <summary>Loads <paramref name="count"/> bytes already in <see cref="Chunk"/>.Data as chunk <paramref name="index"/>.</summary>
-    public void Load(int index, long fileOffset) => Chunk.Reset(index, fileOffset);
+    /// <summary>
+    /// Takes the bytes already in <see cref="Chunk"/>.Data as chunk <paramref name="index"/>: <paramref name="length"/>
+    /// bytes in the file, <paramref name="loaded"/> of them read, the rest from <paramref name="rest"/> when decoding needs them.
+    /// </summary>
+    public void Load(int index, long fileOffset, int length, int loaded, EvtxChunkSource? rest)
+        => Chunk.Reset(index, fileOffset, length, loaded, rest);
 
     /// <summary>What to produce for each good record.</summary>
     public enum Output { Events, Xml }
 
     /// <summary>
     /// Decodes every record of the loaded chunk into <paramref name="json"/> (dump lines), <paramref name="events"/> or <paramref name="xml"/>.
-    /// <paramref name="validBytes"/> is how much of the chunk was actually read (less for a truncated file).
+    /// Reads past <see cref="EvtxChunk.Loaded"/> only through <see cref="EvtxChunk.EnsureLoaded"/>.
     /// </summary>
-    public int DecodeRecords(string file, ReadDiagnostics diag, int validBytes, List<LogEvent>? events, List<EvtxXmlRecord>? xml,
+    public int DecodeRecords(string file, ReadDiagnostics diag, List<LogEvent>? events, List<EvtxXmlRecord>? xml,
         Hopwatch.Reporting.RawEventJsonWriter? json = null)
     {
         var data = Chunk.Data;
+        int validBytes = Chunk.Length;
         var header = Chunk.Header;
         string where = $"chunk {Chunk.Index}";
         if (!EvtxChunkHeader.HasMagic(data))
@@ -103,14 +108,17 @@ internal sealed class EvtxChunkDecoder
         ulong previousId = 0;
         while (pos + RecordHeaderSize + 4 <= end)
         {
+            Chunk.EnsureLoaded(pos + 8);
             uint sig = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos));
             uint size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + 4));
             bool beyondFree = pos >= limit;
             if (sig != RecordSignature || size < RecordHeaderSize + 4 || pos + size > end
+                || !Chunk.EnsuredLoaded(pos + (int)size)
                 || BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(pos + (int)size - 4)) != size)
             {
                 // Past the free-space offset this is normal unused space; before it, the record is damaged.
                 if (beyondFree) break;
+                Chunk.EnsureLoaded(limit);
                 int next = Resync(data, pos + 8, limit);
                 diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}",
                     sig != RecordSignature ? "no record signature" : $"bad record size {size}");

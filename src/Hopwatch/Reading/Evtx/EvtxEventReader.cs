@@ -14,9 +14,10 @@ public static class EvtxEventReader
     public static IEnumerable<LogEvent> Read(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default)
     {
         var events = RentEventList();
+        using var source = EvtxChunkSource.FromStream(stream, displayName, diag);
         try
         {
-            foreach (var _ in ReadChunks(stream, displayName, diag, events, null, ct))
+            foreach (var _ in ReadChunks(source, displayName, diag, events, null, ct))
             {
                 foreach (var e in events) yield return e;
                 events.Clear();
@@ -61,12 +62,12 @@ public static class EvtxEventReader
     /// <summary>Records of a file rendered as XML in evtxexport's layout, in file order.</summary>
     public static IEnumerable<EvtxXmlRecord> ReadXml(string path, ReadDiagnostics diag, CancellationToken ct = default)
     {
-        FileStream? fs = Open(path, diag);
-        if (fs is null) yield break;
-        using (fs)
+        var source = EvtxChunkSource.Open(path, diag);
+        if (source is null) yield break;
+        using (source)
         {
             var xml = new List<EvtxXmlRecord>(512);
-            foreach (var _ in ReadChunks(fs, path, diag, null, xml, ct))
+            foreach (var _ in ReadChunks(source, path, diag, null, xml, ct))
             {
                 foreach (var x in xml) yield return x;
                 xml.Clear();
@@ -78,7 +79,8 @@ public static class EvtxEventReader
     public static IEnumerable<EvtxXmlRecord> ReadXml(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default)
     {
         var xml = new List<EvtxXmlRecord>(512);
-        foreach (var _ in ReadChunks(stream, displayName, diag, null, xml, ct))
+        using var source = EvtxChunkSource.FromStream(stream, displayName, diag);
+        foreach (var _ in ReadChunks(source, displayName, diag, null, xml, ct))
         {
             foreach (var x in xml) yield return x;
             xml.Clear();
@@ -93,12 +95,20 @@ public static class EvtxEventReader
     public static void WriteJsonLines(Stream stream, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
         CancellationToken ct = default)
     {
+        using var source = EvtxChunkSource.FromStream(stream, displayName, diag);
+        WriteJsonLines(source, displayName, diag, writer, ct);
+    }
+
+    /// <summary><see cref="WriteJsonLines(Stream, string, ReadDiagnostics, Hopwatch.Reporting.RawEventJsonWriter, CancellationToken)"/> from an open source.</summary>
+    internal static void WriteJsonLines(EvtxChunkSource source, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
+        CancellationToken ct = default)
+    {
         diag.FileOpened();
-        if (!ReadHeader(stream, displayName, diag)) return;
+        if (!ReadHeader(source, displayName, diag)) return;
         var decoder = RentDecoder();
         try
         {
-            foreach (var _ in DecodeChunks(decoder, stream, displayName, diag, null, null, ct, writer)) { }
+            foreach (var _ in DecodeChunks(decoder, source, displayName, diag, null, null, ct, writer)) { }
         }
         finally
         {
@@ -114,8 +124,16 @@ public static class EvtxEventReader
     public static void WriteJsonLinesParallel(Stream stream, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
         int threads, CancellationToken ct = default)
     {
+        using var source = EvtxChunkSource.FromStream(stream, displayName, diag);
+        WriteJsonLinesParallel(source, displayName, diag, writer, threads, ct);
+    }
+
+    /// <summary><see cref="WriteJsonLinesParallel(Stream, string, ReadDiagnostics, Hopwatch.Reporting.RawEventJsonWriter, int, CancellationToken)"/> from an open source.</summary>
+    internal static void WriteJsonLinesParallel(EvtxChunkSource source, string displayName, ReadDiagnostics diag, Hopwatch.Reporting.RawEventJsonWriter writer,
+        int threads, CancellationToken ct = default)
+    {
         diag.FileOpened();
-        if (!ReadHeader(stream, displayName, diag)) return;
+        if (!ReadHeader(source, displayName, diag)) return;
         var pending = new Queue<Task<JsonChunkJob>>();
         long offset = EvtxFileHeader.Size;
         bool eof = false;
@@ -129,14 +147,14 @@ public static class EvtxEventReader
                 {
                     ct.ThrowIfCancellationRequested();
                     var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
-                    int n = ReadBlock(stream, buf, displayName, diag, offset, EvtxChunkHeader.ChunkSize);
+                    int n = source.ReadChunk(buf, offset, out int loaded);
                     if (n == 0)
                     {
                         ArrayPool<byte>.Shared.Return(buf);
                         eof = true;
                         break;
                     }
-                    var job = new JsonChunkJob { Data = buf, Length = n, Index = index++, Offset = offset };
+                    var job = new JsonChunkJob { Data = buf, Length = n, Loaded = loaded, Index = index++, Offset = offset, Source = source };
                     pending.Enqueue(Task.Run(() => DecodeJsonJob(job, displayName, diag), ct));
                     offset += n;
                     if (n < EvtxChunkHeader.ChunkSize) eof = true;
@@ -168,6 +186,8 @@ public static class EvtxEventReader
     {
         public required byte[] Data;
         public required int Length;
+        public required int Loaded;
+        public required EvtxChunkSource Source;
         public required int Index;
         public required long Offset;
         public byte[] Output = [];
@@ -180,16 +200,9 @@ public static class EvtxEventReader
     private static JsonChunkJob DecodeJsonJob(JsonChunkJob job, string path, ReadDiagnostics diag)
     {
         var decoder = t_decoder ??= new EvtxChunkDecoder();
-        var data = decoder.Chunk.Data;
         try
         {
-            job.Data.AsSpan(0, job.Length).CopyTo(data);
-            if (job.Length < data.Length)
-            {
-                Array.Clear(data, job.Length, data.Length - job.Length);
-                if (!EvtxChunkHeader.IsUnused(data.AsSpan(0, job.Length)))
-                    diag.Warn(path, $"chunk {job.Index} offset 0x{job.Offset:x}", $"truncated chunk ({job.Length} of {data.Length} bytes)");
-            }
+            TakeChunk(decoder, job.Source, job.Data, job.Length, job.Loaded, job.Index, job.Offset, path, diag);
         }
         finally
         {
@@ -201,8 +214,7 @@ public static class EvtxEventReader
             t_json = (new Hopwatch.Reporting.RawEventJsonWriter(sink), sink);
         }
         var (writer, output) = t_json.Value;
-        decoder.Load(job.Index, job.Offset);
-        int good = decoder.DecodeRecords(path, diag, job.Length, null, null, writer);
+        int good = decoder.DecodeRecords(path, diag, null, null, writer);
         writer.Flush();
         (job.Output, job.OutputLength) = output.TakeBuffer();
         diag.RecordsRead(good);
@@ -249,53 +261,31 @@ public static class EvtxEventReader
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 
-    private static FileStream? Open(string path, ReadDiagnostics diag)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diag.Warn(path, "file", "cannot open: " + e.Message);
-            return null;
-        }
-    }
-
     private static IEnumerable<LogEvent> ReadFileSequential(string path, ReadDiagnostics diag, CancellationToken ct)
     {
-        var fs = Open(path, diag);
-        if (fs is null) yield break;
-        using (fs)
-            foreach (var e in Read(fs, path, diag, ct)) yield return e;
-    }
-
-    /// <summary>Reads up to <paramref name="buffer"/>.Length bytes; fewer only at end of stream. IO errors end the stream with a warning.</summary>
-    private static int ReadBlock(Stream s, byte[] buffer, string file, ReadDiagnostics diag, long offset, int count = -1)
-    {
-        if (count < 0) count = buffer.Length;
-        int total = 0;
+        var source = EvtxChunkSource.Open(path, diag);
+        if (source is null) yield break;
+        var events = RentEventList();
         try
         {
-            while (total < count)
+            foreach (var _ in ReadChunks(source, path, diag, events, null, ct))
             {
-                int n = s.Read(buffer, total, count - total);
-                if (n <= 0) break;
-                total += n;
+                foreach (var e in events) yield return e;
+                events.Clear();
             }
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        finally
         {
-            diag.Warn(file, $"offset 0x{offset + total:x}", "read error: " + e.Message);
+            ReturnEventList(events);
+            source.Dispose();
         }
-        return total;
     }
 
     /// <summary>Validates the file header; false (with a warning) when this is not an EVTX file.</summary>
-    private static bool ReadHeader(Stream stream, string file, ReadDiagnostics diag)
+    private static bool ReadHeader(EvtxChunkSource source, string file, ReadDiagnostics diag)
     {
         var header = ArrayPool<byte>.Shared.Rent(EvtxFileHeader.Size);
-        int n = ReadBlock(stream, header, file, diag, 0, EvtxFileHeader.Size);
+        int n = source.ReadFileHeader(header);
         var parsed = EvtxFileHeader.Parse(header.AsSpan(0, n));
         ArrayPool<byte>.Shared.Return(header);
         if (parsed is null)
@@ -312,15 +302,15 @@ public static class EvtxEventReader
     /// The sequential core: decodes chunk after chunk into the caller's lists and yields after each
     /// chunk so the caller can hand the records on and clear the lists.
     /// </summary>
-    private static IEnumerable<int> ReadChunks(Stream stream, string file, ReadDiagnostics diag,
+    private static IEnumerable<int> ReadChunks(EvtxChunkSource source, string file, ReadDiagnostics diag,
         List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct)
     {
         diag.FileOpened();
-        if (!ReadHeader(stream, file, diag)) yield break;
+        if (!ReadHeader(source, file, diag)) yield break;
         var decoder = RentDecoder();
         try
         {
-            foreach (var good in DecodeChunks(decoder, stream, file, diag, events, xml, ct)) yield return good;
+            foreach (var good in DecodeChunks(decoder, source, file, diag, events, xml, ct)) yield return good;
         }
         finally
         {
@@ -349,7 +339,7 @@ public static class EvtxEventReader
             if (DecoderPool.Count < 2 * Environment.ProcessorCount) DecoderPool.Push(d);
     }
 
-    private static IEnumerable<int> DecodeChunks(EvtxChunkDecoder decoder, Stream stream, string file, ReadDiagnostics diag,
+    private static IEnumerable<int> DecodeChunks(EvtxChunkDecoder decoder, EvtxChunkSource source, string file, ReadDiagnostics diag,
         List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct, Hopwatch.Reporting.RawEventJsonWriter? json = null)
     {
         var data = decoder.Chunk.Data;
@@ -357,21 +347,31 @@ public static class EvtxEventReader
         for (int index = 0; ; index++)
         {
             ct.ThrowIfCancellationRequested();
-            int n = ReadBlock(stream, data, file, diag, offset);
+            int n = source.ReadChunk(data, offset, out int loaded);
             if (n == 0) break;
-            if (n < data.Length)
-            {
-                Array.Clear(data, n, data.Length - n);
-                if (!EvtxChunkHeader.IsUnused(data.AsSpan(0, n)))
-                    diag.Warn(file, $"chunk {index} offset 0x{offset:x}", $"truncated chunk ({n} of {data.Length} bytes)");
-            }
-            decoder.Load(index, offset);
-            int good = decoder.DecodeRecords(file, diag, n, events, xml, json);
+            TakeChunk(decoder, source, null, n, loaded, index, offset, file, diag);
+            int good = decoder.DecodeRecords(file, diag, events, xml, json);
             diag.RecordsRead(good);
             yield return good;
             offset += n;
             if (n < data.Length) break;
         }
+    }
+
+    /// <summary>
+    /// Loads a chunk read by <paramref name="source"/> into <paramref name="decoder"/> (copied from
+    /// <paramref name="read"/> when it was read elsewhere) and warns when the file ends inside it.
+    /// </summary>
+    private static void TakeChunk(EvtxChunkDecoder decoder, EvtxChunkSource source, byte[]? read, int length, int loaded,
+        int index, long offset, string file, ReadDiagnostics diag)
+    {
+        var data = decoder.Chunk.Data;
+        read?.AsSpan(0, loaded).CopyTo(data);
+        source.Prepare(data, length, loaded);
+        // A chunk read only in part has the chunk signature, so it is not unused space.
+        if (length < data.Length && (loaded < length || !EvtxChunkHeader.IsUnused(data.AsSpan(0, length))))
+            diag.Warn(file, $"chunk {index} offset 0x{offset:x}", $"truncated chunk ({length} of {data.Length} bytes)");
+        decoder.Load(index, offset, length, loaded, source);
     }
 
     [ThreadStatic] private static EvtxChunkDecoder? t_decoder;
@@ -380,6 +380,8 @@ public static class EvtxEventReader
     {
         public required byte[] Data;
         public required int Length;
+        public required int Loaded;
+        public required EvtxChunkSource Source;
         public required int Index;
         public required long Offset;
         public List<LogEvent> Events = new();
@@ -391,12 +393,12 @@ public static class EvtxEventReader
     /// </summary>
     private static IEnumerable<LogEvent> ReadFileParallel(string path, ReadDiagnostics diag, int threads, CancellationToken ct)
     {
-        var fs = Open(path, diag);
-        if (fs is null) yield break;
-        using (fs)
+        var source = EvtxChunkSource.Open(path, diag);
+        if (source is null) yield break;
+        using (source)
         {
             diag.FileOpened();
-            if (!ReadHeader(fs, path, diag)) yield break;
+            if (!ReadHeader(source, path, diag)) yield break;
             var pending = new Queue<Task<ChunkJob>>();
             long offset = EvtxFileHeader.Size;
             bool eof = false;
@@ -410,14 +412,14 @@ public static class EvtxEventReader
                     {
                         ct.ThrowIfCancellationRequested();
                         var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
-                        int n = ReadBlock(fs, buf, path, diag, offset, EvtxChunkHeader.ChunkSize);
+                        int n = source.ReadChunk(buf, offset, out int loaded);
                         if (n == 0)
                         {
                             ArrayPool<byte>.Shared.Return(buf);
                             eof = true;
                             break;
                         }
-                        var job = new ChunkJob { Data = buf, Length = n, Index = index++, Offset = offset };
+                        var job = new ChunkJob { Data = buf, Length = n, Loaded = loaded, Index = index++, Offset = offset, Source = source };
                         pending.Enqueue(Task.Run(() => DecodeJob(job, path, diag), ct));
                         offset += n;
                         if (n < EvtxChunkHeader.ChunkSize) eof = true;
@@ -439,23 +441,15 @@ public static class EvtxEventReader
     private static ChunkJob DecodeJob(ChunkJob job, string path, ReadDiagnostics diag)
     {
         var decoder = t_decoder ??= new EvtxChunkDecoder();
-        var data = decoder.Chunk.Data;
         try
         {
-            job.Data.AsSpan(0, job.Length).CopyTo(data);
-            if (job.Length < data.Length)
-            {
-                Array.Clear(data, job.Length, data.Length - job.Length);
-                if (!EvtxChunkHeader.IsUnused(data.AsSpan(0, job.Length)))
-                    diag.Warn(path, $"chunk {job.Index} offset 0x{job.Offset:x}", $"truncated chunk ({job.Length} of {data.Length} bytes)");
-            }
+            TakeChunk(decoder, job.Source, job.Data, job.Length, job.Loaded, job.Index, job.Offset, path, diag);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(job.Data);
         }
-        decoder.Load(job.Index, job.Offset);
-        int good = decoder.DecodeRecords(path, diag, job.Length, job.Events, null);
+        int good = decoder.DecodeRecords(path, diag, job.Events, null);
         diag.RecordsRead(good);
         return job;
     }
