@@ -45,6 +45,9 @@ internal sealed class EvtxChunkSource : IDisposable
     private readonly ReadDiagnostics _diag;
     private readonly EvtxChunkReadMode _mode;
     private bool _ended;
+    /// <summary>The hole of a sparse file at or after the last chunk asked about; [-1, -1) before the first look.</summary>
+    private long _holeStart = -1, _holeEnd = -1;
+    private bool _noMoreHoles;
 
     private EvtxChunkSource(string file, ReadDiagnostics diag, SafeFileHandle? handle, bool ownsHandle, Stream? stream, bool seekable,
         long start, long length, byte[]? header, int headerLength)
@@ -61,6 +64,9 @@ internal sealed class EvtxChunkSource : IDisposable
         _headerLength = headerLength;
         _mode = seekable ? ModeForTests.Value : EvtxChunkReadMode.Full;
     }
+
+    /// <summary>Bytes of the file (from where reading started), or -1 for a forward-only stream.</summary>
+    public long Length => _seekable ? _length : -1;
 
     /// <summary>A source reading <paramref name="stream"/> from its current position (the stream stays the caller's).</summary>
     public static EvtxChunkSource FromStream(Stream stream, string file, ReadDiagnostics diag)
@@ -132,6 +138,28 @@ internal sealed class EvtxChunkSource : IDisposable
             return _headerLength + ReadAt(_headerLength, dest.AsSpan(_headerLength, EvtxFileHeader.Size - _headerLength));
         }
         return _seekable ? ReadAt(0, dest.AsSpan(0, EvtxFileHeader.Size)) : ReadForward(dest.AsSpan(0, EvtxFileHeader.Size), 0);
+    }
+
+    /// <summary>
+    /// True when the chunk slot at <paramref name="offset"/> lies wholly in a hole of a sparse file: all zeros,
+    /// so unused space that decodes to nothing and warns about nothing, whatever its length (the caller skips it
+    /// without reading). <paramref name="length"/> is the slot's length in the file. Only for files this source
+    /// opened (finding holes moves the file offset) and only for trimmed reads.
+    /// </summary>
+    public bool IsHole(long offset, out int length)
+    {
+        length = 0;
+        if (_noMoreHoles || !_ownsHandle || _ended || _mode == EvtxChunkReadMode.Full) return false;
+        long left = _length - offset;
+        if (left <= 0) return false;
+        length = (int)Math.Min(EvtxChunkHeader.ChunkSize, left);
+        if (offset >= _holeEnd
+            && !SparseFileHoles.NextHole(_handle!, offset, _length, out _holeStart, out _holeEnd))
+        {
+            _noMoreHoles = true;
+            return false;
+        }
+        return offset >= _holeStart && offset + length <= _holeEnd;
     }
 
     /// <summary>

@@ -146,6 +146,13 @@ public static class EvtxEventReader
                 while (!eof && pending.Count < maxInFlight)
                 {
                     ct.ThrowIfCancellationRequested();
+                    if (source.IsHole(offset, out int holeLength))
+                    {
+                        index++;
+                        offset += holeLength;
+                        if (holeLength < EvtxChunkHeader.ChunkSize) eof = true;
+                        continue;
+                    }
                     var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
                     int n = source.ReadChunk(buf, offset, out int loaded);
                     if (n == 0)
@@ -347,6 +354,12 @@ public static class EvtxEventReader
         for (int index = 0; ; index++)
         {
             ct.ThrowIfCancellationRequested();
+            if (source.IsHole(offset, out int holeLength))
+            {
+                offset += holeLength; // all zeros: what a read would decode to nothing
+                if (holeLength < data.Length) break;
+                continue;
+            }
             int n = source.ReadChunk(data, offset, out int loaded);
             if (n == 0) break;
             TakeChunk(decoder, source, null, n, loaded, index, offset, file, diag);
@@ -411,6 +424,13 @@ public static class EvtxEventReader
                     while (!eof && pending.Count < maxInFlight)
                     {
                         ct.ThrowIfCancellationRequested();
+                        if (source.IsHole(offset, out int holeLength))
+                        {
+                            index++;
+                            offset += holeLength;
+                            if (holeLength < EvtxChunkHeader.ChunkSize) eof = true;
+                            continue;
+                        }
                         var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
                         int n = source.ReadChunk(buf, offset, out int loaded);
                         if (n == 0)
