@@ -147,11 +147,14 @@ public static class EvidenceReader
             case ContentKind.Evtx:
                 // Chunk-parallel reading opens the file itself; one thread reads on from the open stream
                 // (an open per file less: evidence often comes as thousands of small files).
+                // A file on disk whose sniffed head is just the EVTX header is read by offset from here on
+                // (chunks only as far as they are used), so its remaining bytes count as read up front.
                 bool chunkParallel = file is not null && ctx.Options.Threads > 1;
-                var evtx = chunkParallel
-                    ? EvtxEventReader.ReadFile(name, ctx.Diag, ctx.Options.Threads, ctx.Ct)
+                bool byOffset = !chunkParallel && file is not null && got <= EvtxFileHeader.Size && head.AsSpan(0, got).StartsWith("ElfFile\0"u8);
+                var evtx = chunkParallel ? EvtxEventReader.ReadFile(name, ctx.Diag, ctx.Options.Threads, ctx.Ct)
+                    : byOffset ? EvtxEventReader.ReadOpenFile(file!, head, got, name, ctx.Diag, ctx.Ct)
                     : EvtxEventReader.Read(body, name, ctx.Diag, ctx.Ct);
-                if (chunkParallel) ctx.Options.OnBytes?.Invoke(Math.Max(0, SafeLength(file!.Name) - got));
+                if (chunkParallel || byOffset) ctx.Options.OnBytes?.Invoke(Math.Max(0, SafeLength(file!.Name) - got));
                 foreach (var e in evtx) yield return e;
                 yield break;
             case ContentKind.Gzip:

@@ -47,6 +47,17 @@ public sealed class EvtxTrimmedReadTests
         return Outcome(lines, diag);
     }
 
+    /// <summary>The general reader (content sniffing, then the EVTX reader by offset on the open file): what hunt reads.</summary>
+    private static string Evidence(string path)
+    {
+        var diag = new ReadDiagnostics();
+        long bytes = 0;
+        var options = new Hopwatch.Reading.EvidenceReadOptions { Threads = 1, OnBytes = b => bytes += b };
+        var lines = Hopwatch.Reading.EvidenceReader.Read([path], options, diag).Select(EvtxTestFiles.Fingerprint).ToList();
+        lines.Add($"progress bytes={bytes}");
+        return Outcome(lines, diag);
+    }
+
     private static string Dump(string path, int threads)
     {
         var diag = new ReadDiagnostics();
@@ -76,6 +87,7 @@ public sealed class EvtxTrimmedReadTests
         {
             ("events", () => Events(path, 1)),
             ("dump jsonl", () => Dump(path, 1)),
+            ("evidence reader", () => Evidence(path)),
         };
         if (everyPath)
         {

@@ -108,6 +108,18 @@ internal sealed class EvtxChunkSource : IDisposable
         return new EvtxChunkSource(file, diag, handle, true, null, true, 0, length, header, headerLength);
     }
 
+    /// <summary>
+    /// A source over a file opened by someone else whose first <paramref name="headerLength"/> bytes they already
+    /// read into <paramref name="header"/> (the stream's position no longer matters: reads go by offset; the
+    /// handle stays theirs, so no hole lookups, which would move its file offset).
+    /// </summary>
+    public static EvtxChunkSource FromOpenFile(FileStream file, string name, ReadDiagnostics diag, byte[] header, int headerLength)
+    {
+        var handle = file.SafeFileHandle;
+        long length = RandomAccess.GetLength(handle);
+        return new EvtxChunkSource(name, diag, handle, false, null, true, 0, length, header, headerLength);
+    }
+
     /// <summary>Opens <paramref name="path"/> for reading; null (with a warning) when it cannot be opened.</summary>
     public static EvtxChunkSource? Open(string path, ReadDiagnostics diag)
     {

@@ -30,6 +30,30 @@ public static class EvtxEventReader
     }
 
     /// <summary>
+    /// <see cref="Read"/> for an EVTX file on disk whose first <paramref name="headerLength"/> bytes the caller
+    /// already read (content sniffing) into <paramref name="header"/>: read by offset, each chunk only as far as it
+    /// is used. The file stays the caller's.
+    /// </summary>
+    internal static IEnumerable<LogEvent> ReadOpenFile(FileStream file, byte[] header, int headerLength, string displayName, ReadDiagnostics diag,
+        CancellationToken ct = default)
+    {
+        var events = RentEventList();
+        using var source = EvtxChunkSource.FromOpenFile(file, displayName, diag, header, headerLength);
+        try
+        {
+            foreach (var _ in ReadChunks(source, displayName, diag, events, null, ct))
+            {
+                foreach (var e in events) yield return e;
+                events.Clear();
+            }
+        }
+        finally
+        {
+            ReturnEventList(events);
+        }
+    }
+
+    /// <summary>
     /// A chunk's records collect in a list that is pooled, not made per file: evidence often comes as
     /// thousands of small files, and a fresh list per file was a good part of the pointer arrays a hunt
     /// allocated. (Not thread-static: one thread may have several files open, as the time merge does.)
