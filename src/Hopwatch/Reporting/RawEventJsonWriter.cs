@@ -107,7 +107,7 @@ public sealed class RawEventJsonWriter : IDisposable
     {
         WriteUnflushed(e);
         if (_len >= FlushAt) FlushBuffer();
-        if (++_written % 512 == 0) YoungHeap.Bound();
+        if (++_written % 512 == 0) YoungHeap.Bound(YoungHeap.EventBudget);
     }
 
     private long _written;
@@ -122,14 +122,20 @@ public sealed class RawEventJsonWriter : IDisposable
     /// </summary>
     private static class YoungHeap
     {
-        private const long Budget = 24 << 20;
+        public const long EventBudget = 24 << 20;
+        /// <summary>
+        /// The EVTX fast path (<see cref="WriteRecord"/>) builds no events: almost nothing it allocates outlives
+        /// a record, so collecting is cheap and a smaller budget keeps it in fewer, warm pages (native build,
+        /// bench corpus, one thread: 10.5k -> 5.0k page faults, peak RSS 54 -> 32 MB, 0.203 -> 0.193 s).
+        /// </summary>
+        public const long RecordBudget = 6 << 20;
         private static long s_collectedAt;
 
-        public static void Bound()
+        public static void Bound(long budget)
         {
             long now = GC.GetTotalAllocatedBytes(precise: false);
             long last = Interlocked.Read(ref s_collectedAt);
-            if (now - last < Budget || Interlocked.CompareExchange(ref s_collectedAt, now, last) != last) return;
+            if (now - last < budget || Interlocked.CompareExchange(ref s_collectedAt, now, last) != last) return;
             GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         }
     }
@@ -200,7 +206,7 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw(data);
         Raw("}}\n"u8);
         if (_len >= FlushAt) FlushBuffer();
-        if (++_written % 512 == 0) YoungHeap.Bound();
+        if (++_written % 512 == 0) YoungHeap.Bound(YoungHeap.RecordBudget);
     }
 
     /// <summary>The stream this writer writes to (for a caller that writes through it after <see cref="Flush"/>).</summary>
