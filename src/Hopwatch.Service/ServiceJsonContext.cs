@@ -13,6 +13,10 @@ namespace Hopwatch.Service;
 [JsonSerializable(typeof(List<TriageAnswer>))]
 internal sealed partial class ServiceJsonContext : JsonSerializerContext
 {
+    private static JsonSerializerOptions? s_plain;
+
     /// <summary>Default naming and escaping, with this context ahead of Hopwatch's own metadata.</summary>
-    public static readonly JsonSerializerOptions PlainOptions = new() { TypeInfoResolver = HopwatchJson.Resolver(Default) };
+    /// <remarks>Made on first use, not in a field initialiser: the generated half of this class sets up
+    /// <c>Default</c> in its own initialiser, and the order of initialisers across partial files is not defined.</remarks>
+    public static JsonSerializerOptions PlainOptions => s_plain ??= new() { TypeInfoResolver = HopwatchJson.Resolver(Default) };
 }
