@@ -9,6 +9,10 @@ command -v jq >/dev/null 2>&1 || need+=(jq)
 # Headless browser for the HTML report tests (XSS, rendering at scale, docs/report-screenshot.png)
 # and the service's Playwright web UI tests (/usr/bin/chromium, nothing downloaded).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# clang and zlib headers: the Release build compiles the CLI to a native (AOT) executable when clang is
+# present (see src/Hopwatch.Cli/Hopwatch.Cli.csproj); without them it falls back to ReadyToRun.
+[ -x /usr/bin/clang ] || need+=(clang)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}" >&2
   SUDO=""

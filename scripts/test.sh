@@ -5,8 +5,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 log=$(mktemp)
-dotnet test Hopwatch.slnx -c Release --nologo "$@" 2>&1 | tee "$log"
+# Build everything first, then run the tests without building: `dotnet test` alone builds each test
+# project on its own and starts its tests while other projects still build, so a test could run the
+# CLI while the native (AOT) compile of it was still in progress.
+dotnet build Hopwatch.slnx -c Release --nologo -v q 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 0 ]; then
+  dotnet test Hopwatch.slnx -c Release --nologo --no-build "$@" 2>&1 | tee -a "$log"
+  rc=${PIPESTATUS[0]}
+fi
 summary=$(grep -E '(Passed|Failed)!? +- +Failed: +[0-9]+, +Passed: +[0-9]+' "$log" | tail -n 50)
 failed=$(echo "$summary" | sed -nE 's/.*Failed: +([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
 passed=$(echo "$summary" | sed -nE 's/.*Passed: +([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Hopwatch.Reporting;
 
 namespace Hopwatch.Service;
 
@@ -68,10 +69,11 @@ public sealed class ServiceOptions
     public static ServiceOptions LoadFile(string path)
     {
         using var s = File.OpenRead(path);
-        return JsonSerializer.Deserialize<ServiceOptions>(s, new JsonSerializerOptions
+        return HopwatchJson.Deserialize<ServiceOptions>(s, new JsonSerializerOptions
         {
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
+            TypeInfoResolver = HopwatchJson.Resolver(ServiceJsonContext.Default),
         }) ?? throw new InvalidDataException($"{path}: empty configuration");
     }
 

@@ -111,15 +111,18 @@ public class KillRestartTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts `hopwatch serve` (the CLI built beside the tests) and waits for its listening line.</summary>
-    internal static async Task<(Process, Uri)> StartServe(string state, params string[] extra)
+    internal static Task<(Process, Uri)> StartServe(string state, params string[] extra) => StartServeWith(null, state, extra);
+
+    /// <summary>As <see cref="StartServe"/>, with <paramref name="executable"/> (a native build) instead of `dotnet hopwatch.dll` when given.</summary>
+    internal static async Task<(Process, Uri)> StartServeWith(string? executable, string state, params string[] extra)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hopwatch.dll"));
+        if (executable is null) psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hopwatch.dll"));
         foreach (var a in new[] { "serve", "--state", state, "--listen", "127.0.0.1:0" }.Concat(extra)) psi.ArgumentList.Add(a);
         psi.Environment["HOPWATCH_TOKENS"] = "kill-test:" + Token;
         var p = Process.Start(psi)!;

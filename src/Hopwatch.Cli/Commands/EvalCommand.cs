@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Hopwatch.Events;
+using Hopwatch.Reporting;
 using Hopwatch.Pipeline;
 using Hopwatch.Simulation;
 
@@ -158,7 +159,7 @@ public sealed class EvalCommand : ICliCommand
             if (string.IsNullOrWhiteSpace(line)) continue;
             try
             {
-                if (JsonSerializer.Deserialize<Alert>(line) is { } al) list.Add(al);
+                if (HopwatchJson.Deserialize<Alert>(line, HopwatchJson.Plain) is { } al) list.Add(al);
             }
             catch (JsonException e)
             {

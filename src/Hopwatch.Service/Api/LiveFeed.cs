@@ -35,7 +35,7 @@ public sealed class LiveFeed
         if (SubscriberCount == 0) return;
         foreach (var s in alerts)
         {
-            var node = JsonSerializer.SerializeToNode(s.Alert, AlertJsonWriter.Options)!.AsObject();
+            var node = JsonSerializer.SerializeToNode(s.Alert, HopwatchJson.Info<Hopwatch.Events.Alert>(AlertJsonWriter.Options))!.AsObject();
             node["incident_id"] = s.IncidentId;
             node["status"] = s.Status;
             Publish("alert", node);

@@ -51,7 +51,7 @@ public sealed partial class ServiceStore
         var arr = new JsonArray();
         using var r = q.ExecuteReader();
         while (r.Read())
-            arr.Add(new JsonObject
+            arr.Add((JsonNode)new JsonObject
             {
                 ["id"] = r.GetInt64(0), ["kind"] = r.GetString(1), ["value"] = r.GetString(2), ["comment"] = r.GetString(3),
                 ["created_by"] = r.GetString(4), ["created_at"] = r.GetString(5), ["removed_at"] = r.IsDBNull(6) ? null : r.GetString(6),
@@ -142,7 +142,7 @@ public sealed partial class ServiceStore
         var arr = new JsonArray();
         using var r = q.ExecuteReader();
         while (r.Read())
-            arr.Add(new JsonObject
+            arr.Add((JsonNode)new JsonObject
             {
                 ["id"] = r.GetInt64(0), ["entry_id"] = r.GetInt64(1), ["action"] = r.GetString(2), ["kind"] = r.GetString(3),
                 ["value"] = r.GetString(4), ["comment"] = r.GetString(5), ["actor"] = r.GetString(6), ["at"] = r.GetString(7),
@@ -203,7 +203,7 @@ public sealed partial class ServiceStore
         var arr = new JsonArray();
         using var r = q.ExecuteReader();
         while (r.Read())
-            arr.Add(new JsonObject { ["action"] = r.GetString(0), ["comment"] = r.GetString(1), ["actor"] = r.GetString(2), ["at"] = r.GetString(3) });
+            arr.Add((JsonNode)new JsonObject { ["action"] = r.GetString(0), ["comment"] = r.GetString(1), ["actor"] = r.GetString(2), ["at"] = r.GetString(3) });
         return arr;
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class ServiceStore
         bind(q);
         var arr = new JsonArray();
         using var r = q.ExecuteReader();
-        while (r.Read()) arr.Add(ReadIncident(r));
+        while (r.Read()) arr.Add((JsonNode)ReadIncident(r));
         return arr;
     }
 
@@ -95,7 +95,7 @@ public sealed partial class ServiceStore
             foreach (var s in sources)
                 foreach (var t in targets)
                     if (!string.Equals(s, t, StringComparison.OrdinalIgnoreCase))
-                        edges.Add(new JsonObject
+                        edges.Add((JsonNode)new JsonObject
                         {
                             ["source"] = s.ToLowerInvariant(), ["target"] = t.ToLowerInvariant(), ["alert_id"] = a["id"]!.GetValue<string>(),
                             ["analytic"] = a["analytic"]!.GetValue<string>(), ["time"] = a["time_first"]!.GetValue<string>(),
@@ -204,7 +204,7 @@ public sealed partial class ServiceStore
             a["status"] = r.GetString(3);
             a["suppressed_by"] = r.IsDBNull(4) ? null : r.GetString(4);
             a["received_at"] = r.GetString(5);
-            arr.Add(a);
+            arr.Add((JsonNode)a);
         }
         return arr;
     }

@@ -189,7 +189,7 @@ public sealed partial class ServiceStore : IDisposable
                 pStatus.Value = suppressed is null ? "open" : "suppressed";
                 pSup.Value = (object?)suppressed ?? DBNull.Value;
                 pRecv.Value = now;
-                pJson.Value = JsonSerializer.Serialize(a, AlertJsonWriter.Options);
+                pJson.Value = HopwatchJson.Serialize(a, AlertJsonWriter.Options);
                 if (ins.ExecuteNonQuery() == 1)
                 {
                     inserted.Add(new StoredAlert(a, incident, suppressed is null ? "open" : "suppressed", suppressed));
@@ -319,7 +319,7 @@ public sealed partial class ServiceStore : IDisposable
                 q.Parameters.AddWithValue("$id", incidentId);
                 q.Parameters.AddWithValue("$n", AnalyzedAlerts);
                 using var r = q.ExecuteReader();
-                while (r.Read()) alerts.Add(JsonSerializer.Deserialize<Alert>(r.GetString(0), AlertJsonWriter.Options)!);
+                while (r.Read()) alerts.Add(HopwatchJson.Deserialize<Alert>(r.GetString(0), AlertJsonWriter.Options)!);
             }
             if (alerts.Count == 0) continue;
             alerts.Reverse();
@@ -330,7 +330,7 @@ public sealed partial class ServiceStore : IDisposable
             up.Parameters.AddWithValue("$id", incidentId);
             up.Parameters.AddWithValue("$verdict", assessment.Verdict);
             up.Parameters.AddWithValue("$score", assessment.Score);
-            up.Parameters.AddWithValue("$triage", JsonSerializer.Serialize(assessment.Triage));
+            up.Parameters.AddWithValue("$triage", HopwatchJson.Serialize(assessment.Triage, ServiceJsonContext.PlainOptions));
             up.Parameters.AddWithValue("$title", (object?)assessment.Title ?? DBNull.Value);
             up.Parameters.AddWithValue("$now", now);
             up.ExecuteNonQuery();

@@ -1,7 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Hopwatch.Analytics;
 
@@ -53,24 +51,34 @@ public sealed class AnalyticsConfig
         return user; // keys the user left out already carry the defaults (property initialisers mirror the yml)
     }
 
+    // The binder sets properties by reflection: keep them in trimmed (native) builds.
+    // ConfigYamlBinderTests checks that every config class reachable from AnalyticsConfig is listed.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AnalyticsConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ContextConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(StateConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RdpChainConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(FanOutConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PassTheHashConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PassTheTicketConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AdminShareExecConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(WinRmExecConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DcomExecConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(BruteforceConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RarePathConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RdpNestingConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RdpExecConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(SshLateralConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(VncConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AllowlistConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(HostAllowlist))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AccountAllowlist))]
     public static AnalyticsConfig Parse(string yaml, string displayName)
     {
-        var deserializer = new DeserializerBuilder()
-            .WithNamingConvention(UnderscoredNamingConvention.Instance)
-            .Build();
-        try
-        {
-            var c = deserializer.Deserialize<AnalyticsConfig>(yaml) ?? new AnalyticsConfig();
-            c.Allowlist ??= new AllowlistConfig();
-            c.Allowlist.FillDefaults();
-            c.Validate(displayName);
-            return c;
-        }
-        catch (YamlException e)
-        {
-            var msg = e.InnerException?.Message ?? e.Message;
-            throw new AnalyticsConfigException($"{displayName}: line {e.Start.Line}: {msg}");
-        }
+        var c = new AnalyticsConfig();
+        ConfigYamlBinder.Bind(yaml, c, displayName);
+        c.Allowlist.FillDefaults();
+        c.Validate(displayName);
+        return c;
     }
 
     private void Validate(string displayName)

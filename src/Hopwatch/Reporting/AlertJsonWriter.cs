@@ -18,6 +18,7 @@ public sealed class AlertJsonWriter : IDisposable
         Encoder = JavaScriptEncoder.Default,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new UtcDateTimeConverter() },
+        TypeInfoResolver = HopwatchJson.Resolver(),
     };
 
     /// <summary>The writer options matching <see cref="Options"/> (same escaping) for hand-written JSON.</summary>

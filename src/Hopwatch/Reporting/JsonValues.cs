@@ -88,7 +88,8 @@ internal static class JsonValues
                 w.WriteEndArray();
                 return;
             default:
-                JsonSerializer.Serialize(w, value, value.GetType(), AlertJsonWriter.Options);
+                // A shape without JSON metadata (possible only in the native build): its text, not nothing.
+                if (!HopwatchJson.TrySerialize(w, value, AlertJsonWriter.Options)) w.WriteStringValue(value.ToString());
                 return;
         }
     }

@@ -34,11 +34,11 @@ public sealed class TruthFile
     [JsonPropertyName("event_count")] public long EventCount { get; set; }
     [JsonPropertyName("scenarios")] public List<TruthScenario> Scenarios { get; set; } = new();
 
-    private static readonly System.Text.Json.JsonSerializerOptions Options = new() { WriteIndented = true };
+    private static readonly System.Text.Json.JsonSerializerOptions Options = new() { WriteIndented = true, TypeInfoResolver = Hopwatch.Reporting.HopwatchJson.Resolver() };
 
-    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Options);
+    public string ToJson() => Hopwatch.Reporting.HopwatchJson.Serialize(this, Options);
 
     public static TruthFile Load(string path) =>
-        System.Text.Json.JsonSerializer.Deserialize<TruthFile>(File.ReadAllText(path))
+        Hopwatch.Reporting.HopwatchJson.Deserialize<TruthFile>(File.ReadAllText(path), Hopwatch.Reporting.HopwatchJson.Plain)
         ?? throw new InvalidDataException(path + ": empty truth file");
 }

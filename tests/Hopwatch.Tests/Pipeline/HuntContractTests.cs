@@ -41,7 +41,7 @@ public sealed class HuntContractTests
                 Assert.False(string.IsNullOrEmpty(a.GetProperty("analytic").GetString()));
                 Assert.False(string.IsNullOrEmpty(a.GetProperty("rule_id").GetString()));
                 Assert.False(string.IsNullOrEmpty(a.GetProperty("title").GetString()));
-                Assert.Contains(a.GetProperty("severity").GetString(), severities);
+                Assert.Contains(a.GetProperty("severity").GetString()!, severities);
                 foreach (var t in a.GetProperty("techniques").EnumerateArray()) Assert.Matches(technique, t.GetString()!);
                 var first = a.GetProperty("time_first").GetString()!;
                 var last = a.GetProperty("time_last").GetString()!;
