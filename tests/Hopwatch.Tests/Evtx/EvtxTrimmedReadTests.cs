@@ -73,10 +73,12 @@ public sealed class EvtxTrimmedReadTests
         return Outcome(lines, diag);
     }
 
-    private static string StreamEvents(byte[] data)
+    private static string StreamEvents(byte[] data, bool seekable = true)
     {
         var diag = new ReadDiagnostics();
-        var lines = EvtxEventReader.Read(new MemoryStream(data, writable: false), "case.evtx", diag).Select(EvtxTestFiles.Fingerprint).ToList();
+        Stream input = new MemoryStream(data, writable: false);
+        if (!seekable) input = new CountingStream(input, seekable: false);
+        var lines = EvtxEventReader.Read(input, "case.evtx", diag).Select(EvtxTestFiles.Fingerprint).ToList();
         return Outcome(lines, diag);
     }
 
@@ -237,7 +239,10 @@ public sealed class EvtxTrimmedReadTests
         fs.SetLength(data.Length);
     }
 
-    /// <summary>Random damage (the mutation test's generator, other seeds): the stream path, trimmed and whole.</summary>
+    /// <summary>
+    /// Random damage (the mutation test's generator, other seeds): the stream path trimmed, whole, and through a
+    /// forward-only stream (as a zip entry or gzip body is read: every chunk whole, by another code path).
+    /// </summary>
     [Fact]
     public void Randomly_damaged_files_read_the_same_trimmed_as_whole()
     {
@@ -248,7 +253,9 @@ public sealed class EvtxTrimmedReadTests
             var (data, what) = EvtxMutationTests.MakeCase(20261127 + i);
             string full = WithMode(EvtxChunkReadMode.Full, () => StreamEvents(data));
             string trimmed = WithMode(EvtxChunkReadMode.TrimmedPoisoned, () => StreamEvents(data));
-            if (full != trimmed) differing.Add($"case {20261127 + i} ({what})");
+            string forward = StreamEvents(data, seekable: false);
+            if (full != trimmed) differing.Add($"case {20261127 + i} ({what}): trimmed differs");
+            if (full != forward) differing.Add($"case {20261127 + i} ({what}): forward-only differs");
         }
         Assert.Empty(differing);
     }
@@ -379,8 +386,8 @@ public sealed class EvtxTrimmedReadTests
         }
     }
 
-    /// <summary>A seekable read-only stream that counts the bytes read through it.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    /// <summary>A read-only stream that counts the bytes read through it; seekable or not, as asked.</summary>
+    private sealed class CountingStream(Stream inner, bool seekable = true) : Stream
     {
         public long BytesRead { get; private set; }
 
@@ -394,12 +401,16 @@ public sealed class EvtxTrimmedReadTests
         }
 
         public override bool CanRead => true;
-        public override bool CanSeek => true;
+        public override bool CanSeek => seekable;
         public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override long Length => seekable ? inner.Length : throw new NotSupportedException();
+        public override long Position
+        {
+            get => seekable ? inner.Position : throw new NotSupportedException();
+            set => inner.Position = seekable ? value : throw new NotSupportedException();
+        }
         public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override long Seek(long offset, SeekOrigin origin) => seekable ? inner.Seek(offset, origin) : throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }

@@ -95,17 +95,20 @@ internal sealed class EvtxChunkSource : IDisposable
     /// </summary>
     public static EvtxChunkSource FromFile(SafeFileHandle handle, string file, ReadDiagnostics diag, byte[]? header = null, int headerLength = 0)
     {
-        long length;
+        return new EvtxChunkSource(file, diag, handle, true, null, true, 0, LengthOf(handle, file, diag), header, headerLength);
+    }
+
+    private static long LengthOf(SafeFileHandle handle, string file, ReadDiagnostics diag)
+    {
         try
         {
-            length = RandomAccess.GetLength(handle);
+            return RandomAccess.GetLength(handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             diag.Warn(file, "file", "cannot tell the file length: " + e.Message);
-            length = 0;
+            return 0;
         }
-        return new EvtxChunkSource(file, diag, handle, true, null, true, 0, length, header, headerLength);
     }
 
     /// <summary>
@@ -116,8 +119,7 @@ internal sealed class EvtxChunkSource : IDisposable
     public static EvtxChunkSource FromOpenFile(FileStream file, string name, ReadDiagnostics diag, byte[] header, int headerLength)
     {
         var handle = file.SafeFileHandle;
-        long length = RandomAccess.GetLength(handle);
-        return new EvtxChunkSource(name, diag, handle, false, null, true, 0, length, header, headerLength);
+        return new EvtxChunkSource(name, diag, handle, false, null, true, 0, LengthOf(handle, name, diag), header, headerLength);
     }
 
     /// <summary>Opens <paramref name="path"/> for reading; null (with a warning) when it cannot be opened.</summary>
