@@ -59,6 +59,55 @@ public class ParallelRawJsonDumpTests
         Assert.Equal(OneThread(files), ms.ToArray());
     }
 
+    /// <summary>
+    /// Output that is slow to take bytes (a pipe to a busy reader): the writes happen outside the workers' gate,
+    /// so files come up in line while earlier bytes are still being written; no byte may overtake another.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_slow_output_gives_the_one_thread_output(int threads)
+    {
+        var files = Enumerable.Range(0, 150).Select(i => $"f{i:D3}-{(i % 11 == 4 ? 1500 + i : i % 9)}").ToList();
+        var slow = new SlowStream();
+        ParallelRawJsonDump.Write(files, Events, slow, threads);
+        Assert.Equal(OneThread(files), slow.Inner.ToArray());
+        Assert.Equal(0, slow.Overlaps); // one writer at a time
+    }
+
+    /// <summary>Takes every write a moment later and counts writes that ran at the same time as another.</summary>
+    private sealed class SlowStream : Stream
+    {
+        public readonly MemoryStream Inner = new();
+        public int Overlaps;
+        private int _active, _calls;
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Interlocked.Increment(ref _active) > 1) Interlocked.Increment(ref Overlaps);
+            try
+            {
+                if (Interlocked.Increment(ref _calls) % 3 == 0) Thread.Sleep(1);
+                else Thread.Yield();
+                Inner.Write(buffer, offset, count);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _active);
+            }
+        }
+
+        public override void Flush() { }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => Inner.Length;
+        public override long Position { get => Inner.Position; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
     [Fact]
     public void A_failing_listing_ends_the_dump_with_an_error()
     {
