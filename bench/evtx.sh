@@ -37,6 +37,7 @@ say "building hopwatch (Release) and the allocation-stats startup hook..."
 dotnet build src/Hopwatch.Cli -c Release --nologo -v q >/dev/null
 dotnet build bench/AllocStats -c Release --nologo -v q >/dev/null
 hopwatch="$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch"
+hopwatch_dll="$root/src/Hopwatch.Cli/bin/Release/net10.0/hopwatch.dll"
 hook="$root/bench/AllocStats/bin/Release/net10.0/AllocStats.dll"
 
 # --- corpus: the list of shared EVTX files, repeated whole until it reaches the target size ---------
@@ -80,7 +81,7 @@ time_best() { # time_best N CMD... : runs CMD N times; $best = fastest wall s, $
 }
 
 hop_err=$(mktemp)
-trap 'rm -f "$hop_err" "$tfile" "$tfile.files"' EXIT
+trap 'rm -f "$hop_err" "$tfile" "$tfile.files" "$tfile.peak"' EXIT
 printf '%s\0' "${files[@]}" > "$tfile.files"
 
 # Start-up: the same process reading nothing. Timed runs go without the allocation-stats hook (loading it
@@ -90,7 +91,7 @@ empty=$(mktemp -d)
 time_best "$runs" bash -c '"$0" dump "$1" --format jsonl > /dev/null 2> "$2" || true' "$hopwatch" "$empty" "$hop_err"
 startup_wall=$best
 startup_cpu=$best_cpu
-DOTNET_STARTUP_HOOKS="$hook" "$hopwatch" dump "$empty" --format jsonl > /dev/null 2> "$hop_err" || true
+DOTNET_STARTUP_HOOKS="$hook" dotnet "$hopwatch_dll" dump "$empty" --format jsonl > /dev/null 2> "$hop_err" || true
 rmdir "$empty"
 base_alloc=$(sed -nE 's/.*allocated_bytes=([0-9]+).*/\1/p' "$hop_err" | tail -1)
 base_alloc=${base_alloc:-0}
@@ -103,9 +104,12 @@ for th in 1 2; do
   secs[hop$th]=$best
   cpu[hop$th]=$best_cpu
   recs[hop$th]=$(sed -nE 's/^dump: .* ([0-9]+) records.*/\1/p' "$hop_err" | tail -1)
-  DOTNET_STARTUP_HOOKS="$hook" "$hopwatch" dump "$corpus" --format jsonl --threads "$th" > /dev/null 2> "$hop_err" # allocation figures, untimed
+  # Allocation figures, untimed: the startup hook needs the JIT build (the same code; a native build runs no
+  # hooks). Peak memory: the timed binary's own peak resident set.
+  DOTNET_STARTUP_HOOKS="$hook" dotnet "$hopwatch_dll" dump "$corpus" --format jsonl --threads "$th" > /dev/null 2> "$hop_err"
   alloc[hop$th]=$(sed -nE 's/.*allocated_bytes=([0-9]+).*/\1/p' "$hop_err" | tail -1)
-  peak[hop$th]=$(sed -nE 's/.*peak_working_set=([0-9]+).*/\1/p' "$hop_err" | tail -1)
+  /usr/bin/time -f '%M' -o "$tfile.peak" "$hopwatch" dump "$corpus" --format jsonl --threads "$th" > /dev/null 2> /dev/null
+  peak[hop$th]=$(( $(tail -n 1 "$tfile.peak") * 1024 ))
   warn=$(sed -nE 's/^dump: .* ([0-9]+) warnings.*/\1/p' "$hop_err" | tail -1)
   say "hopwatch --threads $th: ${secs[hop$th]} s wall, ${cpu[hop$th]} s CPU, ${recs[hop$th]:-?} records, ${warn:-?} warnings"
 done
@@ -159,7 +163,8 @@ if [ "$with_py" = 1 ]; then
 fi
 say ""
 say "records/s: Hopwatch's own count (it also returns records evtxexport prints only with -m recovered); evtxexport's count"
-say "allocated bytes per record exclude start-up ($base_alloc bytes for a run that reads nothing); peak = peak working set"
+say "allocated bytes per record exclude start-up ($base_alloc bytes for a run that reads nothing; measured on the JIT build, dotnet hopwatch.dll, same code); peak = peak resident set of the timed binary"
+if [ "$(stat -c %s "$hopwatch")" -gt 5000000 ]; then say "hopwatch binary: native (AOT) build"; else say "hopwatch binary: ReadyToRun build (no clang: see README)"; fi
 say "hopwatch start-up (dump of an empty folder): $startup_wall s wall, $startup_cpu s CPU — included in its figures above"
 say "evtx speedup vs evtxexport (1 thread), CPU time: $(calc '%.1f' "${cpu[ee]} / ${cpu[hop1]}")"
 if [ "$with_py" = 1 ]; then

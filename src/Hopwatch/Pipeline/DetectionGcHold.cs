@@ -7,13 +7,16 @@ namespace Hopwatch.Pipeline;
 /// reads stays alive until the ordered pass has seen it, so a collection in between finds nothing to free and
 /// only traces (and copies) all of them: on the bench corpus (146.6 MB EVTX, ~120 MB of events) the
 /// collections of that stretch cost ~0.25 s CPU of a ~2 s hunt. Reserving the memory up front costs one
-/// collection while the heap is small (rules only) and ~35 MB more peak memory. The reservation is an
+/// collection while the heap is still empty (it starts before the rules are set up) and ~35 MB more peak memory. The reservation is an
 /// estimate: should the hunt allocate more, the runtime simply collects and leaves the region.
 /// </summary>
 internal sealed class DetectionGcHold : IDisposable
 {
-    /// <summary>Reading allocates ~0.8 byte per input byte of EVTX; detection ~60 MB more for the bench's 3616 alerts.</summary>
-    private const long ExtraBytes = 96L << 20;
+    /// <summary>
+    /// Reading allocates ~0.8 byte per input byte of EVTX; detection ~60 MB more for the bench's 3616 alerts;
+    /// the rule set-up (the region starts before it) ~35 MB for all Windows rules from a warm rule cache.
+    /// </summary>
+    private const long ExtraBytes = 136L << 20;
     /// <summary>The reservation is committed memory: beyond this, hunts collect as usual.</summary>
     private const long MaxBytes = 512L << 20;
 

@@ -113,6 +113,38 @@ public class NativeBuildTests
     }
 
     [Fact]
+    public void RulesAndBaselineCommandsGiveTheSameOutput()
+    {
+        if (!NativeExpected) return;
+        var rules = Path.Combine(SharedData.Sigma, "rules", "windows");
+        foreach (var args in new[]
+        {
+            new[] { "rules", "validate", rules },
+            new[] { "rules", "list", rules, "--for-channel", "Security" },
+            new[] { "rules", "regress", SharedData.Sigma },
+        })
+        {
+            var jit = Run(native: false, null, args);
+            var native = Run(native: true, null, args);
+            Assert.Equal(jit.Exit, native.Exit);
+            Assert.True(jit.Stdout.Length > 100, string.Join(' ', args) + ": no output");
+            Assert.Equal(WithoutSeconds(jit.Stdout), WithoutSeconds(native.Stdout));
+            Assert.Equal(WithoutSeconds(jit.Stderr), WithoutSeconds(native.Stderr));
+        }
+        // The baseline store is SQLite: the native build loads the library from beside the executable.
+        var work = Temp("baseline");
+        var demo = Path.Combine(SharedData.RepoRoot, "samples", "demo");
+        var state = Path.Combine(work, "state.db");
+        var built = Run(native: true, null, "baseline", "build", demo, "--state", state);
+        Assert.True(built.Exit == 0, built.Stderr);
+        var nativeShow = Run(native: true, null, "baseline", "show", "--state", state);
+        var jitShow = Run(native: false, null, "baseline", "show", "--state", state);
+        Assert.Equal(0, nativeShow.Exit);
+        Assert.Contains(" entries", nativeShow.Stdout);
+        Assert.Equal(jitShow.Stdout, nativeShow.Stdout);
+    }
+
+    [Fact]
     public void SimulateAndEvalRoundTripTheTruthFile()
     {
         if (!NativeExpected) return;
