@@ -205,6 +205,14 @@ public sealed class EvtxTrimmedReadTests
                     d = data.AsSpan(0, chunks[1] + 40960).ToArray();
                     d.AsSpan(chunks[1]).Clear();
                     cases.Add((d, Path.GetFileName(f) + " cut inside a zeroed chunk 1"));
+                    if (chunks.Count > 2)
+                    {
+                        // A whole slot in a hole, then a damaged chunk: its warnings must still name it chunk 2.
+                        d = (byte[])data.Clone();
+                        d.AsSpan(chunks[1], EvtxLayout.ChunkSize).Clear();
+                        d[chunks[2] + 1] ^= 0x20;
+                        cases.Add((d, Path.GetFileName(f) + " chunk 1 a hole, chunk 2 signature damaged"));
+                    }
                 }
             }
             foreach (var (data, what) in cases)
