@@ -61,9 +61,8 @@ public class NativeServeTests
             for (var until = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < until; await Task.Delay(50))
             {
                 var health = JsonNode.Parse(await client.GetStringAsync("/health"))!;
-                if ((long)health["events_processed"]! == 300 && (long)health["queue_depth"]! == 0) break;
+                if ((long)health["events_processed"]! == 300 && (long)health["queue_depth"]! == 0 && (int)health["incidents_unscored"]! == 0) break;
             }
-            await Task.Delay(300); // incidents are re-assessed right after a batch commits
             var alerts = JsonNode.Parse(await client.GetStringAsync("/api/v1/alerts?limit=1000"))!.AsArray()
                 .Select(a => $"{a!["rule_id"]} {a["severity"]} {a["time_first"]} {a["entities"]!.ToJsonString()} {a["description"]}")
                 .Order(StringComparer.Ordinal).ToList();

@@ -92,6 +92,8 @@ public static class ApiEndpoints
                 ["events_processed"] = service.Processor.ProcessedSeq,
                 ["queue_depth"] = Math.Max(0, accepted - service.Processor.ProcessedSeq),
                 ["lag_seconds"] = service.Processor.LagSeconds,
+                // Incidents with stored alerts whose score, verdict and title are not yet updated (0 when settled).
+                ["incidents_unscored"] = service.Processor.UnscoredIncidents,
                 ["parser"] = service.Parser.Name,
                 ["detectors"] = new JsonArray(service.Detectors.Select(d => (JsonNode)d.Name).ToArray()),
             });
