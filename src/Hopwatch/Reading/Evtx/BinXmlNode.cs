@@ -54,6 +54,12 @@ internal sealed class BinXmlNode
     /// GUIDs, channels) is encoded once, not once per record. Set on first use (a benign race: same bytes).
     /// </summary>
     public byte[]? JsonText;
+
+    /// <summary>
+    /// A value node of a one-off fragment (a record body without a template, nested BinXml): dropped with
+    /// its record, so caches such as <see cref="JsonText"/> would only allocate.
+    /// </summary>
+    public bool Transient;
 }
 
 /// <summary>An attribute: name and the content parts its value is made of (text, substitutions, references).</summary>

@@ -78,7 +78,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
                 case BinXmlToken.EntityRef:
                 case BinXmlToken.NormalSubstitution:
                 case BinXmlToken.OptionalSubstitution:
-                    node = ReadValuePart(ref pos, end);
+                    node = ReadValuePart(ref pos, end, inTemplate);
                     break;
                 default:
                     throw new EvtxFormatException($"unexpected binary XML token 0x{token:x2}", pos);
@@ -128,10 +128,13 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             int attrNameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 1));
             pos += 5;
             string attrName = ReadNameRef(attrNameOffset, ref pos, end);
-            var parts = ReadAttributeValue(ref pos, end);
-            // Static attribute text (Data Name="...") becomes a field name: intern it once here.
-            foreach (var part in parts)
-                if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.Text);
+            var parts = ReadAttributeValue(ref pos, end, inTemplate);
+            // Static attribute text (Data Name="...") becomes a field name: intern it once here. In a one-off
+            // fragment only the Name attribute can name a field; its other texts (times, ids) differ record
+            // by record and would only fill the pool.
+            if (inTemplate || attrName == "Name")
+                foreach (var part in parts)
+                    if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.Text);
             var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = QualifiedName(name, attrName) };
             (attrs ??= new List<BinXmlAttribute>(4)).Add(attr);
             if (attrs.Count > 1024) throw new EvtxFormatException("too many attributes", pos);
@@ -193,7 +196,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         return name;
     }
 
-    private BinXmlNode[] ReadAttributeValue(ref int pos, int end)
+    private BinXmlNode[] ReadAttributeValue(ref int pos, int end, bool inTemplate)
     {
         BinXmlNode? single = null;
         List<BinXmlNode>? list = null;
@@ -202,7 +205,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             byte t = (byte)(B[pos] & 0xBF);
             if (t is not (BinXmlToken.Value or BinXmlToken.NormalSubstitution or BinXmlToken.OptionalSubstitution
                 or BinXmlToken.CharRef or BinXmlToken.EntityRef or BinXmlToken.CDataSection)) break;
-            var part = ReadValuePart(ref pos, end);
+            var part = ReadValuePart(ref pos, end, inTemplate);
             if (single is null) single = part;
             else (list ??= new List<BinXmlNode> { single }).Add(part);
             if (list is { Count: > 1024 }) throw new EvtxFormatException("attribute value has too many parts", pos);
@@ -211,7 +214,14 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         return single is null ? BinXmlNode.None : [single];
     }
 
-    private BinXmlNode ReadValuePart(ref int pos, int end)
+    private BinXmlNode ReadValuePart(ref int pos, int end, bool inTemplate)
+    {
+        var node = ReadValuePartCore(ref pos, end);
+        node.Transient = !inTemplate;
+        return node;
+    }
+
+    private BinXmlNode ReadValuePartCore(ref int pos, int end)
     {
         byte token = (byte)(B[pos] & 0xBF);
         switch (token)

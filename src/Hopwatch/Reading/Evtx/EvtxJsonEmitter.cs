@@ -83,7 +83,7 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
     /// </summary>
     private (int Start, int Length) AddField(string name, BinXmlNode[] parts, ReadOnlySpan<BinXmlValueRef> values, int depth)
     {
-        if (parts.Length == 1 && parts[0].Kind == BinXmlNodeKind.Text)
+        if (parts.Length == 1 && parts[0].Kind == BinXmlNodeKind.Text && !parts[0].Transient)
         {
             var literal = parts[0].JsonText ??= RawEventJsonWriter.EncodeString(parts[0].Text);
             AddName(name);
