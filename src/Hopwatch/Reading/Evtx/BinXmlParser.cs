@@ -24,6 +24,14 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     public int PositionDependentParts;
     public EvtxChunk Chunk => chunk;
 
+    /// <summary>
+    /// Children and attributes being collected, as stacks: each element's content is gathered above what
+    /// its ancestors gathered and copied out to an exact array when it closes, so decoding allocates no
+    /// lists (one-off fragments are decoded for every record that has one).
+    /// </summary>
+    private readonly List<BinXmlNode> _nodeStack = new(64);
+    private readonly List<BinXmlAttribute> _attributeStack = new(16);
+
     private static void Need(int pos, int n, int end)
     {
         if (pos < 0 || (long)pos + n > end)
@@ -39,13 +47,19 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     public BinXmlNode[] ParseFragment(int pos, int end, int depth, bool inTemplate)
     {
         CheckDepth(depth, pos);
+        if (depth == 0)
+        {
+            // A record's own fragment: nothing is being collected, except what a failed record left behind.
+            _nodeStack.Clear();
+            _attributeStack.Clear();
+        }
         var nodes = ReadContent(ref pos, end, depth, topLevel: true, inTemplate);
         return nodes;
     }
 
     private BinXmlNode[] ReadContent(ref int pos, int end, int depth, bool topLevel, bool inTemplate)
     {
-        List<BinXmlNode>? list = null;
+        int first = _nodeStack.Count;
         while (pos < end)
         {
             byte token = B[pos];
@@ -54,11 +68,11 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             {
                 case BinXmlToken.EndOfFragment:
                     pos++;
-                    return ToArray(list);
+                    return PopNodes(first);
                 case BinXmlToken.EndElement:
                     if (topLevel) throw new EvtxFormatException("end-of-element outside an element", pos);
                     pos++;
-                    return ToArray(list);
+                    return PopNodes(first);
                 case BinXmlToken.FragmentHeader:
                     Need(pos, 4, end);
                     pos += 4;
@@ -83,14 +97,22 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
                 default:
                     throw new EvtxFormatException($"unexpected binary XML token 0x{token:x2}", pos);
             }
-            (list ??= new List<BinXmlNode>(4)).Add(node);
+            _nodeStack.Add(node);
         }
         // Ran off the end without end-of-fragment: accept at top level (some writers omit it), not inside an element.
         if (!topLevel) throw new EvtxFormatException("element not closed before the end of its fragment", pos);
-        return ToArray(list);
+        return PopNodes(first);
     }
 
-    private static BinXmlNode[] ToArray(List<BinXmlNode>? list) => list is null ? BinXmlNode.None : list.ToArray();
+    /// <summary>The nodes collected from <paramref name="first"/> on, as an array, taken off the stack.</summary>
+    private BinXmlNode[] PopNodes(int first)
+    {
+        int count = _nodeStack.Count - first;
+        if (count == 0) return BinXmlNode.None;
+        var nodes = CollectionsMarshal.AsSpan(_nodeStack).Slice(first, count).ToArray();
+        _nodeStack.RemoveRange(first, count);
+        return nodes;
+    }
 
     private BinXmlNode ReadElement(ref int pos, int end, int depth, bool inTemplate)
     {
@@ -118,7 +140,7 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             pos += 4; // attribute list size: attributes are read token by token instead
         }
         var node = new BinXmlNode { Kind = BinXmlNodeKind.Element, Name = name };
-        List<BinXmlAttribute>? attrs = null;
+        int firstAttr = _attributeStack.Count;
         while (true)
         {
             Need(pos, 1, end);
@@ -136,10 +158,15 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
                 foreach (var part in parts)
                     if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.Text);
             var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = QualifiedName(name, attrName) };
-            (attrs ??= new List<BinXmlAttribute>(4)).Add(attr);
-            if (attrs.Count > 1024) throw new EvtxFormatException("too many attributes", pos);
+            _attributeStack.Add(attr);
+            if (_attributeStack.Count - firstAttr > 1024) throw new EvtxFormatException("too many attributes", pos);
         }
-        if (attrs is not null) node.Attributes = attrs.ToArray();
+        int attrCount = _attributeStack.Count - firstAttr;
+        if (attrCount > 0)
+        {
+            node.Attributes = CollectionsMarshal.AsSpan(_attributeStack).Slice(firstAttr, attrCount).ToArray();
+            _attributeStack.RemoveRange(firstAttr, attrCount);
+        }
         Need(pos, 1, end);
         byte close = B[pos];
         if (close == BinXmlToken.CloseEmptyElement)
