@@ -30,6 +30,9 @@ internal static class EvtxNamePool
 
     public static string Get(string name) => Get(name.AsSpan());
 
+    /// <summary>Whether <paramref name="name"/> is in the pool (for tests: what gets interned and what not).</summary>
+    internal static bool IsPooled(ReadOnlySpan<char> name) => Lookup.TryGetValue(name, out _);
+
     private static readonly string[] DataNames = CreateDataNames();
 
     private static string[] CreateDataNames()
