@@ -4,8 +4,10 @@ namespace Hopwatch.Pipeline;
 
 /// <summary>
 /// Puts events from many inputs into one time order. Evidence files cover overlapping periods
-/// (one EVTX per host and channel), so a hunt cannot trust input order; a stable sort keeps
-/// each file's own order for events with equal timestamps.
+/// (one EVTX per host and channel), so a hunt cannot trust input order. Events with equal timestamps
+/// are ordered by file name, then kept in their file's own order: files read on several threads arrive
+/// interleaved in whatever order the threads finish, and the stateful analytics (and so the incidents)
+/// must not depend on that.
 /// </summary>
 public sealed class TimeOrderedBuffer
 {
@@ -37,19 +39,29 @@ public sealed class TimeOrderedBuffer
             index[i] = i;
         }
         // Sorting the keys with the indexes alongside uses the primitive sort (no comparison delegate, no
-        // event objects touched). It is not stable, so each run of equal times then gets its indexes put
-        // back in ascending (= input) order, which makes the whole order stable.
+        // event objects touched). It is not stable, so each run of equal times is then put in order of
+        // file name and, within a file, input index (a file's events arrive in the file's own order).
         Array.Sort(keys, index);
+        IComparer<int>? byFileThenInput = null;
         for (int start = 0; start < keys.Length;)
         {
             int end = start + 1;
             while (end < keys.Length && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(index, start, end - start);
+            if (end - start > 1) Array.Sort(index, start, end - start, byFileThenInput ??= new FileThenInputOrder(_events));
             start = end;
         }
         var sorted = new LogEvent[index.Length];
         for (int i = 0; i < index.Length; i++) sorted[i] = _events[index[i]];
         _events.Clear();
         return sorted;
+    }
+
+    private sealed class FileThenInputOrder(List<LogEvent> events) : IComparer<int>
+    {
+        public int Compare(int a, int b)
+        {
+            int byFile = string.CompareOrdinal(events[a].File, events[b].File);
+            return byFile != 0 ? byFile : a.CompareTo(b);
+        }
     }
 }

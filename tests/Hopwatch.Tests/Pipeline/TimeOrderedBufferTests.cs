@@ -6,8 +6,8 @@ using Hopwatch.Tests.Support;
 namespace Hopwatch.Tests.Pipeline;
 
 /// <summary>
-/// The hunt's exact time order: oldest first, and events with equal times in the order they were added
-/// (a file's own order; the earlier input first). Checked against LINQ's OrderBy, which is documented stable.
+/// The hunt's exact time order: oldest first; events with equal times by file name, then in the order they
+/// were added (a file's own order). Checked against LINQ's OrderBy/ThenBy, which is documented stable.
 /// </summary>
 public sealed class TimeOrderedBufferTests
 {
@@ -25,11 +25,45 @@ public sealed class TimeOrderedBufferTests
         foreach (var e in input) buffer.Add(e);
         var sorted = buffer.DrainSorted();
 
-        var expected = input.Select((e, i) => (e, i)).OrderBy(p => p.e.Time.Ticks).Select(p => p.e).ToArray();
+        var expected = input.OrderBy(e => e.Time.Ticks).ThenBy(e => e.File, StringComparer.Ordinal).ToArray();
         Assert.Equal(expected.Length, sorted.Length);
         for (int i = 0; i < expected.Length; i++)
             Assert.Same(expected[i], sorted[i]);
         Assert.Equal(0, buffer.Count);
         Assert.Contains(sorted.Zip(sorted.Skip(1)), p => p.First.Time == p.Second.Time); // equal times did occur
+    }
+
+    [Fact]
+    public void Equal_times_come_out_the_same_whatever_order_files_were_read_in()
+    {
+        // Threads > 1 hand over files interleaved in the order the threads finish; the analytics that
+        // follow must see one order. Simulate two arrival orders of the same per-file sequences.
+        var diag = new ReadDiagnostics();
+        var files = Directory.GetFiles(Path.Combine(SharedData.Evtx, "attack-samples"), "*.evtx", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).Take(40).ToList();
+        var perFile = files
+            .Select(f => EvidenceReader.Read(new[] { f }, new EvidenceReadOptions { Threads = 1 }, diag).ToList())
+            .ToList();
+        // A copy of the first 20 files' events under other file names, with the same times: many ties.
+        var twins = perFile.Take(20).Select((events, k) => events.Select(e => new LogEvent { File = "zz-twin-" + k, RecordId = e.RecordId, Time = e.Time, Format = e.Format }).ToList()).ToList();
+        var all = perFile.Concat(twins).ToList();
+
+        LogEvent[] Sorted(IEnumerable<List<LogEvent>> arrival, bool interleave)
+        {
+            var buffer = new TimeOrderedBuffer();
+            var lists = arrival.ToList();
+            if (!interleave) foreach (var l in lists) foreach (var e in l) buffer.Add(e);
+            else
+                for (int i = 0; lists.Any(l => i < l.Count); i++) // round-robin, one event per file at a time
+                    foreach (var l in lists) if (i < l.Count) buffer.Add(l[i]);
+            return buffer.DrainSorted();
+        }
+
+        var inFileOrder = Sorted(all, interleave: false);
+        var interleaved = Sorted(Enumerable.Reverse(all), interleave: true);
+        Assert.True(inFileOrder.Length > 1000);
+        Assert.Contains(inFileOrder.Zip(inFileOrder.Skip(1)), p => p.First.Time == p.Second.Time && p.First.File != p.Second.File);
+        Assert.Equal(inFileOrder.Length, interleaved.Length);
+        for (int i = 0; i < inFileOrder.Length; i++) Assert.Same(inFileOrder[i], interleaved[i]);
     }
 }
