@@ -158,87 +158,26 @@ public static class EvtxEventReader
     {
         diag.FileOpened();
         if (!ReadHeader(source, displayName, diag)) return;
-        var pending = new Queue<Task<JsonChunkJob>>();
-        long offset = EvtxFileHeader.Size;
-        bool eof = false;
-        int index = 0;
-        int maxInFlight = Math.Max(2, threads * 2);
-        try
+        foreach (var done in DecodeInParallel(source, threads, job => DecodeJsonJob(job, displayName, diag),
+                     abandoned => ArrayPool<byte>.Shared.Return(abandoned.Output), ct))
         {
-            while (true)
+            try
             {
-                while (!eof && pending.Count < maxInFlight)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    if (source.IsHole(offset, out int holeLength))
-                    {
-                        index++;
-                        offset += holeLength;
-                        if (holeLength < EvtxChunkHeader.ChunkSize) eof = true;
-                        continue;
-                    }
-                    var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
-                    int n = source.ReadChunk(buf, offset, out int loaded);
-                    if (n == 0)
-                    {
-                        ArrayPool<byte>.Shared.Return(buf);
-                        eof = true;
-                        break;
-                    }
-                    var job = new JsonChunkJob { Data = buf, Length = n, Loaded = loaded, Index = index++, Offset = offset, Source = source };
-                    pending.Enqueue(Task.Run(() => DecodeJsonJob(job, displayName, diag), ct));
-                    offset += n;
-                    if (n < EvtxChunkHeader.ChunkSize) eof = true;
-                }
-                if (pending.Count == 0) break;
-                var done = pending.Dequeue().GetAwaiter().GetResult();
-                try
-                {
-                    writer.WriteThrough(done.Output.AsSpan(0, done.OutputLength));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(done.Output);
-                }
+                writer.WriteThrough(done.Output.AsSpan(0, done.OutputLength));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(done.Output);
             }
         }
-        finally
-        {
-            // Stopped early or failed: let in-flight work finish so no buffer is used after return.
-            foreach (var t in pending)
-            {
-                try { ArrayPool<byte>.Shared.Return(t.GetAwaiter().GetResult().Output); }
-                catch (Exception) { /* already reported or cancelled */ }
-            }
-        }
-    }
-
-    private sealed class JsonChunkJob
-    {
-        public required byte[] Data;
-        public required int Length;
-        public required int Loaded;
-        public required EvtxChunkSource Source;
-        public required int Index;
-        public required long Offset;
-        public byte[] Output = [];
-        public int OutputLength;
     }
 
     /// <summary>A decoding thread's JSON writer and the pooled buffer its lines collect in.</summary>
     [ThreadStatic] private static (Hopwatch.Reporting.RawEventJsonWriter Writer, PooledBufferStream Sink)? t_json;
 
-    private static JsonChunkJob DecodeJsonJob(JsonChunkJob job, string path, ReadDiagnostics diag)
+    private static ChunkJob DecodeJsonJob(ChunkJob job, string path, ReadDiagnostics diag)
     {
-        var decoder = t_decoder ??= new EvtxChunkDecoder();
-        try
-        {
-            TakeChunk(decoder, job.Source, job.Data, job.Length, job.Loaded, job.Index, job.Offset, path, diag);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(job.Data);
-        }
+        var decoder = LoadJob(job, path, diag);
         if (t_json is null)
         {
             var sink = new PooledBufferStream();
@@ -421,7 +360,84 @@ public static class EvtxEventReader
         public required EvtxChunkSource Source;
         public required int Index;
         public required long Offset;
-        public List<LogEvent> Events = new();
+        /// <summary>What decoding produced: events, or JSON lines in a pooled buffer.</summary>
+        public List<LogEvent>? Events;
+        public byte[] Output = [];
+        public int OutputLength;
+    }
+
+    /// <summary>
+    /// The parallel core: this thread reads the chunks of <paramref name="source"/> in order and hands each
+    /// to the thread pool (<paramref name="decode"/>); decoded chunks are yielded in chunk order, at most
+    /// 2×threads in flight, so memory stays bounded. When the caller stops early or fails, in-flight chunks
+    /// are waited for (no buffer is used after it is returned) and each handed to <paramref name="abandon"/>.
+    /// </summary>
+    private static IEnumerable<ChunkJob> DecodeInParallel(EvtxChunkSource source, int threads, Func<ChunkJob, ChunkJob> decode,
+        Action<ChunkJob>? abandon, CancellationToken ct)
+    {
+        var pending = new Queue<Task<ChunkJob>>();
+        long offset = EvtxFileHeader.Size;
+        bool eof = false;
+        int index = 0;
+        int maxInFlight = Math.Max(2, threads * 2);
+        try
+        {
+            while (true)
+            {
+                while (!eof && pending.Count < maxInFlight)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (source.IsHole(offset, out int holeLength))
+                    {
+                        index++;
+                        offset += holeLength;
+                        if (holeLength < EvtxChunkHeader.ChunkSize) eof = true;
+                        continue;
+                    }
+                    var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
+                    int n = source.ReadChunk(buf, offset, out int loaded);
+                    if (n == 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(buf);
+                        eof = true;
+                        break;
+                    }
+                    var job = new ChunkJob { Data = buf, Length = n, Loaded = loaded, Index = index++, Offset = offset, Source = source };
+                    pending.Enqueue(Task.Run(() => decode(job), ct));
+                    offset += n;
+                    if (n < EvtxChunkHeader.ChunkSize) eof = true;
+                }
+                if (pending.Count == 0) break;
+                yield return pending.Dequeue().GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            foreach (var t in pending)
+            {
+                try
+                {
+                    var abandoned = t.GetAwaiter().GetResult();
+                    abandon?.Invoke(abandoned);
+                }
+                catch (Exception) { /* already reported or cancelled */ }
+            }
+        }
+    }
+
+    /// <summary>Loads a job's chunk into this thread's decoder and returns the job's buffer to the pool.</summary>
+    private static EvtxChunkDecoder LoadJob(ChunkJob job, string path, ReadDiagnostics diag)
+    {
+        var decoder = t_decoder ??= new EvtxChunkDecoder();
+        try
+        {
+            TakeChunk(decoder, job.Source, job.Data, job.Length, job.Loaded, job.Index, job.Offset, path, diag);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(job.Data);
+        }
+        return decoder;
     }
 
     /// <summary>
@@ -436,63 +452,15 @@ public static class EvtxEventReader
         {
             diag.FileOpened();
             if (!ReadHeader(source, path, diag)) yield break;
-            var pending = new Queue<Task<ChunkJob>>();
-            long offset = EvtxFileHeader.Size;
-            bool eof = false;
-            int index = 0;
-            int maxInFlight = Math.Max(2, threads * 2);
-            try
-            {
-                while (true)
-                {
-                    while (!eof && pending.Count < maxInFlight)
-                    {
-                        ct.ThrowIfCancellationRequested();
-                        if (source.IsHole(offset, out int holeLength))
-                        {
-                            index++;
-                            offset += holeLength;
-                            if (holeLength < EvtxChunkHeader.ChunkSize) eof = true;
-                            continue;
-                        }
-                        var buf = ArrayPool<byte>.Shared.Rent(EvtxChunkHeader.ChunkSize);
-                        int n = source.ReadChunk(buf, offset, out int loaded);
-                        if (n == 0)
-                        {
-                            ArrayPool<byte>.Shared.Return(buf);
-                            eof = true;
-                            break;
-                        }
-                        var job = new ChunkJob { Data = buf, Length = n, Loaded = loaded, Index = index++, Offset = offset, Source = source };
-                        pending.Enqueue(Task.Run(() => DecodeJob(job, path, diag), ct));
-                        offset += n;
-                        if (n < EvtxChunkHeader.ChunkSize) eof = true;
-                    }
-                    if (pending.Count == 0) break;
-                    var done = pending.Dequeue().GetAwaiter().GetResult();
-                    foreach (var e in done.Events) yield return e;
-                }
-            }
-            finally
-            {
-                // Consumer stopped early or failed: let in-flight work finish so no buffer is used after return.
-                foreach (var t in pending)
-                    try { t.Wait(); } catch (Exception) { /* already reported or cancelled */ }
-            }
+            foreach (var done in DecodeInParallel(source, threads, job => DecodeJob(job, path, diag), null, ct))
+                foreach (var e in done.Events!) yield return e;
         }
     }
 
     private static ChunkJob DecodeJob(ChunkJob job, string path, ReadDiagnostics diag)
     {
-        var decoder = t_decoder ??= new EvtxChunkDecoder();
-        try
-        {
-            TakeChunk(decoder, job.Source, job.Data, job.Length, job.Loaded, job.Index, job.Offset, path, diag);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(job.Data);
-        }
+        var decoder = LoadJob(job, path, diag);
+        job.Events = new List<LogEvent>();
         int good = decoder.DecodeRecords(path, diag, job.Events, null);
         diag.RecordsRead(good);
         return job;
