@@ -34,7 +34,10 @@ public sealed class RawEventJsonWriter : IDisposable
     private string? _lastFile;
     private byte[] _lastFileJson = [];
 
-    public RawEventJsonWriter(Stream output) : this(output, FlushAt + 4096)
+    /// <summary>Size of a writer's buffer, and so the most a flush writes but for a record that does not fit in it.</summary>
+    internal const int BufferSize = FlushAt + 4096;
+
+    public RawEventJsonWriter(Stream output) : this(output, BufferSize)
     {
         _nameSlots = new (string?, byte[])[64];
     }
@@ -125,10 +128,14 @@ public sealed class RawEventJsonWriter : IDisposable
         public const long EventBudget = 24 << 20;
         /// <summary>
         /// The EVTX fast path (<see cref="WriteRecord"/>) builds no events: almost nothing it allocates outlives
-        /// a record, so collecting is cheap and a smaller budget keeps it in fewer, warm pages (native build,
-        /// bench corpus, one thread: 10.5k -> 5.0k page faults, peak RSS 54 -> 32 MB, 0.203 -> 0.193 s).
+        /// a record. Yet a collection is not cheap while the decoder's shared caches (templates, names) are
+        /// young: the first one promotes them (bench corpus: 3.3 MB, a 5 ms pause), and a collection stops
+        /// every worker, so on two threads each pause was lost twice. 6 MB (one thread: 10.5k -> 5.0k page
+        /// faults, 0.203 -> 0.193 s when set) made 2-4 such pauses in a 2-thread dump of the bench corpus,
+        /// 9-13 ms of a 92 ms run; 32 MB: none there, 1-thread time the same, peak RSS 40 -> 46 MB (1 thread),
+        /// 47 -> 54 MB (2 threads), 2-thread scaling 1.64 -> 1.74.
         /// </summary>
-        public const long RecordBudget = 6 << 20;
+        public const long RecordBudget = 32 << 20;
         private static long s_collectedAt;
 
         public static void Bound(long budget)
