@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Hopwatch.Reading.Evtx;
 
 internal enum BinXmlNodeKind : byte
@@ -26,8 +28,42 @@ internal sealed class BinXmlNode
     public BinXmlNodeKind Kind;
     /// <summary>Element name, entity name or PI target.</summary>
     public string Name = "";
-    /// <summary>Text, CDATA or PI data.</summary>
-    public string Text = "";
+    /// <summary>
+    /// Text, CDATA or PI data. A value node of a one-off fragment (<see cref="Transient"/>) keeps only where its
+    /// characters lie in the chunk (<see cref="SetTextInChunk"/>) and makes a string only when asked for this one:
+    /// the dump reads <see cref="TextSpan"/> and never needs it.
+    /// </summary>
+    public string Text
+    {
+        get => _text ??= new string(TextSpan);
+        set
+        {
+            _text = value;
+            _textSource = null;
+        }
+    }
+
+    /// <summary>The characters of <see cref="Text"/>, without making a string of text still in the chunk.</summary>
+    public ReadOnlySpan<char> TextSpan => _text is not null ? _text
+        : MemoryMarshal.Cast<byte, char>(_textSource.AsSpan(_textOffset, 2 * _textChars));
+
+    private string? _text = "";
+    /// <summary>Chunk data holding <see cref="Text"/> while <see cref="_text"/> is null; valid for the record being decoded only.</summary>
+    private byte[]? _textSource;
+    private int _textOffset, _textChars;
+
+    /// <summary>
+    /// Makes <see cref="Text"/> the <paramref name="chars"/> UTF-16 characters at <paramref name="offset"/> of
+    /// <paramref name="data"/>, read when used. Only for transient nodes: the chunk buffer is reused for the next
+    /// chunk, and transient nodes are recycled before that (<see cref="BinXmlTransientNodes"/>).
+    /// </summary>
+    public void SetTextInChunk(byte[] data, int offset, int chars)
+    {
+        _text = null;
+        _textSource = data;
+        _textOffset = offset;
+        _textChars = chars;
+    }
     public BinXmlAttribute[] Attributes = BinXmlAttribute.None;
     public BinXmlNode[] Children = None;
     /// <summary>Element written with CloseEmptyElement (no content section).</summary>
@@ -60,14 +96,38 @@ internal sealed class BinXmlNode
     /// its record, so caches such as <see cref="JsonText"/> would only allocate.
     /// </summary>
     public bool Transient;
+
+    /// <summary>Back to a new node's state, for a recycled transient node (every field, so nothing of its last use shows through).</summary>
+    public void Reset()
+    {
+        Kind = default;
+        Name = "";
+        _text = "";
+        _textSource = null;
+        _textOffset = _textChars = 0;
+        Attributes = BinXmlAttribute.None;
+        Children = None;
+        EmptyElement = false;
+        SubstitutionId = 0;
+        Optional = false;
+        ValueType = 0;
+        CharValue = 0;
+        Template = null;
+        Values = null;
+        HasElementChildren = false;
+        OnlyOptionalChildren = 0;
+        JsonText = null;
+        Transient = false;
+    }
 }
 
 /// <summary>An attribute: name and the content parts its value is made of (text, substitutions, references).</summary>
 internal sealed class BinXmlAttribute(string name, BinXmlNode[] parts)
 {
     public static readonly BinXmlAttribute[] None = [];
-    public string Name { get; } = name;
-    public BinXmlNode[] Parts { get; } = parts;
+    /// <summary>Settable only for recycling a transient attribute (<see cref="BinXmlTransientNodes"/>).</summary>
+    public string Name { get; internal set; } = name;
+    public BinXmlNode[] Parts { get; internal set; } = parts;
     /// <summary>"Element_Attribute", computed once per template (System field names such as Execution_ProcessID).</summary>
     public string QualifiedName = "";
 }

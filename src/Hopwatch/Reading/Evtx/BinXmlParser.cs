@@ -32,6 +32,15 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     private readonly List<BinXmlNode> _nodeStack = new(64);
     private readonly List<BinXmlAttribute> _attributeStack = new(16);
 
+    /// <summary>Where the trees of one-off fragments come from; <see cref="RecycleTransientNodes"/> after each record.</summary>
+    internal BinXmlTransientNodes Transient { get; } = new();
+
+    /// <summary>The record being decoded is done: trees of its one-off fragments may be reused (see <see cref="BinXmlTransientNodes"/>).</summary>
+    public void RecycleTransientNodes() => Transient.Recycle();
+
+    /// <summary>A new node: kept with the template (inside a definition) or recycled with the record.</summary>
+    private BinXmlNode NewNode(bool inTemplate) => inTemplate ? new BinXmlNode() : Transient.Node();
+
     private static void Need(int pos, int n, int end)
     {
         if (pos < 0 || (long)pos + n > end)
@@ -68,11 +77,11 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             {
                 case BinXmlToken.EndOfFragment:
                     pos++;
-                    return PopNodes(first);
+                    return PopNodes(first, inTemplate);
                 case BinXmlToken.EndElement:
                     if (topLevel) throw new EvtxFormatException("end-of-element outside an element", pos);
                     pos++;
-                    return PopNodes(first);
+                    return PopNodes(first, inTemplate);
                 case BinXmlToken.FragmentHeader:
                     Need(pos, 4, end);
                     pos += 4;
@@ -81,10 +90,10 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
                     node = ReadElement(ref pos, end, depth + 1, inTemplate);
                     break;
                 case BinXmlToken.TemplateInstance:
-                    node = ReadTemplateInstanceNode(ref pos, end, depth + 1);
+                    node = ReadTemplateInstanceNode(ref pos, end, depth + 1, inTemplate);
                     break;
                 case BinXmlToken.PITarget:
-                    node = ReadProcessingInstruction(ref pos, end);
+                    node = ReadProcessingInstruction(ref pos, end, inTemplate);
                     break;
                 case BinXmlToken.Value:
                 case BinXmlToken.CDataSection:
@@ -101,15 +110,16 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         }
         // Ran off the end without end-of-fragment: accept at top level (some writers omit it), not inside an element.
         if (!topLevel) throw new EvtxFormatException("element not closed before the end of its fragment", pos);
-        return PopNodes(first);
+        return PopNodes(first, inTemplate);
     }
 
     /// <summary>The nodes collected from <paramref name="first"/> on, as an array, taken off the stack.</summary>
-    private BinXmlNode[] PopNodes(int first)
+    private BinXmlNode[] PopNodes(int first, bool inTemplate)
     {
         int count = _nodeStack.Count - first;
         if (count == 0) return BinXmlNode.None;
-        var nodes = CollectionsMarshal.AsSpan(_nodeStack).Slice(first, count).ToArray();
+        var collected = CollectionsMarshal.AsSpan(_nodeStack).Slice(first, count);
+        var nodes = inTemplate ? collected.ToArray() : Transient.Nodes(collected);
         _nodeStack.RemoveRange(first, count);
         return nodes;
     }
@@ -139,7 +149,9 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             Need(pos, 4, end);
             pos += 4; // attribute list size: attributes are read token by token instead
         }
-        var node = new BinXmlNode { Kind = BinXmlNodeKind.Element, Name = name };
+        var node = NewNode(inTemplate);
+        node.Kind = BinXmlNodeKind.Element;
+        node.Name = name;
         int firstAttr = _attributeStack.Count;
         while (true)
         {
@@ -156,15 +168,17 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             // by record and would only fill the pool.
             if (inTemplate || attrName == "Name")
                 foreach (var part in parts)
-                    if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.Text);
-            var attr = new BinXmlAttribute(attrName, parts) { QualifiedName = QualifiedName(name, attrName) };
+                    if (part.Kind == BinXmlNodeKind.Text) part.Text = EvtxNamePool.Get(part.TextSpan);
+            var attr = inTemplate ? new BinXmlAttribute(attrName, parts) : Transient.Attribute(attrName, parts);
+            attr.QualifiedName = QualifiedName(name, attrName);
             _attributeStack.Add(attr);
             if (_attributeStack.Count - firstAttr > 1024) throw new EvtxFormatException("too many attributes", pos);
         }
         int attrCount = _attributeStack.Count - firstAttr;
         if (attrCount > 0)
         {
-            node.Attributes = CollectionsMarshal.AsSpan(_attributeStack).Slice(firstAttr, attrCount).ToArray();
+            var collected = CollectionsMarshal.AsSpan(_attributeStack).Slice(firstAttr, attrCount);
+            node.Attributes = inTemplate ? collected.ToArray() : Transient.Attributes(collected);
             _attributeStack.RemoveRange(firstAttr, attrCount);
         }
         Need(pos, 1, end);
@@ -237,18 +251,20 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
             else (list ??= new List<BinXmlNode> { single }).Add(part);
             if (list is { Count: > 1024 }) throw new EvtxFormatException("attribute value has too many parts", pos);
         }
-        if (list is not null) return list.ToArray();
-        return single is null ? BinXmlNode.None : [single];
+        if (list is not null) return inTemplate ? list.ToArray() : Transient.Nodes(CollectionsMarshal.AsSpan(list));
+        if (single is null) return BinXmlNode.None;
+        return inTemplate ? [single] : Transient.Nodes(new ReadOnlySpan<BinXmlNode>(ref single));
     }
 
     private BinXmlNode ReadValuePart(ref int pos, int end, bool inTemplate)
     {
-        var node = ReadValuePartCore(ref pos, end);
-        node.Transient = !inTemplate;
+        var node = NewNode(inTemplate);
+        ReadValuePartInto(node, ref pos, end, inTemplate);
         return node;
     }
 
-    private BinXmlNode ReadValuePartCore(ref int pos, int end)
+    /// <summary>Fills <paramref name="node"/> (new) from the value token at <paramref name="pos"/>.</summary>
+    private void ReadValuePartInto(BinXmlNode node, ref int pos, int end, bool inTemplate)
     {
         byte token = (byte)(B[pos] & 0xBF);
         switch (token)
@@ -258,53 +274,74 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
                 Need(pos, 2, end);
                 byte type = B[pos + 1];
                 pos += 2;
-                string text;
+                node.Kind = BinXmlNodeKind.Text;
                 if (type == BinXmlValueType.String)
                 {
-                    text = ReadCountedString(ref pos, end);
+                    ReadCountedText(node, ref pos, end, inTemplate);
                 }
                 else
                 {
                     int size = BinXmlValueType.FixedSize(type);
                     if (size == 0) throw new EvtxFormatException($"value token of unsupported type 0x{type:x2}", pos);
                     Need(pos, size, end);
-                    text = BinXmlValueFormatter.ToString(new TextBuffer(), type, B.AsSpan(pos, size), EvtxValueStyle.Windows);
+                    node.Text = BinXmlValueFormatter.ToString(new TextBuffer(), type, B.AsSpan(pos, size), EvtxValueStyle.Windows);
                     pos += size;
                 }
-                return new BinXmlNode { Kind = BinXmlNodeKind.Text, Text = text };
+                return;
             }
             case BinXmlToken.CDataSection:
                 pos++;
-                return new BinXmlNode { Kind = BinXmlNodeKind.CData, Text = ReadCountedString(ref pos, end) };
+                node.Kind = BinXmlNodeKind.CData;
+                ReadCountedText(node, ref pos, end, inTemplate);
+                return;
             case BinXmlToken.CharRef:
                 Need(pos, 3, end);
-                var cr = new BinXmlNode { Kind = BinXmlNodeKind.CharRef, CharValue = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 1)) };
+                node.Kind = BinXmlNodeKind.CharRef;
+                node.CharValue = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 1));
                 pos += 3;
-                return cr;
+                return;
             case BinXmlToken.EntityRef:
             {
                 Need(pos, 5, end);
                 int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 1));
                 pos += 5;
-                return new BinXmlNode { Kind = BinXmlNodeKind.EntityRef, Name = ReadNameRef(nameOffset, ref pos, end) };
+                node.Kind = BinXmlNodeKind.EntityRef;
+                node.Name = ReadNameRef(nameOffset, ref pos, end);
+                return;
             }
             case BinXmlToken.NormalSubstitution:
             case BinXmlToken.OptionalSubstitution:
             {
                 Need(pos, 4, end);
-                var n = new BinXmlNode
-                {
-                    Kind = BinXmlNodeKind.Substitution,
-                    SubstitutionId = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 1)),
-                    ValueType = B[pos + 3],
-                    Optional = token == BinXmlToken.OptionalSubstitution,
-                };
+                node.Kind = BinXmlNodeKind.Substitution;
+                node.SubstitutionId = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos + 1));
+                node.ValueType = B[pos + 3];
+                node.Optional = token == BinXmlToken.OptionalSubstitution;
                 pos += 4;
-                return n;
+                return;
             }
             default:
                 throw new EvtxFormatException($"unexpected token 0x{token:x2} in a value", pos);
         }
+    }
+
+    /// <summary>
+    /// A counted UTF-16 string as the node's text: a string for a template's node (it outlives the chunk), the
+    /// place in the chunk for a transient one (a string only if someone asks for <see cref="BinXmlNode.Text"/>).
+    /// </summary>
+    private void ReadCountedText(BinXmlNode node, ref int pos, int end, bool inTemplate)
+    {
+        if (inTemplate)
+        {
+            node.Text = ReadCountedString(ref pos, end);
+            return;
+        }
+        Need(pos, 2, end);
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos));
+        pos += 2;
+        Need(pos, 2 * count, end);
+        node.SetTextInChunk(B, pos, count);
+        pos += 2 * count;
     }
 
     private string ReadCountedString(ref int pos, int end)
@@ -318,12 +355,14 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         return s;
     }
 
-    private BinXmlNode ReadProcessingInstruction(ref int pos, int end)
+    private BinXmlNode ReadProcessingInstruction(ref int pos, int end, bool inTemplate)
     {
         Need(pos, 5, end);
         int nameOffset = (int)BinaryPrimitives.ReadUInt32LittleEndian(B.AsSpan(pos + 1));
         pos += 5;
-        var node = new BinXmlNode { Kind = BinXmlNodeKind.ProcessingInstruction, Name = ReadNameRef(nameOffset, ref pos, end) };
+        var node = NewNode(inTemplate);
+        node.Kind = BinXmlNodeKind.ProcessingInstruction;
+        node.Name = ReadNameRef(nameOffset, ref pos, end);
         if (pos < end && B[pos] == BinXmlToken.PIData)
         {
             pos++;
@@ -332,13 +371,17 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
         return node;
     }
 
-    private BinXmlNode ReadTemplateInstanceNode(ref int pos, int end, int depth)
+    private BinXmlNode ReadTemplateInstanceNode(ref int pos, int end, int depth, bool inTemplate)
     {
         PositionDependentParts++; // its values point into this chunk
         var template = ReadTemplateInstanceHeader(ref pos, end, depth, out int count);
         var values = new BinXmlValueRef[count];
         ReadValueRefs(ref pos, end, values);
-        return new BinXmlNode { Kind = BinXmlNodeKind.TemplateInstance, Template = template, Values = values };
+        var node = NewNode(inTemplate);
+        node.Kind = BinXmlNodeKind.TemplateInstance;
+        node.Template = template;
+        node.Values = values;
+        return node;
     }
 
     /// <summary>

@@ -169,6 +169,7 @@ internal sealed class EvtxChunkDecoder
             finally
             {
                 Arena.PopTo(arenaTop);
+                Parser.RecycleTransientNodes(); // the record's one-off trees are done with
                 Text.ReleaseIfLarge();
             }
             pos += (int)size;

@@ -333,7 +333,7 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
         if (parts.Length == 1)
         {
             var p = parts[0];
-            if (p.Kind == BinXmlNodeKind.Text) return p.Text;
+            if (p.Kind == BinXmlNodeKind.Text) return p.TextSpan;
             if (p.Kind == BinXmlNodeKind.Substitution)
             {
                 if (p.SubstitutionId >= values.Length) return "";
@@ -356,7 +356,7 @@ internal sealed class EvtxJsonEmitter(EvtxChunkDecoder decoder)
         {
             case BinXmlNodeKind.Text:
             case BinXmlNodeKind.CData:
-                sb.Append(p.Text);
+                sb.Append(p.TextSpan);
                 break;
             case BinXmlNodeKind.CharRef:
                 sb.Append((char)p.CharValue);

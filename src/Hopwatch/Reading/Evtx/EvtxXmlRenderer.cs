@@ -208,12 +208,12 @@ internal sealed class EvtxXmlRenderer(EvtxChunkDecoder decoder)
         switch (n.Kind)
         {
             case BinXmlNodeKind.Text:
-                AppendEscaped(sb, n.Text, attribute);
+                AppendEscaped(sb, n.TextSpan, attribute);
                 break;
             case BinXmlNodeKind.CData:
                 // evtxexport prints CDATA content as is, without the CDATA markers.
-                if (Style == EvtxValueStyle.Libevtx) sb.Append(n.Text);
-                else { sb.Append("<![CDATA["); sb.Append(n.Text); sb.Append("]]>"); }
+                if (Style == EvtxValueStyle.Libevtx) sb.Append(n.TextSpan);
+                else { sb.Append("<![CDATA["); sb.Append(n.TextSpan); sb.Append("]]>"); }
                 break;
             case BinXmlNodeKind.CharRef:
                 sb.Append("&#"); sb.Append(n.CharValue); sb.Append(';');
