@@ -133,16 +133,17 @@ public sealed class RulesCommand : ICliCommand
                 double load = (Cpu() - c0).TotalSeconds;
                 var diag = new ReadDiagnostics();
                 var events = new List<LogEvent>();
+                var detector = new SigmaDetector(set);
+                var interest = detector.Interest; // records of channels/EventIDs no rule is indexed under are not decoded further
                 c0 = Cpu();
                 foreach (var input in inputs)
                 {
                     var files = Directory.Exists(input)
                         ? Directory.EnumerateFiles(input, "*.evtx", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
                         : (IEnumerable<string>)[input];
-                    foreach (var f in files) events.AddRange(EvtxEventReader.ReadFile(f, diag));
+                    foreach (var f in files) events.AddRange(EvtxEventReader.ReadFile(f, diag, interest: interest));
                 }
                 double read = (Cpu() - c0).TotalSeconds;
-                var detector = new SigmaDetector(set);
                 if (profile) detector.EnableProfiling();
                 var perRule = new Dictionary<string, int>();
                 void Count(Alert al) => perRule[al.Title] = perRule.GetValueOrDefault(al.Title) + 1;
@@ -160,7 +161,8 @@ public sealed class RulesCommand : ICliCommand
                 }
                 foreach (var (title, n) in perRule.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(top))
                     Console.WriteLine($"{n,8}  {Safe(title)}");
-                Console.WriteLine($"{set.Rules.Count} rules, {events.Count} events, {perRule.Values.Sum()} alerts; " +
+                Console.WriteLine($"{set.Rules.Count} rules, {events.Count} events" + (diag.SkippedRecordCount > 0 ? $" (+{diag.SkippedRecordCount} no rule can match, skipped)" : "") +
+                                  $", {perRule.Values.Sum()} alerts; " +
                                   $"CPU: load {load:0.00} s, read {read:0.00} s, match {match:0.00} s " +
                                   $"({detector.Evaluations / Math.Max(1, events.Count):0} rule tests per event, {events.Count / Math.Max(match, 1e-9):0} events/s)");
                 return 0;

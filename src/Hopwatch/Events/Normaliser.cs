@@ -98,6 +98,16 @@ public static class Normaliser
         ("DeviceEvents", "ProcessCreatedUsingWmiQuery", EventKind.ProcessStart),
     ];
 
+    /// <summary>
+    /// The kind <see cref="Normalise"/> gives an EVTX or Windows XML event, from its header alone (format, channel,
+    /// provider, EventID); other formats can get theirs from fields (Defender tables, auditd), so null for them.
+    /// </summary>
+    public static EventKind? KindFromHeader(LogEvent e)
+    {
+        if (e.Format is not (SourceFormat.Evtx or SourceFormat.WindowsXml)) return null;
+        return Kinds.TryGetValue((EventSources.Of(e), e.EventId), out var k) ? k : EventKind.Other;
+    }
+
     public static void Normalise(LogEvent e)
     {
         var f = e.Fields;

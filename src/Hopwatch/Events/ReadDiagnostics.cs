@@ -13,11 +13,14 @@ public sealed class ReadDiagnostics
     private long _warnings;
     private long _files;
     private long _records;
+    private long _skipped;
     private long _unrecognisedFiles;
 
     public long WarningCount => Interlocked.Read(ref _warnings);
     public long FileCount => Interlocked.Read(ref _files);
     public long RecordCount => Interlocked.Read(ref _records);
+    /// <summary>Records read but dropped because no consumer wanted them (<see cref="EventInterest"/>); part of <see cref="RecordCount"/>.</summary>
+    public long SkippedRecordCount => Interlocked.Read(ref _skipped);
     public long UnrecognisedFileCount => Interlocked.Read(ref _unrecognisedFiles);
     public IReadOnlyCollection<ReadWarning> Warnings => _kept;
 
@@ -33,6 +36,10 @@ public sealed class ReadDiagnostics
 
     public void FileOpened() => Interlocked.Increment(ref _files);
     public void RecordsRead(long n) => Interlocked.Add(ref _records, n);
+    public void RecordsSkipped(long n)
+    {
+        if (n != 0) Interlocked.Add(ref _skipped, n);
+    }
 
     public void Unrecognised(string file, string why)
     {

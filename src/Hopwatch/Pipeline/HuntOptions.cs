@@ -42,6 +42,12 @@ public sealed class HuntOptions
     /// hunts side by side (the service) must not, as the reservation is process-wide.
     /// </summary>
     public bool HoldGcWhileDetecting { get; init; }
+    /// <summary>
+    /// Read only the events some detector can use (<see cref="IDetector.Interest"/>): the others are dropped by the
+    /// readers and counted in <see cref="Hopwatch.Events.ReadDiagnostics.SkippedRecordCount"/>. On by default; off
+    /// only to compare (the alerts must be the same).
+    /// </summary>
+    public bool ReadOnlyWantedEvents { get; init; } = true;
     /// <summary>Progress: bytes consumed since last call / total bytes.</summary>
     public Action<long>? OnBytes { get; init; }
     public Action<long>? OnTotalBytes { get; init; }

@@ -59,6 +59,7 @@ public static class HuntRunner
             Threads = 1,
             Normalise = true,
             OnBytes = readOptions.OnBytes,
+            Interest = readOptions.Interest,
         };
         var merge = new TimeOrderedMerge(options.ReorderWindow);
         foreach (var e in merge.Merge(files.Select(f => EvidenceReader.Read(new[] { f }, perFile, diag, ct))))
@@ -72,6 +73,10 @@ public static class HuntRunner
         var sw = Stopwatch.StartNew();
         var phases = HuntPhaseLog.StartIfEnabled();
         var diag = diagnostics ?? new ReadDiagnostics();
+        // Records no detector can use are dropped by the readers, EVTX records before their EventData is read.
+        // Which ones is known once the detectors are set up; records read before that (reading may overlap the
+        // set-up) are all kept, which changes nothing but the work: detectors pass over what they cannot use.
+        EventInterest? wanted = null;
         var readOptions = new EvidenceReadOptions
         {
             Format = options.Format,
@@ -79,6 +84,7 @@ public static class HuntRunner
             Normalise = true,
             OnBytes = options.OnBytes,
             OnTotalBytes = options.OnTotalBytes,
+            Interest = options.ReadOnlyWantedEvents ? new EventInterest(e => Volatile.Read(ref wanted) is not { } w || w.Wants(e)) : null,
         };
 
         var files = EvidenceReader.ListFiles(options.Inputs, diag);
@@ -105,6 +111,7 @@ public static class HuntRunner
             throw;
         }
         using var plan = created;
+        Volatile.Write(ref wanted, EventInterest.AnyOf(plan.Detectors.Select(d => d.Interest)) ?? new EventInterest(_ => true));
         if (!overlap) exactRead = StartExactRead(files, totalBytes, options, readOptions, diag, readCancel.Token);
         phases?.End("set-up (rules)");
 

@@ -16,4 +16,10 @@ public interface IDetector
 
     /// <summary>End of input: emit whatever is still pending (open windows, correlations).</summary>
     void Complete(Action<Alert> emit);
+
+    /// <summary>
+    /// The events this detector can use, judged from the header (null: any event). A hunt reads only the
+    /// events some detector wants, so this must never leave out an event <see cref="Process"/> would act on.
+    /// </summary>
+    EventInterest? Interest => null;
 }

@@ -13,6 +13,11 @@ public sealed class EvidenceReadOptions
     public bool KeepFileOrder { get; init; }
     /// <summary>Fill the typed normalised view of each event (false: raw fields only, e.g. `dump`).</summary>
     public bool Normalise { get; init; } = true;
+    /// <summary>
+    /// The events wanted (null: all). Readers drop the others as early as they can — EVTX records before their
+    /// EventData is read — and count them in <see cref="ReadDiagnostics.SkippedRecordCount"/>.
+    /// </summary>
+    public EventInterest? Interest { get; init; }
     /// <summary>Called as input bytes are consumed (bytes since the last call), for progress bars.</summary>
     public Action<long>? OnBytes { get; init; }
     /// <summary>Total input bytes, known once the inputs are enumerated (for progress bars).</summary>

@@ -151,9 +151,9 @@ public static class EvidenceReader
                 // (chunks only as far as they are used), so its remaining bytes count as read up front.
                 bool chunkParallel = file is not null && ctx.Options.Threads > 1;
                 bool byOffset = !chunkParallel && file is not null && got <= EvtxFileHeader.Size && head.AsSpan(0, got).StartsWith("ElfFile\0"u8);
-                var evtx = chunkParallel ? EvtxEventReader.ReadFile(name, ctx.Diag, ctx.Options.Threads, ctx.Ct)
-                    : byOffset ? EvtxEventReader.ReadOpenFile(file!, head, got, name, ctx.Diag, ctx.Ct)
-                    : EvtxEventReader.Read(body, name, ctx.Diag, ctx.Ct);
+                var evtx = chunkParallel ? EvtxEventReader.ReadFile(name, ctx.Diag, ctx.Options.Threads, ctx.Ct, ctx.Options.Interest)
+                    : byOffset ? EvtxEventReader.ReadOpenFile(file!, head, got, name, ctx.Diag, ctx.Ct, ctx.Options.Interest)
+                    : EvtxEventReader.Read(body, name, ctx.Diag, ctx.Ct, ctx.Options.Interest);
                 if (chunkParallel || byOffset) ctx.Options.OnBytes?.Invoke(Math.Max(0, SafeLength(file!.Name) - got));
                 foreach (var e in evtx) yield return e;
                 yield break;
@@ -326,26 +326,36 @@ public static class EvidenceReader
 
     private static IEnumerable<LogEvent> Finish(IEnumerable<LogEvent> events, EvidenceReadOptions options, ReadDiagnostics diag)
     {
-        long n = 0;
+        long n = 0, skipped = 0;
+        var interest = options.Interest;
         try
         {
             foreach (var e in events)
             {
                 if (options.Normalise) Normaliser.Normalise(e);
-                if (e.Format != SourceFormat.Evtx) n++; // the EVTX reader counts its own records
+                if (e.Format != SourceFormat.Evtx)
+                {
+                    n++; // the EVTX reader counts (and skips) its own records
+                    if (interest is not null && !interest.Wants(e))
+                    {
+                        skipped++;
+                        continue;
+                    }
+                }
                 yield return e;
             }
         }
         finally
         {
             diag.RecordsRead(n);
+            diag.RecordsSkipped(skipped);
         }
     }
 
     /// <summary>The options one worker reads one file with: the run's, on a single thread.</summary>
     private static EvidenceReadOptions PerFileOptions(EvidenceReadOptions options) => new()
     {
-        Format = options.Format, Threads = 1, Normalise = options.Normalise, OnBytes = options.OnBytes,
+        Format = options.Format, Threads = 1, Normalise = options.Normalise, OnBytes = options.OnBytes, Interest = options.Interest,
         MaxExpandedBytes = options.MaxExpandedBytes, MaxCompressionRatio = options.MaxCompressionRatio,
         MaxArchiveDepth = options.MaxArchiveDepth, MaxNestedZipBytes = options.MaxNestedZipBytes,
         SyslogReferenceTime = options.SyslogReferenceTime,

@@ -28,7 +28,9 @@ public static class ConsoleSummary
         }
         var incidents = analysis.Incidents;
         console.Write(new Text(
-            $"{hunt.EventCount.ToString("N0", CultureInfo.InvariantCulture)} events, {hunt.Alerts.Count} alerts ({hunt.Suppressed.Count} suppressed), " +
+            $"{hunt.EventCount.ToString("N0", CultureInfo.InvariantCulture)} events" +
+            (hunt.Diagnostics.SkippedRecordCount > 0 ? $" (+{hunt.Diagnostics.SkippedRecordCount.ToString("N0", CultureInfo.InvariantCulture)} records no rule or analytic uses, skipped)" : "") +
+            $", {hunt.Alerts.Count} alerts ({hunt.Suppressed.Count} suppressed), " +
             $"{incidents.Count} incidents: {Count(incidents, VerdictKind.Escalate)} ESCALATE, {Count(incidents, VerdictKind.Investigate)} INVESTIGATE, " +
             $"{Count(incidents, VerdictKind.LikelyBenign)} LIKELY BENIGN in {hunt.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s" +
             (hunt.Diagnostics.WarningCount > 0 ? $"; {hunt.Diagnostics.WarningCount} read warning(s)" : "") + "\n"));
@@ -79,6 +81,7 @@ public static class ConsoleSummary
         {
             j.WriteStartObject();
             j.WriteNumber("events", hunt.EventCount);
+            j.WriteNumber("records_skipped", hunt.Diagnostics.SkippedRecordCount);
             j.WriteNumber("alerts", hunt.Alerts.Count);
             j.WriteNumber("suppressed", hunt.Suppressed.Count);
             j.WriteNumber("read_warnings", hunt.Diagnostics.WarningCount);

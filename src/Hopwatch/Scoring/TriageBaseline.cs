@@ -93,6 +93,17 @@ public sealed class TriageBaseline : IDetector
 
     public void Complete(Action<Alert> emit) { }
 
+    /// <summary>The kinds <see cref="Process"/> takes facts from (its switch).</summary>
+    private static readonly HashSet<EventKind> FactKinds =
+    [
+        EventKind.Logon, EventKind.RdpSessionLogon, EventKind.RdpAuthSucceeded, EventKind.SshLogin,
+        EventKind.FailedLogon, EventKind.KerberosPreauthFailed, EventKind.SshFailedLogin, EventKind.NtlmValidation,
+        EventKind.ProcessStart, EventKind.ServiceInstall, EventKind.ScheduledTask, EventKind.ShareAccess, EventKind.ProcessAccess,
+    ];
+
+    /// <summary>Events whose kind (known from the header for Windows events; any other event) it takes facts from.</summary>
+    public EventInterest? Interest => new(e => Normaliser.KindFromHeader(e) is not { } kind || FactKinds.Contains(kind));
+
     // ---- queries used by triage ----
 
     /// <summary>The asset role of a host ("dc", "jump host", "backup", ...), or null when unknown.</summary>

@@ -35,6 +35,9 @@ public sealed class SigmaDetector : IDetector, IPrematchingDetector
 
     public string Name => "sigma";
 
+    /// <summary>Events of a channel/EventID some rule is indexed under (what <see cref="SigmaEventMatcher.Match"/> would test at all).</summary>
+    public EventInterest? Interest => new(e => SigmaEventMatcher.CandidatesFor(_set, e).Variants.Length > 0);
+
     /// <summary>Events looked at, and rule evaluations done (for benchmarks and tests of the index).</summary>
     public long EventCount { get; private set; }
     public long Evaluations => _matcher.Evaluations + _preEvaluations;

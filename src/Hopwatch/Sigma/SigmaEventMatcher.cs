@@ -29,16 +29,21 @@ internal sealed class SigmaEventMatcher
     /// <summary>When set, time spent testing each rule, by rule index (Stopwatch ticks).</summary>
     public long[]? ProfileTicks { get; set; }
 
-    /// <summary>Adds to <paramref name="hits"/> the first matching variant of every rule that matches <paramref name="e"/>, in index order.</summary>
-    public void Match(LogEvent e, List<SigmaCompiledVariant> hits)
+    /// <summary>The rule variants that can match <paramref name="e"/>, from its channel and EventID (or, when the header lacks them, its fields).</summary>
+    public static SigmaCandidates CandidatesFor(SigmaRuleSet set, LogEvent e)
     {
-        if (++_eventNo == int.MaxValue) { Array.Clear(_matchedAt); _eventNo = 1; }
         string channel = e.Channel;
         if (string.IsNullOrEmpty(channel)) channel = e.Fields.Get("Channel") ?? "";
         int eventId = e.EventId;
         if (eventId == 0 && e.Fields.Get("EventID") is { } idText) int.TryParse(idText, NumberStyles.Integer, CultureInfo.InvariantCulture, out eventId);
+        return set.Index.Candidates(channel, eventId);
+    }
 
-        var bucket = _set.Index.Candidates(channel, eventId);
+    /// <summary>Adds to <paramref name="hits"/> the first matching variant of every rule that matches <paramref name="e"/>, in index order.</summary>
+    public void Match(LogEvent e, List<SigmaCompiledVariant> hits)
+    {
+        if (++_eventNo == int.MaxValue) { Array.Clear(_matchedAt); _eventNo = 1; }
+        var bucket = CandidatesFor(_set, e);
         var candidates = bucket.Variants;
         if (candidates.Length == 0) return;
 

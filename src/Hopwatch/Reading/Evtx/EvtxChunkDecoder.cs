@@ -74,10 +74,12 @@ internal sealed class EvtxChunkDecoder
 
     /// <summary>
     /// Decodes every record of the loaded chunk into <paramref name="json"/> (dump lines), <paramref name="events"/> or <paramref name="xml"/>.
-    /// Reads past <see cref="EvtxChunk.Loaded"/> only through <see cref="EvtxChunk.EnsureLoaded"/>.
+    /// Reads past <see cref="EvtxChunk.Loaded"/> only through <see cref="EvtxChunk.EnsureLoaded"/>. Events that
+    /// <paramref name="interest"/> does not want are dropped after their System element (counted as skipped,
+    /// and still as good records).
     /// </summary>
     public int DecodeRecords(string file, ReadDiagnostics diag, List<LogEvent>? events, List<EvtxXmlRecord>? xml,
-        Hopwatch.Reporting.RawEventJsonWriter? json = null)
+        Hopwatch.Reporting.RawEventJsonWriter? json = null, EventInterest? interest = null)
     {
         var data = Chunk.Data;
         int validBytes = Chunk.Length;
@@ -104,7 +106,7 @@ internal sealed class EvtxChunkDecoder
             ? (int)header.FreeSpaceOffset : data.Length;
         int end = Math.Min(validBytes, data.Length);
         int pos = EvtxChunkHeader.HeaderSize;
-        int good = 0;
+        int good = 0, skipped = 0;
         ulong previousId = 0;
         while (pos + RecordHeaderSize + 4 <= end)
         {
@@ -143,8 +145,8 @@ internal sealed class EvtxChunkDecoder
                 else if (events is not null)
                 {
                     var e = new LogEvent { File = file, RecordId = (long)id, Format = SourceFormat.Evtx };
-                    _fields.Extract(fragment, e, written);
-                    events.Add(e);
+                    if (_fields.Extract(fragment, e, written, interest)) events.Add(e);
+                    else skipped++;
                 }
                 else
                 {
@@ -172,6 +174,7 @@ internal sealed class EvtxChunkDecoder
             }
             pos += (int)size;
         }
+        diag.RecordsSkipped(skipped);
         return good;
     }
 

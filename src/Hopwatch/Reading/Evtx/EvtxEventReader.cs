@@ -11,13 +11,14 @@ namespace Hopwatch.Reading.Evtx;
 public static class EvtxEventReader
 {
     /// <summary>Reads records from a stream (need not be seekable), in file order. Damage is reported to <paramref name="diag"/>.</summary>
-    public static IEnumerable<LogEvent> Read(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default)
+    /// <param name="interest">Records wanted (null: all); the others are dropped before their EventData is read.</param>
+    public static IEnumerable<LogEvent> Read(Stream stream, string displayName, ReadDiagnostics diag, CancellationToken ct = default, EventInterest? interest = null)
     {
         var events = RentEventList();
         using var source = EvtxChunkSource.FromStream(stream, displayName, diag);
         try
         {
-            foreach (var _ in ReadChunks(source, displayName, diag, events, null, ct))
+            foreach (var _ in ReadChunks(source, displayName, diag, events, null, ct, interest))
             {
                 foreach (var e in events) yield return e;
                 events.Clear();
@@ -35,13 +36,13 @@ public static class EvtxEventReader
     /// is used. The file stays the caller's.
     /// </summary>
     internal static IEnumerable<LogEvent> ReadOpenFile(FileStream file, byte[] header, int headerLength, string displayName, ReadDiagnostics diag,
-        CancellationToken ct = default)
+        CancellationToken ct = default, EventInterest? interest = null)
     {
         var events = RentEventList();
         using var source = EvtxChunkSource.FromOpenFile(file, displayName, diag, header, headerLength);
         try
         {
-            foreach (var _ in ReadChunks(source, displayName, diag, events, null, ct))
+            foreach (var _ in ReadChunks(source, displayName, diag, events, null, ct, interest))
             {
                 foreach (var e in events) yield return e;
                 events.Clear();
@@ -76,11 +77,11 @@ public static class EvtxEventReader
     }
 
     /// <summary>Reads a file, decoding chunks on up to <paramref name="threads"/> threads; output stays in file order.</summary>
-    public static IEnumerable<LogEvent> ReadFile(string path, ReadDiagnostics diag, int threads = 1, CancellationToken ct = default)
+    public static IEnumerable<LogEvent> ReadFile(string path, ReadDiagnostics diag, int threads = 1, CancellationToken ct = default, EventInterest? interest = null)
     {
         if (threads <= 1)
-            return ReadFileSequential(path, diag, ct);
-        return ReadFileParallel(path, diag, threads, ct);
+            return ReadFileSequential(path, diag, ct, interest);
+        return ReadFileParallel(path, diag, threads, ct, interest);
     }
 
     /// <summary>Records of a file rendered as XML in evtxexport's layout, in file order.</summary>
@@ -231,14 +232,14 @@ public static class EvtxEventReader
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 
-    private static IEnumerable<LogEvent> ReadFileSequential(string path, ReadDiagnostics diag, CancellationToken ct)
+    private static IEnumerable<LogEvent> ReadFileSequential(string path, ReadDiagnostics diag, CancellationToken ct, EventInterest? interest)
     {
         var source = EvtxChunkSource.Open(path, diag);
         if (source is null) yield break;
         var events = RentEventList();
         try
         {
-            foreach (var _ in ReadChunks(source, path, diag, events, null, ct))
+            foreach (var _ in ReadChunks(source, path, diag, events, null, ct, interest))
             {
                 foreach (var e in events) yield return e;
                 events.Clear();
@@ -273,14 +274,14 @@ public static class EvtxEventReader
     /// chunk so the caller can hand the records on and clear the lists.
     /// </summary>
     private static IEnumerable<int> ReadChunks(EvtxChunkSource source, string file, ReadDiagnostics diag,
-        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct)
+        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct, EventInterest? interest = null)
     {
         diag.FileOpened();
         if (!ReadHeader(source, file, diag)) yield break;
         var decoder = RentDecoder();
         try
         {
-            foreach (var good in DecodeChunks(decoder, source, file, diag, events, xml, ct)) yield return good;
+            foreach (var good in DecodeChunks(decoder, source, file, diag, events, xml, ct, interest: interest)) yield return good;
         }
         finally
         {
@@ -310,7 +311,7 @@ public static class EvtxEventReader
     }
 
     private static IEnumerable<int> DecodeChunks(EvtxChunkDecoder decoder, EvtxChunkSource source, string file, ReadDiagnostics diag,
-        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct, Hopwatch.Reporting.RawEventJsonWriter? json = null)
+        List<LogEvent>? events, List<EvtxXmlRecord>? xml, CancellationToken ct, Hopwatch.Reporting.RawEventJsonWriter? json = null, EventInterest? interest = null)
     {
         var data = decoder.Chunk.Data;
         long offset = EvtxFileHeader.Size;
@@ -326,7 +327,7 @@ public static class EvtxEventReader
             int n = source.ReadChunk(data, offset, out int loaded);
             if (n == 0) break;
             TakeChunk(decoder, source, null, n, loaded, index, offset, file, diag);
-            int good = decoder.DecodeRecords(file, diag, events, xml, json);
+            int good = decoder.DecodeRecords(file, diag, events, xml, json, interest);
             diag.RecordsRead(good);
             yield return good;
             offset += n;
@@ -444,7 +445,7 @@ public static class EvtxEventReader
     /// One reader thread (this one) reads chunks in order and hands each to the thread pool; results are
     /// yielded in chunk order. At most 2×threads chunks are in flight, so memory stays bounded.
     /// </summary>
-    private static IEnumerable<LogEvent> ReadFileParallel(string path, ReadDiagnostics diag, int threads, CancellationToken ct)
+    private static IEnumerable<LogEvent> ReadFileParallel(string path, ReadDiagnostics diag, int threads, CancellationToken ct, EventInterest? interest)
     {
         var source = EvtxChunkSource.Open(path, diag);
         if (source is null) yield break;
@@ -452,16 +453,16 @@ public static class EvtxEventReader
         {
             diag.FileOpened();
             if (!ReadHeader(source, path, diag)) yield break;
-            foreach (var done in DecodeInParallel(source, threads, job => DecodeJob(job, path, diag), null, ct))
+            foreach (var done in DecodeInParallel(source, threads, job => DecodeJob(job, path, diag, interest), null, ct))
                 foreach (var e in done.Events!) yield return e;
         }
     }
 
-    private static ChunkJob DecodeJob(ChunkJob job, string path, ReadDiagnostics diag)
+    private static ChunkJob DecodeJob(ChunkJob job, string path, ReadDiagnostics diag, EventInterest? interest)
     {
         var decoder = LoadJob(job, path, diag);
         job.Events = new List<LogEvent>();
-        int good = decoder.DecodeRecords(path, diag, job.Events, null);
+        int good = decoder.DecodeRecords(path, diag, job.Events, null, interest: interest);
         diag.RecordsRead(good);
         return job;
     }

@@ -32,17 +32,29 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private readonly EvtxValueCache _cache = new();
     private readonly EvtxXmlRenderer _inlineXml = new(decoder) { Style = EvtxValueStyle.Windows };
 
-    public void Extract(BinXmlFragment fragment, LogEvent e, long writtenFileTime)
+    private EventInterest? _interest;
+    /// <summary>Set once the System element showed that nobody wants the record: the walk stops.</summary>
+    private bool _unwanted;
+
+    /// <summary>
+    /// Fills <paramref name="e"/> from the record; false, with the event half-filled, when <paramref name="interest"/>
+    /// does not want it (judged from the System element, before EventData or UserData is turned into fields).
+    /// </summary>
+    public bool Extract(BinXmlFragment fragment, LogEvent e, long writtenFileTime, EventInterest? interest = null)
     {
         _fields.Clear();
         _event = e;
         _unnamedData = 0;
         _timeTicks = -1;
+        _interest = interest;
+        _unwanted = false;
         Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
+        if (_unwanted) return false;
         e.Fields = _fields.Count == 0 ? new EventFields() : _fields.CopySharingNames(ref _layoutNames[_fields.Count & 15]);
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
             _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
         if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
+        return true;
     }
 
     private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
@@ -51,6 +63,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         decoder.Spend(nodes.Length);
         foreach (var n in nodes)
         {
+            if (_unwanted) return;
             switch (n.Kind)
             {
                 case BinXmlNodeKind.Element:
@@ -123,7 +136,11 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
             case Scope.Event:
                 switch (e.Name)
                 {
-                    case "System": Walk(e.Children, values, Scope.System, depth); break;
+                    case "System":
+                        Walk(e.Children, values, Scope.System, depth);
+                        // The header (channel, provider, EventID) is known: drop the record before its data if nobody wants it.
+                        if (_interest is not null && !_interest.Wants(_event)) _unwanted = true;
+                        break;
                     case "EventData": Walk(e.Children, values, Scope.EventData, depth); break;
                     case "UserData": Walk(e.Children, values, Scope.UserData, depth); break;
                 }
