@@ -35,8 +35,32 @@ public static class EvidenceFileWalk
     }
 
     /// <summary>A class, not a struct: the enumerator and sort then run the framework's shared, precompiled code
-    /// for reference types instead of JIT-compiling some twenty methods for a new value type at start-up.</summary>
-    private sealed record Entry(string Key, string Path, bool IsDirectory);
+    /// for reference types instead of JIT-compiling some twenty methods for a new value type at start-up.
+    /// The name is the end of the path (from <c>NameStart</c>): no string of its own per entry.</summary>
+    private sealed record Entry(string Path, int NameStart, bool IsDirectory)
+    {
+        /// <summary>
+        /// Ordinal order of the names, a folder's with a trailing '/' (what comparing "name/" strings gives,
+        /// without making them).
+        /// </summary>
+        public static int Compare(Entry a, Entry b)
+        {
+            ReadOnlySpan<char> x = a.Path.AsSpan(a.NameStart), y = b.Path.AsSpan(b.NameStart);
+            int n = Math.Min(x.Length, y.Length);
+            int c = x[..n].SequenceCompareTo(y[..n]);
+            if (c != 0) return c;
+            for (int i = n; ; i++)
+            {
+                int cx = At(x, a.IsDirectory, i), cy = At(y, b.IsDirectory, i);
+                if (cx != cy) return cx - cy;
+                if (cx < 0) return 0;
+            }
+        }
+
+        /// <summary>Character <paramref name="i"/> of the name with '/' after a folder's; -1 past the end.</summary>
+        private static int At(ReadOnlySpan<char> name, bool directory, int i)
+            => i < name.Length ? name[i] : i == name.Length && directory ? '/' : -1;
+    }
 
     private static IEnumerable<string> Walk(string dir, bool root)
     {
@@ -44,14 +68,18 @@ public static class EvidenceFileWalk
         try
         {
             entries = new FileSystemEnumerable<Entry>(dir,
-                (ref FileSystemEntry e) => new Entry(e.IsDirectory ? e.FileName.ToString() + "/" : e.FileName.ToString(), e.ToSpecifiedFullPath(), e.IsDirectory),
+                (ref FileSystemEntry e) =>
+                {
+                    var path = e.ToSpecifiedFullPath();
+                    return new Entry(path, path.Length - e.FileName.Length, e.IsDirectory);
+                },
                 OneLevel).ToList();
         }
         catch (Exception ex) when (!root && ex is UnauthorizedAccessException or DirectoryNotFoundException or IOException)
         {
             yield break; // an unreadable or vanished subfolder is skipped, as the recursive listing skips it
         }
-        entries.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        entries.Sort(Entry.Compare);
         foreach (var e in entries)
         {
             if (!e.IsDirectory) yield return e.Path;
