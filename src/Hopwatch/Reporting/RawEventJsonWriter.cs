@@ -32,7 +32,12 @@ public sealed class RawEventJsonWriter : IDisposable
     /// <summary>Encoded field names, shared by all writers (readers intern names, so this stays small).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Names = new(ReferenceEqualityComparer.Instance);
     private string? _lastFile;
+    /// <summary>
+    /// The JSON literal of <see cref="_lastFile"/> in its first <see cref="_lastFileJsonLength"/> bytes: one buffer
+    /// reused file after file (a new array per file was a few hundred bytes of each file's cost in a dump of many small files).
+    /// </summary>
     private byte[] _lastFileJson = [];
+    private int _lastFileJsonLength;
 
     /// <summary>Size of a writer's buffer, and so the most a flush writes but for a record that does not fit in it.</summary>
     internal const int BufferSize = FlushAt + 4096;
@@ -162,12 +167,7 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw(",\"computer\":"u8);
         Raw(_computer.Json(e.Computer));
         Raw(",\"file\":"u8);
-        if (!ReferenceEquals(e.File, _lastFile))
-        {
-            _lastFile = e.File;
-            _lastFileJson = Encode(e.File);
-        }
-        Raw(_lastFileJson);
+        Raw(FileJson(e.File));
         Raw(",\"data\":{"u8);
         var f = e.Fields;
         for (int i = 0; i < f.Count; i++)
@@ -203,12 +203,7 @@ public sealed class RawEventJsonWriter : IDisposable
         Raw(",\"computer\":"u8);
         Raw(computer);
         Raw(",\"file\":"u8);
-        if (!ReferenceEquals(file, _lastFile))
-        {
-            _lastFile = file;
-            _lastFileJson = Encode(file);
-        }
-        Raw(_lastFileJson);
+        Raw(FileJson(file));
         Raw(",\"data\":{"u8);
         Raw(data);
         Raw("}}\n"u8);
@@ -273,14 +268,49 @@ public sealed class RawEventJsonWriter : IDisposable
 
     private static int s_nameCount;
 
+    /// <summary><paramref name="file"/> as a JSON literal, encoded when the file changes.</summary>
+    private ReadOnlySpan<byte> FileJson(string file)
+    {
+        if (!ReferenceEquals(file, _lastFile))
+        {
+            var encoder = Encoder();
+            encoder.String(file);
+            var encoded = encoder._buf.AsSpan(0, encoder._len);
+            if (encoded.Length > _lastFileJson.Length) _lastFileJson = new byte[Math.Max(encoded.Length, 2 * _lastFileJson.Length)];
+            encoded.CopyTo(_lastFileJson);
+            _lastFileJsonLength = encoded.Length;
+            _lastFile = file;
+            DoneWith(encoder);
+        }
+        return _lastFileJson.AsSpan(0, _lastFileJsonLength);
+    }
+
+    /// <summary>This thread's scratch writer for encoding single strings (a new writer per string was an object and a buffer each time), empty.</summary>
+    private static RawEventJsonWriter Encoder()
+    {
+        var w = t_encoder ??= new RawEventJsonWriter(Stream.Null, 512);
+        w._len = 0;
+        return w;
+    }
+
+    /// <summary>Drops the scratch writer's buffer when one long string grew it, so a thread does not keep it.</summary>
+    private static void DoneWith(RawEventJsonWriter encoder)
+    {
+        if (encoder._buf.Length > MaxKeptEncoderBytes) t_encoder = null;
+    }
+
+    private const int MaxKeptEncoderBytes = 1 << 16;
+    [ThreadStatic] private static RawEventJsonWriter? t_encoder;
+
     private static byte[] Name(string name)
     {
         if (Names.TryGetValue(name, out var encoded)) return encoded;
-        var w = new RawEventJsonWriter(Stream.Null, 4 + 3 * name.Length);
+        var w = Encoder();
         w.Raw(","u8);
         w.String(name);
         w.Raw(":"u8);
         encoded = w._buf.AsSpan(0, w._len).ToArray();
+        DoneWith(w);
         // The cap guards against sources that do not intern their names.
         // (Counted here: ConcurrentDictionary.Count takes every lock and set up an event source by reflection.)
         if (Volatile.Read(ref s_nameCount) < 10_000 && Names.TryAdd(name, encoded)) Interlocked.Increment(ref s_nameCount);
@@ -293,9 +323,11 @@ public sealed class RawEventJsonWriter : IDisposable
     /// <summary>A JSON string literal (with quotes) as bytes, for values written many times.</summary>
     private static byte[] Encode(string s)
     {
-        var w = new RawEventJsonWriter(Stream.Null, 2 + 3 * s.Length);
+        var w = Encoder();
         w.String(s);
-        return w._buf.AsSpan(0, w._len).ToArray();
+        var encoded = w._buf.AsSpan(0, w._len).ToArray();
+        DoneWith(w);
+        return encoded;
     }
 
     private void Ensure(int n)

@@ -71,4 +71,43 @@ public class EvtxTemplateCacheTests
         Assert.Equal(decoded.Root[0].Name, changed.Root[0].Name);
         Assert.Equal(decoded.Root[0].Children.Length, changed.Root[0].Children.Length);
     }
+
+    /// <summary>Decodes the definition at <paramref name="offset"/> as the chunk does for the cache: the tree and its offset fields.</summary>
+    private static (EvtxTemplate Template, List<EvtxTemplateCache.OffsetField> Fields) Decode(EvtxChunk chunk, int offset, uint size)
+    {
+        var parser = new BinXmlParser(chunk);
+        var fields = new List<EvtxTemplateCache.OffsetField>();
+        parser.OffsetFields = fields;
+        var root = parser.ParseFragment(offset + 24, offset + 24 + (int)size, 1, inTemplate: true);
+        return (new EvtxTemplate(new Guid(chunk.Data.AsSpan(offset + 4, 16)), offset, root), fields);
+    }
+
+    [Fact]
+    public void Lookups_of_other_definitions_leave_a_cached_one_findable_and_a_replaced_one_is_the_new_one()
+    {
+        // Lookups share one probe key: a cached entry must never end up keyed by it.
+        var file = File.ReadAllBytes(EvtxTestFiles.EdgeCase("security.evtx"));
+        int chunks = (file.Length - FileHeader) / ChunkSize;
+        var (index, defs) = Enumerable.Range(0, chunks)
+            .Select(i => (Index: i, Defs: Templates(file, i).DistinctBy(t => t.Guid).ToList()))
+            .First(c => c.Defs.Count >= 3);
+        var chunk = new EvtxChunk();
+        Load(chunk, file, index);
+        var cache = new EvtxTemplateCache();
+        var a = defs[0];
+        var (template, fields) = Decode(chunk, a.Offset, a.Size);
+        cache.Add(a.Guid, chunk, a.Offset + 24, (int)a.Size, fields, template);
+        foreach (var other in defs.Skip(1))
+            Assert.Null(cache.Find(other.Guid, chunk, other.Offset + 24, (int)other.Size));
+        Assert.Same(template, cache.Find(a.Guid, chunk, a.Offset + 24, (int)a.Size));
+
+        var b = defs[1];
+        var (templateB, fieldsB) = Decode(chunk, b.Offset, b.Size);
+        cache.Add(b.Guid, chunk, b.Offset + 24, (int)b.Size, fieldsB, templateB);
+        var (replacement, fieldsA) = Decode(chunk, a.Offset, a.Size);
+        cache.Add(a.Guid, chunk, a.Offset + 24, (int)a.Size, fieldsA, replacement);
+        Assert.Null(cache.Find(defs[2].Guid, chunk, defs[2].Offset + 24, (int)defs[2].Size));
+        Assert.Same(replacement, cache.Find(a.Guid, chunk, a.Offset + 24, (int)a.Size));
+        Assert.Same(templateB, cache.Find(b.Guid, chunk, b.Offset + 24, (int)b.Size));
+    }
 }

@@ -55,4 +55,29 @@ public class RawEventJsonWriterTests
         using var doc = JsonDocument.Parse(ms.ToArray());
         Assert.Equal("a\ufffdb", doc.RootElement.GetProperty("data").GetProperty("Value").GetString());
     }
+
+    [Fact]
+    public void Each_record_names_its_own_file_when_files_change_in_length_and_back()
+    {
+        // The file's JSON literal is kept in one buffer reused file after file: a shorter name after a longer one
+        // must not keep the longer one's tail, and a name seen before must be encoded anew when it comes back.
+        string longName = new string('x', 600) + "\\\u00fc \"long\".evtx", shortName = "s.evtx";
+        string[] files = [longName, shortName, "\u00e9\t.evtx", longName, shortName + "\u0001"];
+        var ms = new MemoryStream();
+        using (var w = new RawEventJsonWriter(ms))
+        {
+            foreach (var f in files)
+            {
+                w.Write(new LogEvent { File = f, RecordId = 1 });
+                w.WriteRecord(2, default, 0, "\"c\""u8, "\"p\""u8, "\"h\""u8, f, ""u8);
+            }
+        }
+        var lines = Encoding.UTF8.GetString(ms.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2 * files.Length, lines.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            Assert.Equal(files[i / 2], doc.RootElement.GetProperty("file").GetString());
+        }
+    }
 }

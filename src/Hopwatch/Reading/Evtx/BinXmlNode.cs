@@ -50,7 +50,8 @@ internal sealed class BinXmlNode
     private string? _text = "";
     /// <summary>Chunk data holding <see cref="Text"/> while <see cref="_text"/> is null; valid for the record being decoded only.</summary>
     private byte[]? _textSource;
-    private int _textOffset, _textChars;
+    /// <summary>16-bit: a chunk is 64 KiB (so is the longest counted string), and with the other small fields they fit the padding a node has anyway.</summary>
+    private ushort _textOffset, _textChars;
 
     /// <summary>
     /// Makes <see cref="Text"/> the <paramref name="chars"/> UTF-16 characters at <paramref name="offset"/> of
@@ -59,10 +60,12 @@ internal sealed class BinXmlNode
     /// </summary>
     public void SetTextInChunk(byte[] data, int offset, int chars)
     {
+        if ((uint)offset > ushort.MaxValue || (uint)chars > ushort.MaxValue || offset + 2L * chars > data.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), "text outside a chunk");
         _text = null;
         _textSource = data;
-        _textOffset = offset;
-        _textChars = chars;
+        _textOffset = (ushort)offset;
+        _textChars = (ushort)chars;
     }
     public BinXmlAttribute[] Attributes = BinXmlAttribute.None;
     public BinXmlNode[] Children = None;

@@ -84,22 +84,21 @@ internal sealed class EvtxChunkDecoder
         var data = Chunk.Data;
         int validBytes = Chunk.Length;
         var header = Chunk.Header;
-        string where = $"chunk {Chunk.Index}";
         if (!EvtxChunkHeader.HasMagic(data))
         {
             if (EvtxChunkHeader.IsUnused(data.AsSpan(0, validBytes))) return 0;
             // A damaged signature alone need not lose the chunk: try its records if the first one looks right.
-            diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset:x}", "bad chunk signature");
+            diag.Warn(file, Where(0), "bad chunk signature");
             if (BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(EvtxChunkHeader.HeaderSize)) != RecordSignature) return 0;
         }
         else
         {
             if (EvtxChunkHeader.ComputeHeaderChecksum(data) != header.HeaderChecksum)
-                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset:x}", "chunk header checksum mismatch");
+                diag.Warn(file, Where(0), "chunk header checksum mismatch");
             uint free = header.FreeSpaceOffset;
             if (free >= EvtxChunkHeader.HeaderSize && free <= data.Length
                 && Crc32.Compute(data.AsSpan(EvtxChunkHeader.HeaderSize, (int)free - EvtxChunkHeader.HeaderSize)) != header.RecordsChecksum)
-                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset:x}", "chunk records checksum mismatch");
+                diag.Warn(file, Where(0), "chunk records checksum mismatch");
         }
 
         int limit = header.FreeSpaceOffset >= EvtxChunkHeader.HeaderSize && header.FreeSpaceOffset <= data.Length
@@ -122,7 +121,7 @@ internal sealed class EvtxChunkDecoder
                 if (beyondFree) break;
                 Chunk.EnsureLoaded(limit);
                 int next = Resync(data, pos + 8, limit);
-                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}",
+                diag.Warn(file, Where(pos),
                     sig != RecordSignature ? "no record signature" : $"bad record size {size}");
                 if (next < 0) break;
                 pos = next;
@@ -159,12 +158,12 @@ internal sealed class EvtxChunkDecoder
             }
             catch (EvtxFormatException ex)
             {
-                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}", $"record {id}: {ex.Message}");
+                diag.Warn(file, Where(pos), $"record {id}: {ex.Message}");
             }
             catch (Exception ex) when (ex is IndexOutOfRangeException or ArgumentOutOfRangeException or ArgumentException or OverflowException or FormatException)
             {
                 // A bounds check we did not foresee: still only this record is lost.
-                diag.Warn(file, $"{where} offset 0x{Chunk.FileOffset + pos:x}", $"record {id}: {ex.GetType().Name}: {ex.Message}");
+                diag.Warn(file, Where(pos), $"record {id}: {ex.GetType().Name}: {ex.Message}");
             }
             finally
             {
@@ -177,6 +176,12 @@ internal sealed class EvtxChunkDecoder
         diag.RecordsSkipped(skipped);
         return good;
     }
+
+    /// <summary>
+    /// Where a warning points: "chunk N offset 0x..." for chunk position <paramref name="pos"/>. Made only for a
+    /// warning (a string per chunk was most of what a dump of dense logs allocated).
+    /// </summary>
+    private string Where(int pos) => $"chunk {Chunk.Index} offset 0x{Chunk.FileOffset + pos:x}";
 
     /// <summary>Next record signature at or after <paramref name="from"/> and before <paramref name="limit"/>, or -1.</summary>
     private static int Resync(byte[] data, int from, int limit)

@@ -39,13 +39,25 @@ internal sealed class EvtxTemplateCache
 
     /// <summary>
     /// Definition GUID and size. A class: a dictionary keyed by an own struct was JIT-compiled at start-up
-    /// (four methods, ~2 ms of every run), while reference keys run the framework's precompiled shared code;
-    /// the key object per lookup is one small allocation per template use and chunk.
+    /// (four methods, ~2 ms of every run), while reference keys run the framework's precompiled shared code.
+    /// Lookups go through one reused probe key (<see cref="_probe"/>, under the lock) instead of a new key per
+    /// template use and chunk (7,155 lookups, 0.3 MB on the bench corpus).
     /// </summary>
     private sealed class Key(Guid guid, int size)
     {
-        public readonly Guid Guid = guid;
-        public readonly int Size = size;
+        public Guid Guid = guid;
+        public int Size = size;
+    }
+
+    /// <summary>The key of the lookup under way; only touched under <see cref="_gate"/>, never stored in the dictionary.</summary>
+    private readonly Key _probe = new(Guid.Empty, 0);
+
+    /// <summary><see cref="_probe"/> set to (<paramref name="guid"/>, <paramref name="size"/>); call under the lock.</summary>
+    private Key Probe(Guid guid, int size)
+    {
+        _probe.Guid = guid;
+        _probe.Size = size;
+        return _probe;
     }
 
     private sealed class KeyComparer : IEqualityComparer<Key>
@@ -62,7 +74,7 @@ internal sealed class EvtxTemplateCache
     {
         Entry? e;
         lock (_gate)
-            if (!_entries.TryGetValue(new Key(guid, size), out e)) return null;
+            if (!_entries.TryGetValue(Probe(guid, size), out e)) return null;
         // The entry is immutable: compare outside the lock.
         var current = chunk.Data.AsSpan(start, size);
         var cached = e.Bytes.AsSpan();
@@ -120,8 +132,8 @@ internal sealed class EvtxTemplateCache
                 _entries.Clear();
                 _bytes = 0;
             }
-            if (_entries.TryGetValue(new Key(guid, size), out var old)) _bytes -= old.Bytes.Length;
-            _entries[new Key(guid, size)] = entry;
+            if (_entries.Remove(Probe(guid, size), out var old)) _bytes -= old.Bytes.Length;
+            _entries.Add(new Key(guid, size), entry); // a key of its own: the probe changes with the next lookup
             _bytes += size;
         }
     }
