@@ -68,20 +68,15 @@ say ""
 # costs and stays meaningful when the machine is shared. Both are printed; speedups use both.
 best=""; best_cpu=""
 tfile=$(mktemp)
-time_best() { # time_best N CMD... : runs CMD N times; $best = fastest wall s, $best_cpu = least CPU s
-  best=""; best_cpu=""
-  for ((r = 0; r < $1; r++)); do
-    # Wall time from a nanosecond clock (/usr/bin/time's %e has 10 ms steps, too coarse for a 0.1 s run);
-    # CPU time from /usr/bin/time (10 ms steps as the kernel reports it).
-    local t0 t1 w c
-    t0=$(date +%s%N)
-    /usr/bin/time -f "%e %U %S" -o "$tfile" "${@:2}"
-    t1=$(date +%s%N)
-    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    c=$(awk '{ printf "%.3f", $2 + $3 }' "$tfile")
-    if [ -z "$best" ] || awk "BEGIN { exit !($w < $best) }"; then best=$w; fi
-    if [ -z "$best_cpu" ] || awk "BEGIN { exit !($c < $best_cpu) }"; then best_cpu=$c; fi
-  done
+# time_best N [timeit.py options] -- CMD... : runs CMD N times; $best = fastest wall s, $best_cpu = least CPU s.
+# bench/lib/timeit.py spawns CMD itself, so nothing but CMD is inside the timed interval (timing a `bash -c`
+# wrapper under /usr/bin/time between two `date` calls put 5-12 ms of forks into every figure, serial time that
+# understated the 2-thread scaling), and takes CPU time from the kernel's rusage in microseconds.
+time_best() {
+  local out
+  out=$(python3 "$root/bench/lib/timeit.py" "$@")
+  best=${out% *}
+  best_cpu=${out#* }
 }
 
 hop_err=$(mktemp)
@@ -92,7 +87,7 @@ printf '%s\0' "${files[@]}" > "$tfile.files"
 # costs start-up time of its own); one extra run with the hook gives the allocation baseline, so
 # per-record figures exclude start-up.
 empty=$(mktemp -d)
-time_best "$runs" bash -c '"$0" dump "$1" --format jsonl > /dev/null 2> "$2" || true' "$hopwatch" "$empty" "$hop_err"
+time_best "$runs" --stderr "$hop_err" --any-exit -- "$hopwatch" dump "$empty" --format jsonl
 startup_wall=$best
 startup_cpu=$best_cpu
 DOTNET_STARTUP_HOOKS="$hook" dotnet "$hopwatch_dll" dump "$empty" --format jsonl > /dev/null 2> "$hop_err" || true
@@ -103,8 +98,7 @@ base_alloc=${base_alloc:-0}
 say "load average before timing: $(cut -d' ' -f1-3 /proc/loadavg) (wall times are only comparable on a quiet machine; CPU times hold up better)"
 declare -A secs cpu recs alloc peak
 for th in 1 2; do
-  time_best "$runs" bash -c '"$0" dump "$1" --format jsonl --threads "$2" > /dev/null 2> "$3"' \
-    "$hopwatch" "$corpus" "$th" "$hop_err"
+  time_best "$runs" --stderr "$hop_err" -- "$hopwatch" dump "$corpus" --format jsonl --threads "$th"
   secs[hop$th]=$best
   cpu[hop$th]=$best_cpu
   recs[hop$th]=$(sed -nE 's/^dump: .* ([0-9]+) records.*/\1/p' "$hop_err" | tail -1)
@@ -119,7 +113,7 @@ for th in 1 2; do
 done
 
 # evtxexport takes one file per call, so it runs once per file (its start-up is part of its cost).
-time_best "$runs" bash -c 'while IFS= read -r -d "" f; do evtxexport -f xml "$f" > /dev/null 2>&1 || true; done < "$0"' "$tfile.files"
+time_best "$runs" -- bash -c 'while IFS= read -r -d "" f; do evtxexport -f xml "$f" > /dev/null 2>&1 || true; done < "$0"' "$tfile.files"
 secs[ee]=$best
 cpu[ee]=$best_cpu
 say "evtxexport -f xml, one process per file: ${secs[ee]} s wall, ${cpu[ee]} s CPU"
@@ -139,7 +133,7 @@ for f in "${subset[@]}"; do
   sub_records=$((sub_records + n))
 done
 printf '%s\0' "${subset[@]}" > "$tfile.files"
-time_best 1 bash -c 'while IFS= read -r -d "" f; do evtx_dump.py "$f" > /dev/null 2>&1 || echo "evtx_dump.py failed on $f" >&2; done < "$0"' "$tfile.files"
+time_best 1 -- bash -c 'while IFS= read -r -d "" f; do evtx_dump.py "$f" > /dev/null 2>&1 || echo "evtx_dump.py failed on $f" >&2; done < "$0"' "$tfile.files"
 py_sub=$best
 py_sub_cpu=$best_cpu
 scale=$(calc '%.4f' "$corpus_bytes / $sub_bytes")
