@@ -45,7 +45,10 @@ public sealed class TriageBaseline : IDetector
     public long EventsSeen { get; private set; }
     /// <summary>Facts not kept because a table was full (memory bound), for the report's diagnostics.</summary>
     public long DroppedFacts { get; private set; }
-    /// <summary>Earliest and latest event time seen: the span the baseline covers.</summary>
+    /// <summary>
+    /// Earliest and latest time of the events this detector was given: the span the baseline covers. (A hunt
+    /// gives every detector each event it reads; records no detector wants are not read, see <see cref="Interest"/>.)
+    /// </summary>
     public DateTime? FirstEvent { get; private set; }
     public DateTime? LastEvent { get; private set; }
 
