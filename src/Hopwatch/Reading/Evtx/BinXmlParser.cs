@@ -331,28 +331,30 @@ internal sealed class BinXmlParser(EvtxChunk chunk)
     /// </summary>
     private void ReadCountedText(BinXmlNode node, ref int pos, int end, bool inTemplate)
     {
-        if (inTemplate)
+        if (inTemplate) node.Text = ReadCountedString(ref pos, end);
+        else
         {
-            node.Text = ReadCountedString(ref pos, end);
-            return;
+            int start = ReadCountedChars(ref pos, end, out int count);
+            node.SetTextInChunk(B, start, count);
         }
-        Need(pos, 2, end);
-        int count = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos));
-        pos += 2;
-        Need(pos, 2 * count, end);
-        node.SetTextInChunk(B, pos, count);
-        pos += 2 * count;
     }
 
     private string ReadCountedString(ref int pos, int end)
     {
+        int start = ReadCountedChars(ref pos, end, out int count);
+        return new string(MemoryMarshal.Cast<byte, char>(B.AsSpan(start, 2 * count)));
+    }
+
+    /// <summary>A counted UTF-16 string at <paramref name="pos"/> (moved past it): where its characters start, and how many.</summary>
+    private int ReadCountedChars(ref int pos, int end, out int count)
+    {
         Need(pos, 2, end);
-        int count = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos));
+        count = BinaryPrimitives.ReadUInt16LittleEndian(B.AsSpan(pos));
         pos += 2;
         Need(pos, 2 * count, end);
-        var s = new string(MemoryMarshal.Cast<byte, char>(B.AsSpan(pos, 2 * count)));
+        int start = pos;
         pos += 2 * count;
-        return s;
+        return start;
     }
 
     private BinXmlNode ReadProcessingInstruction(ref int pos, int end, bool inTemplate)
