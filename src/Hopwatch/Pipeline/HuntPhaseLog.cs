@@ -5,12 +5,15 @@ namespace Hopwatch.Pipeline;
 /// <summary>
 /// Where a hunt's time goes, phase by phase: wall time, the process's CPU time (all threads, so work
 /// overlapping on background threads lands in the phase the main thread was in) and bytes allocated.
-/// Printed to stderr when HOPWATCH_HUNT_PHASES=1; otherwise every call is a field test. For
+/// Printed to stderr when HOPWATCH_HUNT_PHASES=1 (=2: with steps, see <see cref="Step"/>); otherwise every call is a field test. For
 /// measuring (bench/sigma.sh, docs/benchmarks.md), not part of any output.
 /// </summary>
 internal sealed class HuntPhaseLog
 {
-    private static readonly bool Enabled = Environment.GetEnvironmentVariable("HOPWATCH_HUNT_PHASES") == "1";
+    private static readonly string? Setting = Environment.GetEnvironmentVariable("HOPWATCH_HUNT_PHASES");
+    private static readonly bool Enabled = Setting is "1" or "2";
+    /// <summary>HOPWATCH_HUNT_PHASES=2: steps within phases too (measuring a step costs ~0.1 ms, so not by default).</summary>
+    public static bool StepsEnabled { get; } = Setting == "2";
 
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private TimeSpan _lastWall;
@@ -20,6 +23,9 @@ internal sealed class HuntPhaseLog
     private long _lastJitted;
     private TimeSpan _lastJitTime;
     private TimeSpan _lastPause;
+    // Where the last step (or phase) ended: steps split a phase for a closer look without changing its totals.
+    private TimeSpan _stepWall, _stepCpu;
+    private long _stepAlloc;
 
     private HuntPhaseLog()
     {
@@ -28,6 +34,7 @@ internal sealed class HuntPhaseLog
         _lastJitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         _lastJitTime = System.Runtime.JitInfo.GetCompilationTime();
         _lastPause = GC.GetTotalPauseDuration();
+        (_stepWall, _stepCpu, _stepAlloc) = (TimeSpan.Zero, _lastCpu, _lastAlloc);
     }
 
     /// <summary>A log when measuring is switched on, else null (callers use ?.).</summary>
@@ -47,5 +54,21 @@ internal sealed class HuntPhaseLog
         var pause = GC.GetTotalPauseDuration();
         Console.Error.WriteLine($"phase {name,-22} wall {(wall - _lastWall).TotalSeconds,6:0.000} s  cpu {(cpu - _lastCpu).TotalSeconds,6:0.000} s  alloc {(alloc - _lastAlloc) / 1e6,8:0.0} MB  GCs {gcs - _lastGcs,2} paused {(pause - _lastPause).TotalSeconds,6:0.000} s  jit {jitted - _lastJitted,5} methods {(jitTime - _lastJitTime).TotalSeconds,6:0.000} s (gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)} so far)");
         (_lastWall, _lastCpu, _lastAlloc, _lastGcs, _lastJitted, _lastJitTime, _lastPause) = (wall, cpu, alloc, gcs, jitted, jitTime, pause);
+        (_stepWall, _stepCpu, _stepAlloc) = (wall, cpu, alloc);
+    }
+
+    /// <summary>
+    /// Ends a step of the running phase under <paramref name="name"/>: printed (indented) with its own wall, CPU and
+    /// allocation since the last step or phase, while the phase's line still covers all of its steps.
+    /// </summary>
+    public void Step(string name)
+    {
+        if (!StepsEnabled) return;
+        var wall = _wall.Elapsed;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        long alloc = GC.GetTotalAllocatedBytes(precise: true);
+        Console.Error.WriteLine($"  step {name,-28} wall {(wall - _stepWall).TotalSeconds,6:0.000} s  cpu {(cpu - _stepCpu).TotalSeconds,6:0.000} s  alloc {(alloc - _stepAlloc) / 1e6,8:0.0} MB");
+        // Measuring costs a little itself (reading the process's times): not charged to the next step.
+        (_stepWall, _stepCpu, _stepAlloc) = (_wall.Elapsed, Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true));
     }
 }

@@ -42,6 +42,7 @@ public sealed class HuntPlan : IDisposable
                 FilterPaths = options.SigmaFilterPaths.ToList(),
                 PipelinePath = options.SigmaPipelinePath,
                 RuleCacheDirectory = options.SigmaRuleCacheDirectory,
+                OnLoadStep = HuntPhaseLog.Current is { } phases && HuntPhaseLog.StepsEnabled ? phases.Step : null,
             });
             if (set.Rules.Count == 0 && set.Errors.Count > 0 && set.FileCount == set.Errors.Count)
                 throw new HuntSetupException($"no usable Sigma rule in {string.Join(", ", options.SigmaDirs)}: {set.Errors[0]}");
@@ -49,6 +50,7 @@ public sealed class HuntPlan : IDisposable
             foreach (var s in set.Skipped) plan.SetupWarnings.Add("sigma rule skipped: " + s);
             plan.SigmaRules = set;
             plan.Detectors.Add(new SigmaDetector(set));
+            HuntPhaseLog.Current?.Step("sigma detector");
         }
 
         AssetInventory? assets = null;

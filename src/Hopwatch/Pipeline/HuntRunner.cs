@@ -101,6 +101,7 @@ public static class HuntRunner
         // so far. Before the set-up, not after it: then that collection traced the compiled rule set
         // (all Windows rules: a 0.05 s pause); now the heap is nearly empty.
         using var gcHold = options.HoldGcWhileDetecting && !overlap && totalBytes <= options.ExactOrderMaxBytes ? DetectionGcHold.Start(totalBytes) : null;
+        phases?.Step("inputs listed, GC region");
         HuntPlan created;
         try { created = HuntPlan.Create(options, diag); }
         catch
@@ -112,6 +113,7 @@ public static class HuntRunner
         }
         using var plan = created;
         Volatile.Write(ref wanted, EventInterest.AnyOf(plan.Detectors.Select(d => d.Interest)) ?? new EventInterest(_ => true));
+        phases?.Step("detectors' interest");
         if (!overlap) exactRead = StartExactRead(files, totalBytes, options, readOptions, diag, readCancel.Token);
         phases?.End("set-up (rules)");
 

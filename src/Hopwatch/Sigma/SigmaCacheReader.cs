@@ -15,6 +15,8 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
     private int _position;
 
     public readonly bool AtEnd => _position == _data.Length;
+    /// <summary>Bytes read so far (where the next read starts).</summary>
+    public readonly int Position => _position;
 
     private ReadOnlySpan<byte> Take(int n)
     {
@@ -32,6 +34,17 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
     {
         int length = Read7BitEncodedInt();
         return length == 0 ? "" : Encoding.UTF8.GetString(Take(length));
+    }
+
+    /// <summary>Passes over a string as <see cref="ReadString"/> would read it (same checks), without making it.</summary>
+    public void SkipString() => Take(Read7BitEncodedInt());
+
+    /// <summary>Passes over <paramref name="n"/> bytes; returns where they start.</summary>
+    public int Skip(int n)
+    {
+        int start = _position;
+        Take(n);
+        return start;
     }
 
     private int Read7BitEncodedInt()

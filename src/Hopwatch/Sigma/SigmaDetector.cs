@@ -188,7 +188,7 @@ public sealed class SigmaDetector : IDetector, IPrematchingDetector
           .Append(" at ").Append(e.Time.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         var details = new Dictionary<string, object?>();
         int shown = 0;
-        foreach (var f in _set.KeyFields[index])
+        foreach (var f in _set.KeyFieldsOf(index))
         {
             if (!e.Fields.TryGet(f, out var value) || string.IsNullOrEmpty(value)) continue;
             sb.Append(shown == 0 ? ": " : "; ").Append(f).Append('=').Append(Shorten(value));

@@ -38,4 +38,7 @@ public sealed class SigmaOptions
 
     /// <summary>Most events kept as evidence of one correlation hit.</summary>
     public int MaxEvidencePerAlert { get; set; } = 50;
+
+    /// <summary>When set, called with a name as each step of <see cref="SigmaRuleSet.Load"/> ends (for measuring where load time goes).</summary>
+    public Action<string>? OnLoadStep { get; set; }
 }

@@ -12,6 +12,11 @@ namespace Hopwatch.Sigma;
 /// check stays where it is. One cache file per set of rule roots; written atomically; a damaged or
 /// foreign cache file is ignored (and replaced).
 /// </summary>
+/// <remarks>
+/// The cache file is read whole into one array, every entry checked at once (counts, lengths, condition tags);
+/// entries are slices of that array, and a rule's detection is read from its slice on first use
+/// (<see cref="SigmaRule.CachedDetection"/>). No copy per entry, no stream reads.
+/// </remarks>
 internal sealed class SigmaParseCache
 {
     private const string Magic = "HWSIGMA3";
@@ -19,20 +24,24 @@ internal sealed class SigmaParseCache
 
     private readonly string _path;
     /// <summary>A cached parse of one file (a class: dictionaries of it run on precompiled shared generic code).</summary>
-    private sealed record Entry(long Size, long Ticks, byte[] Data);
+    private sealed record Entry(long Size, long Ticks, ReadOnlyMemory<byte> Data);
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _fresh = new(StringComparer.Ordinal);
     // Compile facts per file (SigmaCompileFacts of its rules), valid for the pipeline whose digest is _factsPipeline.
-    private readonly Dictionary<string, byte[]> _facts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReadOnlyMemory<byte>> _facts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _freshFacts = new(StringComparer.Ordinal);
     private byte[] _factsPipeline = [], _pipelineDigest = [];
     private bool _factsChanged;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly object _lock = new();
-    private byte[]? _pipeline, _freshPipeline;
+    private ReadOnlyMemory<byte>? _pipeline;
+    private byte[]? _freshPipeline;
 
     public int Hits { get; private set; }
+
+    /// <summary>Whether the cache holds no entry (then nothing is worth looking up before parsing).</summary>
+    public bool IsEmpty => _entries.Count == 0;
 
     private SigmaParseCache(string path) => _path = path;
 
@@ -54,30 +63,38 @@ internal sealed class SigmaParseCache
     private void Read()
     {
         if (!File.Exists(_path)) return;
-        using var r = new BinaryReader(File.OpenRead(_path), Encoding.UTF8);
-        if (r.ReadString() != Magic || new Guid(Bytes(r, 16)) != BuildId) return;
+        var file = File.ReadAllBytes(_path);
+        var r = new SigmaCacheReader(file);
+        if (r.ReadString() != Magic || !new Guid(file.AsSpan(r.Skip(16), 16)).Equals(BuildId)) return;
         int pipelineLength = r.ReadInt32();
         if (pipelineLength < 0) throw new InvalidDataException("negative pipeline length");
-        var pipeline = pipelineLength > 0 ? Bytes(r, pipelineLength) : null;
-        var factsPipeline = Bytes(r, DigestLength);
+        ReadOnlyMemory<byte>? pipeline = pipelineLength > 0 ? file.AsMemory(r.Skip(pipelineLength), pipelineLength) : null;
+        var factsPipeline = file.AsSpan(r.Skip(DigestLength), DigestLength).ToArray();
         int n = r.ReadInt32();
-        var facts = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (n < 0) throw new InvalidDataException("negative entry count");
+        var facts = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++)
         {
-            string file = r.ReadString();
-            long size = r.ReadInt64(), ticks = r.ReadInt64();
+            string path = r.ReadString();
+            long size = ReadInt64(ref r), ticks = ReadInt64(ref r);
             int len = r.ReadInt32();
             if (len < 0) throw new InvalidDataException("negative entry length");
-            _entries[file] = new Entry(size, ticks, Bytes(r, len));
+            _entries[path] = new Entry(size, ticks, file.AsMemory(r.Skip(len), len));
             int factsLength = r.ReadInt32();
             if (factsLength < -1) throw new InvalidDataException("bad facts length");
-            if (factsLength >= 0) facts[file] = Bytes(r, factsLength);
+            if (factsLength >= 0) facts[path] = file.AsMemory(r.Skip(factsLength), factsLength);
         }
-        if (r.BaseStream.Position != r.BaseStream.Length) throw new InvalidDataException("trailing bytes in the cache file");
+        if (!r.AtEnd) throw new InvalidDataException("trailing bytes in the cache file");
         // Only once the whole file read well:
         _pipeline = pipeline;
         _factsPipeline = factsPipeline;
-        foreach (var (file, data) in facts) _facts[file] = data;
+        foreach (var (path, data) in facts) _facts[path] = data;
+    }
+
+    private static long ReadInt64(ref SigmaCacheReader r)
+    {
+        uint low = (uint)r.ReadInt32();
+        return (long)((ulong)(uint)r.ReadInt32() << 32 | low);
     }
 
     /// <summary>
@@ -89,7 +106,7 @@ internal sealed class SigmaParseCache
     {
         if (_pipeline is { } data)
         {
-            try { return SigmaParseCacheFormat.ReadPipeline(data); }
+            try { return SigmaParseCacheFormat.ReadPipeline(data.ToArray()); }
             catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException) { }
         }
         var pipeline = SigmaLogSourcePipeline.BuiltIn();
@@ -99,16 +116,9 @@ internal sealed class SigmaParseCache
 
     private const int DigestLength = 16;
 
-    /// <summary>Exactly <paramref name="n"/> bytes (BinaryReader.ReadBytes returns fewer at the end of a cut-off file).</summary>
-    private static byte[] Bytes(BinaryReader r, int n)
-    {
-        var data = r.ReadBytes(n);
-        return data.Length == n ? data : throw new EndOfStreamException("cache file cut off");
-    }
-
     /// <summary>
     /// The pipeline this load compiles under: compile facts (<see cref="SigmaCompileFacts"/>) recorded under another
-    /// one are not used, and are replaced. Call before <see cref="Parse"/>.
+    /// one are not used, and are replaced. Call before <see cref="TryCached"/> and <see cref="ParseAndKeep"/>.
     /// </summary>
     public void UsePipeline(SigmaLogSourcePipeline pipeline)
     {
@@ -124,15 +134,20 @@ internal sealed class SigmaParseCache
     /// Records the compile facts of a file's rules (after the load compiled them), for files the cache keeps.
     /// Facts that came from the cache and are unchanged cost nothing here.
     /// </summary>
-    public void RememberFacts(string file, IReadOnlyList<SigmaRule> rules)
+    public void RememberFacts(SigmaParseResult file)
     {
-        string full = Path.GetFullPath(file);
-        bool kept;
-        lock (_lock) kept = _fresh.ContainsKey(full) || _used.Contains(full);
-        if (!kept) return;
-        if (rules.All(r => r.CompileFacts is null or { FromCache: true }) && _facts.ContainsKey(full)
-            && rules.Count(r => r.CompileFacts is not null) == (_factsRuleCount.TryGetValue(full, out int had) ? had : 0)) return;
-        if (rules.All(r => r.CompileFacts is null))
+        if (file.CacheKey is not { } full) return;
+        var rules = file.Rules;
+        bool allFromCache = true;
+        int withFacts = 0;
+        foreach (var r in rules)
+        {
+            if (r.CompileFacts is null) continue;
+            withFacts++;
+            allFromCache &= r.CompileFacts.FromCache;
+        }
+        if (allFromCache && withFacts == file.CachedFactsCount && _facts.ContainsKey(full)) return;
+        if (withFacts == 0)
         {
             if (_facts.Remove(full)) _factsChanged = true;
             return;
@@ -141,51 +156,59 @@ internal sealed class SigmaParseCache
         _factsChanged = true;
     }
 
-    // Per file: how many of its rules got facts from the cache (to see whether any was dropped since).
-    private readonly Dictionary<string, int> _factsRuleCount = new(StringComparer.Ordinal);
-
-    /// <summary>The parse result of <paramref name="file"/>: from the cache when it is current, else parsed (and remembered).</summary>
-    public SigmaParseResult Parse(string file)
+    /// <summary>The parse result of <paramref name="file"/> from the cache, or null when the cache has none that is current.</summary>
+    public SigmaParseResult? TryCached(string file)
     {
-        long size, ticks;
-        try
-        {
-            var info = new FileInfo(file);
-            size = info.Length;
-            ticks = info.LastWriteTimeUtc.Ticks;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return SigmaRuleParser.ParseFile(file); }
-
+        if (IsEmpty || Stamp(file) is not var (size, ticks)) return null;
         string full = Path.GetFullPath(file);
         Entry? entry;
         lock (_lock) _entries.TryGetValue(full, out entry);
-        if (entry is not null && entry.Size == size && entry.Ticks == ticks)
+        if (entry is null || entry.Size != size || entry.Ticks != ticks) return null;
+        try
         {
-            try
+            var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file);
+            ReadOnlyMemory<byte> facts;
+            bool hasFacts;
+            lock (_lock) hasFacts = _facts.TryGetValue(full, out facts);
+            int withFacts = 0;
+            if (hasFacts)
             {
-                var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file);
-                byte[]? facts;
-                lock (_lock) facts = _facts.GetValueOrDefault(full);
-                int withFacts = 0;
-                if (facts is not null)
+                try { withFacts = SigmaParseCacheFormat.ReadFacts(facts.Span, cached.Rules); }
+                catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException)
                 {
-                    try { withFacts = SigmaParseCacheFormat.ReadFacts(facts, cached.Rules); }
-                    catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException)
-                    {
-                        foreach (var rule in cached.Rules) rule.CompileFacts = null; // compiled at load instead
-                    }
+                    foreach (var rule in cached.Rules) rule.CompileFacts = null; // compiled at load instead
                 }
-                lock (_lock) { _used.Add(full); Hits++; _factsRuleCount[full] = withFacts; }
-                return cached;
             }
-            catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException) { /* parse it instead */ }
+            cached.CacheKey = full;
+            cached.CachedFactsCount = withFacts;
+            lock (_lock) { _used.Add(full); Hits++; }
+            return cached;
         }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException) { return null; /* parse it instead */ }
+    }
 
+    /// <summary>Size and modification time of the file, or null when it cannot be read.</summary>
+    private static (long Size, long Ticks)? Stamp(string file)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            return (info.Length, info.LastWriteTimeUtc.Ticks);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>Parses <paramref name="file"/>, and keeps the result for the next load when it is a plain file of detection rules.</summary>
+    public SigmaParseResult ParseAndKeep(string file)
+    {
+        if (Stamp(file) is not var (size, ticks)) return SigmaRuleParser.ParseFile(file);
         var result = SigmaRuleParser.ParseFile(file);
         if (result.Errors.Count == 0 && result.Filters.Count == 0 && result.Rules.Count > 0 && result.Rules.All(r => !r.IsCorrelation))
         {
+            string full = Path.GetFullPath(file);
             var data = SigmaParseCacheFormat.WriteResult(result);
             lock (_lock) _fresh[full] = new Entry(size, ticks, data);
+            result.CacheKey = full;
         }
         return result;
     }
@@ -194,7 +217,7 @@ internal sealed class SigmaParseCache
     public void SaveIfChanged()
     {
         if (_fresh.Count == 0 && _used.Count == _entries.Count && _freshPipeline is null && !_factsChanged) return;
-        var pipeline = _freshPipeline ?? _pipeline ?? [];
+        var pipeline = _freshPipeline ?? _pipeline ?? ReadOnlyMemory<byte>.Empty;
         var keep = _entries.Where(p => _used.Contains(p.Key)).Concat(_fresh).ToList();
         string temp = _path + "." + Environment.ProcessId + ".tmp";
         try
@@ -205,7 +228,7 @@ internal sealed class SigmaParseCache
                 w.Write(Magic);
                 w.Write(BuildId.ToByteArray());
                 w.Write(pipeline.Length);
-                w.Write(pipeline);
+                w.Write(pipeline.Span);
                 w.Write(_pipelineDigest.Length == DigestLength ? _pipelineDigest : new byte[DigestLength]);
                 w.Write(keep.Count);
                 foreach (var (file, (size, ticks, data)) in keep)
@@ -214,10 +237,11 @@ internal sealed class SigmaParseCache
                     w.Write(size);
                     w.Write(ticks);
                     w.Write(data.Length);
-                    w.Write(data);
-                    var facts = _freshFacts.GetValueOrDefault(file) ?? (_fresh.ContainsKey(file) ? null : _facts.GetValueOrDefault(file));
+                    w.Write(data.Span);
+                    ReadOnlyMemory<byte>? facts = _freshFacts.TryGetValue(file, out var fresh) ? fresh
+                        : !_fresh.ContainsKey(file) && _facts.TryGetValue(file, out var old) ? old : null;
                     w.Write(facts?.Length ?? -1);
-                    if (facts is not null) w.Write(facts);
+                    if (facts is { } f) w.Write(f.Span);
                 }
             }
             File.Move(temp, _path, overwrite: true);

@@ -19,14 +19,27 @@ internal static class SigmaParseCacheFormat
         return ms.ToArray();
     }
 
-    public static SigmaParseResult ReadResult(byte[] data, string file)
+    /// <summary>
+    /// The rules of a cached file. Their detections are only checked here (every count, length and condition tag, as
+    /// reading them would): each is read on first use of <see cref="SigmaRule.Detection"/>, from <paramref name="data"/>
+    /// (kept for it). A warm load uses few of them: tests are built on first use, and most never are.
+    /// </summary>
+    public static SigmaParseResult ReadResult(ReadOnlyMemory<byte> data, string file)
     {
-        var r = new SigmaCacheReader(data);
+        var r = new SigmaCacheReader(data.Span);
         var result = new SigmaParseResult();
         int n = Count(ref r);
-        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(ref r, file));
+        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(ref r, data, file));
         if (!r.AtEnd) throw new InvalidDataException("trailing bytes in a cached rule file");
         return result;
+    }
+
+    /// <summary>A detection <see cref="ReadResult"/> checked and left to first use.</summary>
+    public static SigmaDetection ReadDetection(ReadOnlyMemory<byte> data)
+    {
+        var r = new SigmaCacheReader(data.Span);
+        var detection = ReadDetection(ref r);
+        return r.AtEnd ? detection : throw new InvalidDataException("trailing bytes in a cached detection");
     }
 
     /// <summary>The <see cref="SigmaRule.CompileFacts"/> of a file's rules, in rule order (a rule without facts too).</summary>
@@ -62,7 +75,7 @@ internal static class SigmaParseCacheFormat
     }
 
     /// <summary>Attaches facts written by <see cref="WriteFacts"/> to the same file's rules; returns how many rules got facts.</summary>
-    public static int ReadFacts(byte[] data, IReadOnlyList<SigmaRule> rules)
+    public static int ReadFacts(ReadOnlySpan<byte> data, IReadOnlyList<SigmaRule> rules)
     {
         var r = new SigmaCacheReader(data);
         if (Count(ref r) != rules.Count) throw new InvalidDataException("facts for another number of rules");
@@ -187,19 +200,25 @@ internal static class SigmaParseCacheFormat
         if (rule.Detection is { } d) WriteDetection(w, d);
     }
 
-    private static SigmaRule ReadRule(ref SigmaCacheReader r, string file)
+    private static SigmaRule ReadRule(ref SigmaCacheReader r, ReadOnlyMemory<byte> data, string file)
     {
         string id = r.ReadString(), title = r.ReadString();
         string? name = Opt(ref r), status = Opt(ref r), description = Opt(ref r), level = Opt(ref r);
         var tags = Strings(ref r);
         var logSource = new SigmaLogSource(Opt(ref r), Opt(ref r), Opt(ref r));
         int line = r.ReadInt32();
-        var detection = r.ReadBoolean() ? ReadDetection(ref r) : null;
+        var detection = ReadOnlyMemory<byte>.Empty;
+        if (r.ReadBoolean())
+        {
+            int start = r.Position;
+            SkipDetection(ref r);
+            detection = data[start..r.Position];
+        }
         return new SigmaRule
         {
             Id = id, Title = title, Name = name, Status = status, Description = description, Level = level, Tags = tags,
             LogSource = logSource.Product is null && logSource.Category is null && logSource.Service is null ? SigmaLogSource.Empty : logSource,
-            Detection = detection, File = file, Line = line,
+            CachedDetection = detection, File = file, Line = line,
         };
     }
 
@@ -268,6 +287,48 @@ internal static class SigmaParseCacheFormat
             case SigmaOf of: w.Write((byte)5); w.Write(of.All); w.Write(of.Pattern); break;
             default: throw new InvalidOperationException("unknown condition node " + node);
         }
+    }
+
+    /// <summary>Passes over what <see cref="ReadDetection(ref SigmaCacheReader)"/> reads, with the same checks, making nothing.</summary>
+    private static void SkipDetection(ref SigmaCacheReader r)
+    {
+        for (int i = Count(ref r); i > 0; i--)
+        {
+            r.SkipString();
+            r.ReadInt32();
+            for (int a = Count(ref r); a > 0; a--)
+            {
+                for (int f = Count(ref r); f > 0; f--)
+                {
+                    SkipOpt(ref r);
+                    for (int m = Count(ref r); m > 0; m--) r.SkipString();
+                    for (int v = Count(ref r); v > 0; v--) SkipOpt(ref r);
+                    r.ReadBoolean();
+                    r.ReadInt32();
+                }
+            }
+        }
+        SkipCondition(ref r, 0);
+        r.SkipString();
+        r.ReadInt32();
+    }
+
+    private static void SkipCondition(ref SigmaCacheReader r, int depth)
+    {
+        if (depth > 10_000) throw new InvalidDataException("condition nested too deeply");
+        switch (r.ReadByte())
+        {
+            case 1 or 2: SkipCondition(ref r, depth + 1); SkipCondition(ref r, depth + 1); break;
+            case 3: SkipCondition(ref r, depth + 1); break;
+            case 4: r.SkipString(); break;
+            case 5: r.ReadBoolean(); r.SkipString(); break;
+            case var b: throw new InvalidDataException($"unknown condition tag {b}");
+        }
+    }
+
+    private static void SkipOpt(ref SigmaCacheReader r)
+    {
+        if (r.ReadBoolean()) r.SkipString();
     }
 
     private static SigmaConditionNode ReadCondition(ref SigmaCacheReader r, int depth)

@@ -14,7 +14,24 @@ public sealed class SigmaRule
     public string? Level { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public SigmaLogSource LogSource { get; init; } = SigmaLogSource.Empty;
-    public SigmaDetection? Detection { get; init; }
+    public SigmaDetection? Detection
+    {
+        get
+        {
+            if (_detection is not null || CachedDetection.IsEmpty) return _detection;
+            // Rules of several threads' tests may be built at once: one decoded copy wins, all use it.
+            var decoded = SigmaParseCacheFormat.ReadDetection(CachedDetection);
+            return Interlocked.CompareExchange(ref _detection, decoded, null) ?? decoded;
+        }
+        init => _detection = value;
+    }
+    private SigmaDetection? _detection;
+
+    /// <summary>
+    /// The detection in the parsed-rule cache's form (checked when the cache was read), read on first use of
+    /// <see cref="Detection"/>: a load from the cache needs few of them. Empty: <see cref="Detection"/> is as given.
+    /// </summary>
+    internal ReadOnlyMemory<byte> CachedDetection { get; init; }
     public SigmaCorrelation? Correlation { get; init; }
     public string File { get; init; } = "";
     public int Line { get; init; }

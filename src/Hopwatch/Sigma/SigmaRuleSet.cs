@@ -40,8 +40,16 @@ public sealed class SigmaRuleSet
     internal List<SigmaCompiledCorrelation>[] Consumers { get; private set; } = [];
     /// <summary>Per rule index: whether its own matches become alerts.</summary>
     internal bool[] Emits { get; private set; } = [];
-    /// <summary>Per rule index: the fields named in its detection (to describe a hit).</summary>
-    internal string[][] KeyFields { get; private set; } = [];
+    /// <summary>Per rule index: the fields named in its detection (to describe a hit), worked out on first use.</summary>
+    private string[]?[] _keyFields = [];
+
+    /// <summary>
+    /// The fields named in rule <paramref name="ruleIndex"/>'s detection but EventID, to describe its hits. Worked out
+    /// on its first hit: it needs the detection, which a rule from the parsed-rule cache reads only when first used.
+    /// </summary>
+    internal string[] KeyFieldsOf(int ruleIndex) =>
+        // Detectors on several threads may ask at once: each works out the same array, any one of them is kept.
+        _keyFields[ruleIndex] ??= _rules[ruleIndex].Detection?.FieldNames().Where(f => !f.Equals("EventID", StringComparison.OrdinalIgnoreCase)).ToArray() ?? [];
 
     private SigmaRuleSet(SigmaOptions options, SigmaLogSourcePipeline pipeline)
     {
@@ -69,6 +77,7 @@ public sealed class SigmaRuleSet
         var set = new SigmaRuleSet(options, pipeline);
         set._errors.AddRange(early);
         cache?.UsePipeline(pipeline);
+        options.OnLoadStep?.Invoke("cache read, pipeline");
 
         var placeholders = SigmaPlaceholders.Empty;
         if (options.PlaceholderConfigPath is not null)
@@ -84,9 +93,20 @@ public sealed class SigmaRuleSet
         // Parsing is most of the load time and files are independent: parse in parallel, merge in file order.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
+        options.OnLoadStep?.Invoke("rule files listed");
         var parsed = new SigmaParseResult[files.Count];
-        Parallel.For(0, files.Count, i => parsed[i] = cache is null ? SigmaRuleParser.ParseFile(files[i]) : cache.Parse(files[i]));
+        // Files from the cache first, on this thread: with detections read on first use that is a few milliseconds,
+        // less than starting parallel workers costs. The rest (all of them on a first run) are parsed in parallel.
+        var toParse = new List<int>(cache is { IsEmpty: false } ? 0 : files.Count);
+        for (int i = 0; i < files.Count; i++)
+        {
+            if (cache is { IsEmpty: false } && cache.TryCached(files[i]) is { } cached) parsed[i] = cached;
+            else toParse.Add(i);
+        }
+        if (toParse.Count > 0)
+            Parallel.For(0, toParse.Count, k => parsed[toParse[k]] = cache is null ? SigmaRuleParser.ParseFile(files[toParse[k]]) : cache.ParseAndKeep(files[toParse[k]]));
         set.CachedFileCount = cache?.Hits ?? 0;
+        options.OnLoadStep?.Invoke("rule files parsed/decoded");
         foreach (var r in parsed)
         {
             set.FileCount++;
@@ -103,13 +123,16 @@ public sealed class SigmaRuleSet
                 set._errors.Add(new SigmaRuleError(file, rule.Line, $"'{rule.Title}' is a rule, not a filter (filter paths hold meta-filters only)"));
         }
         set.ParseTime = clock.Elapsed;
+        options.OnLoadStep?.Invoke("filters");
         clock.Restart();
         set.Compile(parsedRules, placeholders, recordFacts: cache is not null);
         set.CompileTime = clock.Elapsed;
         if (cache is not null)
         {
-            for (int i = 0; i < files.Count; i++) cache.RememberFacts(files[i], parsed[i].Rules);
+            foreach (var file in parsed) cache.RememberFacts(file);
+            options.OnLoadStep?.Invoke("compile facts remembered");
             cache.SaveIfChanged();
+            options.OnLoadStep?.Invoke("cache saved if changed");
         }
         return set;
     }
@@ -177,6 +200,7 @@ public sealed class SigmaRuleSet
             }
         }
 
+        Options.OnLoadStep?.Invoke("rules compiled/from facts");
         foreach (var (rule, variants, required) in compiled)
         {
             int index = _rules.Count;
@@ -188,25 +212,33 @@ public sealed class SigmaRuleSet
                     Ordinal = Variants.Count, RequiredLiterals = Options.Prefilter ? literals : null,
                 });
         }
+        Options.OnLoadStep?.Invoke("variants");
         ResolveCorrelations(correlations);
 
+        // One shared empty list for the rules no correlation consumes (nearly all of them): it is only read.
+        var none = new List<SigmaCompiledCorrelation>(0);
         Consumers = new List<SigmaCompiledCorrelation>[_rules.Count];
-        for (int i = 0; i < Consumers.Length; i++) Consumers[i] = new();
+        Array.Fill(Consumers, none);
         foreach (var c in Correlations)
-            foreach (var src in c.Sources.Distinct()) Consumers[src].Add(c);
+            foreach (var src in c.Sources.Distinct())
+            {
+                if (ReferenceEquals(Consumers[src], none)) Consumers[src] = new();
+                Consumers[src].Add(c);
+            }
         Emits = new bool[_rules.Count];
-        KeyFields = new string[_rules.Count][];
+        _keyFields = new string[_rules.Count][];
         for (int i = 0; i < _rules.Count; i++)
-        {
             Emits[i] = Consumers[i].Count == 0 || Consumers[i].Any(c => c.Rule.Correlation!.Generate);
-            KeyFields[i] = _rules[i].Detection?.FieldNames().Where(f => !f.Equals("EventID", StringComparison.OrdinalIgnoreCase)).ToArray() ?? [];
-        }
 
+        Options.OnLoadStep?.Invoke("correlations, emits, key fields");
         foreach (var (format, map) in Pipeline.FormatAliases)
             FieldTable.AddAliases(format, map, Pipeline.FormatPrefixes.TryGetValue(format, out var p) ? p : []);
         FieldTable.Freeze();
+        Options.OnLoadStep?.Invoke("field table frozen");
         Prefilter = new SigmaPrefilter(Variants);
+        Options.OnLoadStep?.Invoke("prefilter");
         Index = new SigmaRuleIndex(Variants, Prefilter);
+        Options.OnLoadStep?.Invoke("index");
     }
 
     /// <summary>The mapping's EventIDs narrowed to those the detection requires (a rule can only match there).</summary>
