@@ -36,6 +36,9 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
         return length == 0 ? "" : Encoding.UTF8.GetString(Take(length));
     }
 
+    /// <summary>The UTF-8 bytes of the string <see cref="ReadString"/> would read.</summary>
+    public ReadOnlySpan<byte> ReadStringBytes() => Take(Read7BitEncodedInt());
+
     /// <summary>Passes over a string as <see cref="ReadString"/> would read it (same checks), without making it.</summary>
     public void SkipString() => Take(Read7BitEncodedInt());
 

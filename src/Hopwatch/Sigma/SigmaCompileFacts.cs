@@ -10,12 +10,23 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaCompileFacts
 {
-    /// <summary><see cref="SigmaEventIdConstraint.Of(SigmaDetection)"/>: the EventIDs the detection can only match, or null.</summary>
-    public required int[]? RequiredEventIds { get; init; }
-    /// <summary>One per variant, in the order of <see cref="SigmaLogSourcePipeline.MappingsFor"/> (one variant when no mapping).</summary>
-    public required IReadOnlyList<SigmaVariantFacts> Variants { get; init; }
+    /// <summary><see cref="SigmaEventIdConstraint.Of(SigmaDetection)"/>: the EventIDs the detection can only match, or null. Recorded facts only.</summary>
+    public int[]? RequiredEventIds { get; init; }
+    /// <summary>One per variant, in the order of <see cref="SigmaLogSourcePipeline.MappingsFor"/> (one variant when no mapping). Recorded facts only.</summary>
+    public IReadOnlyList<SigmaVariantFacts> Variants { get; init; } = [];
+
+    /// <summary>
+    /// Facts from the parsed-rule cache: the rule's facts as the cache holds them (checked when it was read), read
+    /// straight into the load's field table and required texts when the rule is indexed
+    /// (<see cref="SigmaParseCacheFormat.ReadRuleFacts"/>), and written back as they are. Empty: recorded by this load.
+    /// </summary>
+    public ReadOnlyMemory<byte> Cached { get; init; }
+    /// <summary>How many variants cached facts describe.</summary>
+    public int CachedVariantCount { get; init; }
+
     /// <summary>Read from the parsed-rule cache (rather than recorded by this load's compilation).</summary>
-    public bool FromCache { get; init; }
+    public bool FromCache => !Cached.IsEmpty;
+    public int VariantCount => FromCache ? CachedVariantCount : Variants.Count;
 }
 
 /// <summary>One variant's share of <see cref="SigmaCompileFacts"/>.</summary>

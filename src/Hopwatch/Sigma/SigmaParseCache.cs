@@ -157,7 +157,8 @@ internal sealed class SigmaParseCache
     }
 
     /// <summary>The parse result of <paramref name="file"/> from the cache, or null when the cache has none that is current.</summary>
-    public SigmaParseResult? TryCached(string file)
+    /// <param name="pool">Gives the texts read now; not thread-safe, so neither is this when given the same pool.</param>
+    public SigmaParseResult? TryCached(string file, SigmaStringPool pool)
     {
         if (IsEmpty || Stamp(file) is not var (size, ticks)) return null;
         string full = Path.GetFullPath(file);
@@ -166,14 +167,14 @@ internal sealed class SigmaParseCache
         if (entry is null || entry.Size != size || entry.Ticks != ticks) return null;
         try
         {
-            var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file);
+            var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file, pool);
             ReadOnlyMemory<byte> facts;
             bool hasFacts;
             lock (_lock) hasFacts = _facts.TryGetValue(full, out facts);
             int withFacts = 0;
             if (hasFacts)
             {
-                try { withFacts = SigmaParseCacheFormat.ReadFacts(facts.Span, cached.Rules); }
+                try { withFacts = SigmaParseCacheFormat.AttachFacts(facts, cached.Rules); }
                 catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException)
                 {
                     foreach (var rule in cached.Rules) rule.CompileFacts = null; // compiled at load instead

@@ -24,12 +24,13 @@ internal static class SigmaParseCacheFormat
     /// reading them would): each is read on first use of <see cref="SigmaRule.Detection"/>, from <paramref name="data"/>
     /// (kept for it). A warm load uses few of them: tests are built on first use, and most never are.
     /// </summary>
-    public static SigmaParseResult ReadResult(ReadOnlyMemory<byte> data, string file)
+    /// <param name="pool">Gives the texts read now (log sources, statuses), which repeat across files.</param>
+    public static SigmaParseResult ReadResult(ReadOnlyMemory<byte> data, string file, SigmaStringPool pool)
     {
         var r = new SigmaCacheReader(data.Span);
         var result = new SigmaParseResult();
         int n = Count(ref r);
-        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(ref r, data, file));
+        for (int i = 0; i < n; i++) result.Rules.Add(ReadRule(ref r, data, file, pool));
         if (!r.AtEnd) throw new InvalidDataException("trailing bytes in a cached rule file");
         return result;
     }
@@ -54,6 +55,11 @@ internal static class SigmaParseCacheFormat
                 var facts = rule.CompileFacts;
                 w.Write(facts is not null);
                 if (facts is null) continue;
+                if (facts.FromCache)
+                {
+                    w.Write(facts.Cached.Span); // as read: the same form as below
+                    continue;
+                }
                 w.Write(facts.RequiredEventIds is not null);
                 if (facts.RequiredEventIds is { } ids)
                 {
@@ -74,43 +80,79 @@ internal static class SigmaParseCacheFormat
         return ms.ToArray();
     }
 
-    /// <summary>Attaches facts written by <see cref="WriteFacts"/> to the same file's rules; returns how many rules got facts.</summary>
-    public static int ReadFacts(ReadOnlySpan<byte> data, IReadOnlyList<SigmaRule> rules)
+    /// <summary>
+    /// Attaches facts written by <see cref="WriteFacts"/> to the same file's rules, each as its slice of
+    /// <paramref name="data"/> (checked here: every count and length, as reading them would); returns how many rules got facts.
+    /// </summary>
+    public static int AttachFacts(ReadOnlyMemory<byte> data, IReadOnlyList<SigmaRule> rules)
     {
-        var r = new SigmaCacheReader(data);
+        var r = new SigmaCacheReader(data.Span);
         if (Count(ref r) != rules.Count) throw new InvalidDataException("facts for another number of rules");
         var facts = new SigmaCompileFacts?[rules.Count];
         for (int i = 0; i < rules.Count; i++)
         {
             if (!r.ReadBoolean()) continue;
-            int[]? ids = null;
-            if (r.ReadBoolean())
+            int start = r.Position;
+            if (r.ReadBoolean()) r.Skip(4 * Count(ref r));
+            int variants = Count(ref r);
+            for (int k = 0; k < variants; k++)
             {
-                ids = new int[Count(ref r)];
-                for (int k = 0; k < ids.Length; k++) ids[k] = r.ReadInt32();
-            }
-            var variants = new SigmaVariantFacts[Count(ref r)];
-            for (int k = 0; k < variants.Length; k++)
-            {
-                var names = Strings(ref r).ToArray();
-                List<SigmaNamedLiteral>? literals = null;
-                if (r.ReadBoolean())
+                for (int n = Count(ref r); n > 0; n--) r.SkipString();
+                if (!r.ReadBoolean()) continue;
+                for (int l = Count(ref r); l > 0; l--)
                 {
-                    literals = new List<SigmaNamedLiteral>(Count(ref r));
-                    for (int l = literals.Capacity; l > 0; l--) literals.Add(new SigmaNamedLiteral(r.ReadString(), r.ReadString(), r.ReadBoolean()));
+                    r.SkipString();
+                    r.SkipString();
+                    r.ReadBoolean();
                 }
-                variants[k] = new SigmaVariantFacts { FieldNames = names, Literals = literals };
             }
-            facts[i] = new SigmaCompileFacts { RequiredEventIds = ids, Variants = variants, FromCache = true };
+            facts[i] = new SigmaCompileFacts { Cached = data[start..r.Position], CachedVariantCount = variants };
         }
         if (!r.AtEnd) throw new InvalidDataException("trailing bytes in cached compile facts");
-        int n = 0;
+        int attached = 0;
         for (int i = 0; i < rules.Count; i++)
         {
             rules[i].CompileFacts = facts[i]; // only once all of them read well
-            if (facts[i] is not null) n++;
+            if (facts[i] is not null) attached++;
         }
-        return n;
+        return attached;
+    }
+
+    /// <summary>
+    /// Reads one rule's cached facts (<see cref="SigmaCompileFacts.Cached"/>) into this load: each variant's field names
+    /// numbered in <paramref name="table"/> in the order its compilation asked for them, then its required texts
+    /// (into <paramref name="required"/>, one list or null per variant). Returns the EventIDs the detection requires, or null.
+    /// </summary>
+    public static int[]? ReadRuleFacts(ReadOnlySpan<byte> facts, SigmaFieldTable table, SigmaStringPool pool, List<SigmaLiteralAtom>?[] required)
+    {
+        var r = new SigmaCacheReader(facts);
+        int[]? ids = null;
+        if (r.ReadBoolean())
+        {
+            ids = new int[Count(ref r)];
+            for (int k = 0; k < ids.Length; k++) ids[k] = r.ReadInt32();
+        }
+        if (Count(ref r) != required.Length) throw new InvalidDataException("facts for another number of variants");
+        for (int k = 0; k < required.Length; k++)
+        {
+            for (int n = Count(ref r); n > 0; n--) FieldId(table, r.ReadStringBytes());
+            if (!r.ReadBoolean()) continue;
+            var literals = required[k] = new List<SigmaLiteralAtom>(Count(ref r));
+            for (int l = literals.Capacity; l > 0; l--)
+            {
+                int field = FieldId(table, r.ReadStringBytes());
+                literals.Add(new SigmaLiteralAtom(field, pool.Get(r.ReadStringBytes()), r.ReadBoolean()));
+            }
+        }
+        return r.AtEnd ? ids : throw new InvalidDataException("trailing bytes in a rule's cached facts");
+    }
+
+    /// <summary>The field number of a name given in UTF-8 (no string made for a name the table knows).</summary>
+    private static int FieldId(SigmaFieldTable table, ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > 256) return table.IdOf(Encoding.UTF8.GetString(utf8));
+        Span<char> chars = stackalloc char[256];
+        return table.IdOf(chars[..Encoding.UTF8.GetChars(utf8, chars)]);
     }
 
     public static byte[] WritePipeline(SigmaLogSourcePipeline pipeline)
@@ -200,12 +242,22 @@ internal static class SigmaParseCacheFormat
         if (rule.Detection is { } d) WriteDetection(w, d);
     }
 
-    private static SigmaRule ReadRule(ref SigmaCacheReader r, ReadOnlyMemory<byte> data, string file)
+    /// <summary>
+    /// A rule as <see cref="WriteRule"/> wrote it. What indexing and running it needs is read now; its descriptive
+    /// texts (<see cref="SigmaRuleText"/>) and its detection are checked and left to be read on first use.
+    /// </summary>
+    private static SigmaRule ReadRule(ref SigmaCacheReader r, ReadOnlyMemory<byte> data, string file, SigmaStringPool pool)
     {
-        string id = r.ReadString(), title = r.ReadString();
-        string? name = Opt(ref r), status = Opt(ref r), description = Opt(ref r), level = Opt(ref r);
-        var tags = Strings(ref r);
-        var logSource = new SigmaLogSource(Opt(ref r), Opt(ref r), Opt(ref r));
+        int textStart = r.Position;
+        r.SkipString(); // id
+        r.SkipString(); // title
+        SkipOpt(ref r); // name
+        string? status = r.ReadBoolean() ? pool.Get(r.ReadStringBytes()) : null;
+        SkipOpt(ref r); // description
+        SkipOpt(ref r); // level
+        for (int t = Count(ref r); t > 0; t--) r.SkipString(); // tags
+        var text = data[textStart..r.Position];
+        string? product = OptPooled(ref r, pool), category = OptPooled(ref r, pool), service = OptPooled(ref r, pool);
         int line = r.ReadInt32();
         var detection = ReadOnlyMemory<byte>.Empty;
         if (r.ReadBoolean())
@@ -214,13 +266,27 @@ internal static class SigmaParseCacheFormat
             SkipDetection(ref r);
             detection = data[start..r.Position];
         }
-        return new SigmaRule
+        return new SigmaRule(text)
         {
-            Id = id, Title = title, Name = name, Status = status, Description = description, Level = level, Tags = tags,
-            LogSource = logSource.Product is null && logSource.Category is null && logSource.Service is null ? SigmaLogSource.Empty : logSource,
+            Status = status,
+            LogSource = product is null && category is null && service is null ? SigmaLogSource.Empty : new SigmaLogSource(product, category, service),
             CachedDetection = detection, File = file, Line = line,
         };
     }
+
+    /// <summary>The texts of a rule <see cref="ReadRule"/> left for later (from id to tags, as written).</summary>
+    public static SigmaRuleText ReadRuleText(ReadOnlyMemory<byte> data)
+    {
+        var r = new SigmaCacheReader(data.Span);
+        var text = new SigmaRuleText { Id = r.ReadString(), Title = r.ReadString(), Name = Opt(ref r) };
+        SkipOpt(ref r); // status: read with the rule
+        text.Description = Opt(ref r);
+        text.Level = Opt(ref r);
+        text.Tags = Strings(ref r);
+        return r.AtEnd ? text : throw new InvalidDataException("trailing bytes in cached rule texts");
+    }
+
+    private static string? OptPooled(ref SigmaCacheReader r, SigmaStringPool pool) => r.ReadBoolean() ? pool.Get(r.ReadStringBytes()) : null;
 
     private static void WriteDetection(BinaryWriter w, SigmaDetection d)
     {

@@ -5,14 +5,36 @@ namespace Hopwatch.Sigma;
 /// <summary>One Sigma document: a detection rule, or a correlation rule (then <see cref="Correlation"/> is set).</summary>
 public sealed class SigmaRule
 {
-    public required string Id { get; init; }
-    public required string Title { get; init; }
+    public SigmaRule() { }
+
+    /// <summary>A rule from the parsed-rule cache whose texts are read from <paramref name="cachedText"/> on first use (see <see cref="SigmaRuleText"/>).</summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    internal SigmaRule(ReadOnlyMemory<byte> cachedText) => _cachedText = cachedText;
+
+    // The texts: given (when parsed), or read from the cache on first use. A load uses few of them (they describe
+    // alerts), so a load from the cache leaves most rules' texts unread.
+    private SigmaRuleText? _text;
+    private readonly ReadOnlyMemory<byte> _cachedText;
+    private SigmaRuleText Given => _text ??= new SigmaRuleText();
+    private SigmaRuleText Text
+    {
+        get
+        {
+            if (_text is { } text) return text;
+            // Several threads may describe hits of one rule at once: one copy wins, all use it.
+            var read = SigmaParseCacheFormat.ReadRuleText(_cachedText);
+            return Interlocked.CompareExchange(ref _text, read, null) ?? read;
+        }
+    }
+
+    public required string Id { get => Text.Id; init => Given.Id = value; }
+    public required string Title { get => Text.Title; init => Given.Title = value; }
     /// <summary>The optional `name` correlations refer to.</summary>
-    public string? Name { get; init; }
+    public string? Name { get => Text.Name; init => Given.Name = value; }
     public string? Status { get; init; }
-    public string? Description { get; init; }
-    public string? Level { get; init; }
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? Description { get => Text.Description; init => Given.Description = value; }
+    public string? Level { get => Text.Level; init => Given.Level = value; }
+    public IReadOnlyList<string> Tags { get => Text.Tags; init => Given.Tags = value; }
     public SigmaLogSource LogSource { get; init; } = SigmaLogSource.Empty;
     public SigmaDetection? Detection
     {
@@ -70,4 +92,15 @@ public sealed class SigmaRule
     }
 
     public override string ToString() => $"{Id} {Title}";
+}
+
+/// <summary>The texts of a <see cref="SigmaRule"/> that only describe it (not needed to index or run it).</summary>
+internal sealed class SigmaRuleText
+{
+    public string Id { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string? Name { get; set; }
+    public string? Description { get; set; }
+    public string? Level { get; set; }
+    public IReadOnlyList<string> Tags { get; set; } = [];
 }

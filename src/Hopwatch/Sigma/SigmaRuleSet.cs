@@ -90,6 +90,7 @@ public sealed class SigmaRuleSet
         }
 
         var parsedRules = new List<SigmaRule>();
+        var pool = new SigmaStringPool(); // texts read from the cache, one string each
         // Parsing is most of the load time and files are independent: parse in parallel, merge in file order.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
@@ -100,7 +101,7 @@ public sealed class SigmaRuleSet
         var toParse = new List<int>(cache is { IsEmpty: false } ? 0 : files.Count);
         for (int i = 0; i < files.Count; i++)
         {
-            if (cache is { IsEmpty: false } && cache.TryCached(files[i]) is { } cached) parsed[i] = cached;
+            if (cache is { IsEmpty: false } && cache.TryCached(files[i], pool) is { } cached) parsed[i] = cached;
             else toParse.Add(i);
         }
         if (toParse.Count > 0)
@@ -125,7 +126,7 @@ public sealed class SigmaRuleSet
         set.ParseTime = clock.Elapsed;
         options.OnLoadStep?.Invoke("filters");
         clock.Restart();
-        set.Compile(parsedRules, placeholders, recordFacts: cache is not null);
+        set.Compile(parsedRules, placeholders, recordFacts: cache is not null, pool);
         set.CompileTime = clock.Elapsed;
         if (cache is not null)
         {
@@ -154,7 +155,7 @@ public sealed class SigmaRuleSet
         }
     }
 
-    private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders, bool recordFacts)
+    private void Compile(List<SigmaRule> parsed, SigmaPlaceholders placeholders, bool recordFacts, SigmaStringPool pool)
     {
         var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
         var lateCompiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout) { RegexesChecked = true };
@@ -174,8 +175,12 @@ public sealed class SigmaRuleSet
             try
             {
                 var facts = filters.Count == 0 ? rule.CompileFacts : null;
-                if (facts is not null && facts.Variants.Count == Math.Max(1, mappings.Count))
-                    compiled.Add((rule, FromFacts(lateCompiler, rule, mappings, facts), facts.RequiredEventIds));
+                if (facts is { FromCache: true } && facts.VariantCount == Math.Max(1, mappings.Count))
+                {
+                    var required = new List<SigmaLiteralAtom>?[facts.VariantCount];
+                    var ids = SigmaParseCacheFormat.ReadRuleFacts(facts.Cached.Span, FieldTable, pool, required);
+                    compiled.Add((rule, FromFacts(lateCompiler, rule, mappings, required), ids));
+                }
                 else
                 {
                     rule.CompileFacts = null;
@@ -299,24 +304,16 @@ public sealed class SigmaRuleSet
     }
 
     /// <summary>
-    /// The variants of a rule an earlier load compiled under the same pipeline: fields numbered in the order that
-    /// compilation numbered them (so the field table is the one a full compile makes), required texts as it found
-    /// them, and the test itself compiled on first use.
+    /// The variants of a rule an earlier load compiled under the same pipeline: fields already numbered in the order
+    /// that compilation numbered them (so the field table is the one a full compile makes), required texts as it
+    /// found them (<paramref name="required"/>, per variant), and the test itself compiled on first use.
     /// </summary>
-    private List<PendingVariant> FromFacts(SigmaDetectionCompiler compiler, SigmaRule rule, List<SigmaLogSourceMapping> mappings, SigmaCompileFacts facts)
+    private List<PendingVariant> FromFacts(SigmaDetectionCompiler compiler, SigmaRule rule, List<SigmaLogSourceMapping> mappings, List<SigmaLiteralAtom>?[] required)
     {
-        var result = new List<PendingVariant>(facts.Variants.Count);
-        for (int k = 0; k < facts.Variants.Count; k++)
+        var result = new List<PendingVariant>(required.Length);
+        for (int k = 0; k < required.Length; k++)
         {
             var mapping = mappings.Count == 0 ? null : mappings[k];
-            var vf = facts.Variants[k];
-            foreach (var name in vf.FieldNames) FieldTable.IdOf(name);
-            List<SigmaLiteralAtom>? required = null;
-            if (vf.Literals is { } literals)
-            {
-                required = new List<SigmaLiteralAtom>(literals.Count);
-                foreach (var l in literals) required.Add(new SigmaLiteralAtom(FieldTable.IdOf(l.Field), l.Text, l.NonAscii));
-            }
             SigmaMatchNode Build()
             {
                 try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }
@@ -326,7 +323,7 @@ public sealed class SigmaRuleSet
                     throw new InvalidOperationException($"{rule.File}: rule '{rule.Title}' compiled on an earlier load but not now: {e.Message}", e);
                 }
             }
-            result.Add(new PendingVariant(mapping, null, Build, required));
+            result.Add(new PendingVariant(mapping, null, Build, required[k]));
         }
         return result;
     }
@@ -337,6 +334,8 @@ public sealed class SigmaRuleSet
 
     private void ResolveCorrelations(List<SigmaRule> correlations)
     {
+        // Nothing to resolve: not even the rules' ids are needed (a rule from the cache reads them on first use).
+        if (correlations.Count == 0) return;
         // Correlations are rules too: give them indices after the detection rules, then resolve references.
         var pending = new List<SigmaRule>(correlations);
         var byKey = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
