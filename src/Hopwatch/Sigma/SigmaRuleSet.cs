@@ -161,6 +161,9 @@ public sealed class SigmaRuleSet
         var lateCompiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout) { RegexesChecked = true };
         var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, int[]? RequiredIds)>();
         var correlations = new List<SigmaRule>();
+        // Per rule set, not per rule: thousands of rules share a few dozen log sources, and most loads have no filters.
+        var mappingsOf = new Dictionary<SigmaLogSource, List<SigmaLogSourceMapping>>();
+        var noFilters = new List<SigmaFilter>(0);
 
         foreach (var rule in parsed)
         {
@@ -170,8 +173,8 @@ public sealed class SigmaRuleSet
                 continue;
             }
             if (rule.IsCorrelation) { correlations.Add(rule); continue; }
-            var mappings = Pipeline.MappingsFor(rule.LogSource);
-            var filters = _filters.Where(f => f.AppliesTo(rule)).ToList();
+            if (!mappingsOf.TryGetValue(rule.LogSource, out var mappings)) mappingsOf[rule.LogSource] = mappings = Pipeline.MappingsFor(rule.LogSource);
+            var filters = _filters.Count == 0 ? noFilters : _filters.Where(f => f.AppliesTo(rule)).ToList();
             try
             {
                 var facts = filters.Count == 0 ? rule.CompileFacts : null;

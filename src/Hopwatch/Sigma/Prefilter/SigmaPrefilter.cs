@@ -18,45 +18,104 @@ internal sealed class SigmaPrefilter
 
     private readonly Dictionary<int, FieldGate> _byField = new();
 
-    /// <summary>Per global literal number: the variant ordinals it opens.</summary>
-    internal int[][] LiteralVariants { get; }
+    /// <summary>
+    /// Per global literal number g: the variant ordinals it opens are <see cref="LiteralOrdinals"/> from
+    /// <c>LiteralStarts[g]</c> up to <c>LiteralStarts[g + 1]</c>, ascending (two flat arrays: one array per literal was
+    /// a tenth of what loading all Windows rules allocated).
+    /// </summary>
+    internal int[] LiteralStarts { get; }
+    internal int[] LiteralOrdinals { get; }
     public int VariantCount { get; }
-    public int LiteralCount => LiteralVariants.Length;
+    /// <summary>One more than the highest field number of a required text.</summary>
+    private readonly int _fieldCount;
+    public int LiteralCount => LiteralStarts.Length - 1;
+
+    /// <summary>One field's texts while building: in the order first seen, each with its number in that order.</summary>
+    private sealed class FieldTexts
+    {
+        public readonly Dictionary<string, int> Numbers = new(StringComparer.Ordinal);
+        public readonly List<string> Texts = new();
+        public readonly List<int> NonAsciiVariants = new();
+        public int FirstLiteral;
+    }
 
     public SigmaPrefilter(IReadOnlyList<SigmaCompiledVariant> variants)
     {
         VariantCount = variants.Count;
-        var byField = new Dictionary<int, Dictionary<string, List<int>>>();
-        var nonAscii = new Dictionary<int, List<int>>();
+        int atomCount = 0;
+        foreach (var v in variants)
+            if (v.RequiredLiterals is { } atoms)
+                foreach (var atom in atoms)
+                {
+                    _fieldCount = Math.Max(_fieldCount, atom.FieldId + 1);
+                    atomCount++;
+                }
+        var fields = new FieldTexts?[_fieldCount];
+        // Every (field, text number, variant) in variant order: the variants of each text come out ascending.
+        var pairFields = new int[atomCount];
+        var pairTexts = new int[atomCount];
+        var pairVariants = new int[atomCount];
+        int pairs = 0;
         foreach (var v in variants)
         {
             if (v.RequiredLiterals is null) continue;
             foreach (var atom in v.RequiredLiterals)
             {
-                if (!byField.TryGetValue(atom.FieldId, out var texts)) byField[atom.FieldId] = texts = new(StringComparer.Ordinal);
+                var texts = fields[atom.FieldId] ??= new FieldTexts();
                 if (atom.NonAscii)
                 {
-                    if (!nonAscii.TryGetValue(atom.FieldId, out var opened)) nonAscii[atom.FieldId] = opened = new();
+                    var opened = texts.NonAsciiVariants;
                     if (opened.Count == 0 || opened[^1] != v.Ordinal) opened.Add(v.Ordinal);
                     continue;
                 }
-                if (!texts.TryGetValue(atom.Text, out var list)) texts[atom.Text] = list = new();
-                if (list.Count == 0 || list[^1] != v.Ordinal) list.Add(v.Ordinal);
+                if (!texts.Numbers.TryGetValue(atom.Text, out int number))
+                {
+                    texts.Numbers[atom.Text] = number = texts.Texts.Count;
+                    texts.Texts.Add(atom.Text);
+                }
+                pairFields[pairs] = atom.FieldId;
+                pairTexts[pairs] = number;
+                pairVariants[pairs++] = v.Ordinal;
             }
         }
-        var literalVariants = new List<int[]>();
-        var fieldIds = new int[byField.Count];
-        byField.Keys.CopyTo(fieldIds, 0);
-        Array.Sort(fieldIds);
-        foreach (int field in fieldIds)
+        // Literals numbered field by field (ascending field numbers), each field's texts in the order first seen.
+        int literals = 0;
+        for (int field = 0; field < fields.Length; field++)
         {
-            var texts = byField[field];
-            var literals = texts.Keys.ToList();
-            var opened = nonAscii.TryGetValue(field, out var list) ? list.ToArray() : [];
-            _byField[field] = new FieldGate(literals.Count > 0 ? new SigmaLiteralFinder(literals) : null, literalVariants.Count, opened);
-            foreach (var lit in literals) literalVariants.Add(texts[lit].ToArray());
+            if (fields[field] is not { } texts) continue;
+            texts.FirstLiteral = literals;
+            _byField[field] = new FieldGate(texts.Texts.Count > 0 ? new SigmaLiteralFinder(texts.Texts) : null, literals, texts.NonAsciiVariants.ToArray());
+            literals += texts.Texts.Count;
         }
-        LiteralVariants = literalVariants.ToArray();
+        // The variants of each literal, by a counting sort of the pairs (stable: ascending variants; repeats dropped).
+        var starts = new int[literals + 1];
+        var literalOf = new int[pairs];
+        for (int i = 0; i < literalOf.Length; i++)
+        {
+            literalOf[i] = fields[pairFields[i]]!.FirstLiteral + pairTexts[i];
+            starts[literalOf[i] + 1]++;
+        }
+        for (int g = 0; g < literals; g++) starts[g + 1] += starts[g];
+        var next = (int[])starts.Clone();
+        var ordinals = new int[literalOf.Length];
+        for (int i = 0; i < literalOf.Length; i++)
+        {
+            int g = literalOf[i];
+            if (next[g] > starts[g] && ordinals[next[g] - 1] == pairVariants[i]) continue; // the same variant requires the text twice
+            ordinals[next[g]++] = pairVariants[i];
+        }
+        // Close the gaps repeats left.
+        int filled = 0;
+        for (int g = 0; g < literals; g++)
+        {
+            int from = starts[g], count = next[g] - from;
+            starts[g] = filled;
+            Array.Copy(ordinals, from, ordinals, filled, count);
+            filled += count;
+        }
+        starts[literals] = filled;
+        LiteralStarts = starts;
+        LiteralOrdinals = filled == ordinals.Length ? ordinals : ordinals[..filled];
     }
 
     /// <summary>The fields to scan for a bucket of candidates, or empty when the bucket should not be gated.</summary>
@@ -66,16 +125,21 @@ internal sealed class SigmaPrefilter
         foreach (var v in candidates)
             if (v.RequiredLiterals is not null) gated++;
         if (gated < MinGatedPerBucket) return [];
-        // Plain loops over ints: LINQ's int instantiations are compiled at run time on every load.
-        var fields = new List<int>();
+        // Plain loops over ints: LINQ's int instantiations are compiled at run time on every load. Fields marked
+        // rather than listed and sorted: a bucket of a thousand rules names a few dozen fields, thousands of times.
+        var named = new bool[_fieldCount];
+        int n = 0;
         foreach (var v in candidates)
             if (v.RequiredLiterals is { } atoms)
-                foreach (var a in atoms) fields.Add(a.FieldId);
-        fields.Sort();
-        int n = 0;
-        for (int i = 0; i < fields.Count; i++)
-            if (n == 0 || fields[i] != fields[n - 1]) fields[n++] = fields[i];
-        return fields.GetRange(0, n).ToArray();
+                foreach (var a in atoms)
+                {
+                    if (a.FieldId >= named.Length) Array.Resize(ref named, a.FieldId + 1); // candidates from another set (tests)
+                    if (!named[a.FieldId]) { named[a.FieldId] = true; n++; }
+                }
+        var fields = new int[n];
+        for (int field = 0, k = 0; k < n; field++)
+            if (named[field]) fields[k++] = field;
+        return fields;
     }
 
     /// <summary>Opens (in <paramref name="state"/>) every variant whose required text occurs in one of <paramref name="fields"/> of the bound event.</summary>
@@ -123,13 +187,12 @@ internal sealed class SigmaPrefilterState
             Array.Clear(_literalSeen);
             _generation = 1;
         }
-        return new Marker { Open = _variantOpen, Seen = _literalSeen, Generation = _generation, LiteralVariants = prefilter.LiteralVariants };
+        return new Marker { Open = _variantOpen, Seen = _literalSeen, Generation = _generation, Starts = prefilter.LiteralStarts, Ordinals = prefilter.LiteralOrdinals };
     }
 
     internal struct Marker : ILiteralSink
     {
-        public int[] Open, Seen;
-        public int[][] LiteralVariants;
+        public int[] Open, Seen, Starts, Ordinals;
         public int Generation, FirstLiteral;
 
         public readonly void OpenAll(int[] variants)
@@ -142,7 +205,7 @@ internal sealed class SigmaPrefilterState
             int g = FirstLiteral + literal;
             if (Seen[g] == Generation) return;
             Seen[g] = Generation;
-            foreach (int v in LiteralVariants[g]) Open[v] = Generation;
+            for (int k = Starts[g], end = Starts[g + 1]; k < end; k++) Open[Ordinals[k]] = Generation;
         }
     }
 }
