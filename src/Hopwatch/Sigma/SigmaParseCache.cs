@@ -23,17 +23,26 @@ internal sealed class SigmaParseCache
     private static readonly Guid BuildId = typeof(SigmaParseCache).Assembly.ManifestModule.ModuleVersionId;
 
     private readonly string _path;
-    /// <summary>A cached parse of one file (a class: dictionaries of it run on precompiled shared generic code).</summary>
-    private sealed record Entry(long Size, long Ticks, ReadOnlyMemory<byte> Data);
+
+    /// <summary>A parsed file kept in the cache, under its full path (a class: dictionaries of it run on precompiled shared generic code).</summary>
+    internal sealed class Entry(string key, long size, long ticks, ReadOnlyMemory<byte> data)
+    {
+        public string Key { get; } = key;
+        public long Size { get; } = size;
+        public long Ticks { get; } = ticks;
+        public ReadOnlyMemory<byte> Data { get; } = data;
+        /// <summary>Compile facts of its rules (<see cref="SigmaCompileFacts"/>) under the pipeline of <see cref="_factsPipeline"/>; null: none.</summary>
+        public ReadOnlyMemory<byte>? Facts { get; set; }
+        /// <summary>Served to this load (entries no load uses are dropped when the cache is written).</summary>
+        public bool Used { get; set; }
+    }
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
     private readonly Dictionary<string, Entry> _fresh = new(StringComparer.Ordinal);
-    // Compile facts per file (SigmaCompileFacts of its rules), valid for the pipeline whose digest is _factsPipeline.
-    private readonly Dictionary<string, ReadOnlyMemory<byte>> _facts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _freshFacts = new(StringComparer.Ordinal);
     private byte[] _factsPipeline = [], _pipelineDigest = [];
     private bool _factsChanged;
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private int _used;
     private readonly object _lock = new();
     private ReadOnlyMemory<byte>? _pipeline;
     private byte[]? _freshPipeline;
@@ -43,7 +52,11 @@ internal sealed class SigmaParseCache
     /// <summary>Whether the cache holds no entry (then nothing is worth looking up before parsing).</summary>
     public bool IsEmpty => _entries.Count == 0;
 
-    private SigmaParseCache(string path) => _path = path;
+    private SigmaParseCache(string path)
+    {
+        _path = path;
+        _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The cache for these rule roots in <paramref name="directory"/> (empty when there is none yet or it is unreadable).</summary>
     public static SigmaParseCache Open(string directory, IEnumerable<string> roots)
@@ -55,7 +68,6 @@ internal sealed class SigmaParseCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException or InvalidDataException)
         {
             cache._entries.Clear(); // damaged or from an older format: start afresh
-            cache._facts.Clear();
         }
         return cache;
     }
@@ -72,23 +84,25 @@ internal sealed class SigmaParseCache
         var factsPipeline = file.AsSpan(r.Skip(DigestLength), DigestLength).ToArray();
         int n = r.ReadInt32();
         if (n < 0) throw new InvalidDataException("negative entry count");
-        var facts = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+        var entries = new List<Entry>(Math.Min(n, 1 << 20));
         for (int i = 0; i < n; i++)
         {
             string path = r.ReadString();
             long size = ReadInt64(ref r), ticks = ReadInt64(ref r);
             int len = r.ReadInt32();
             if (len < 0) throw new InvalidDataException("negative entry length");
-            _entries[path] = new Entry(size, ticks, file.AsMemory(r.Skip(len), len));
+            var entry = new Entry(path, size, ticks, file.AsMemory(r.Skip(len), len));
             int factsLength = r.ReadInt32();
             if (factsLength < -1) throw new InvalidDataException("bad facts length");
-            if (factsLength >= 0) facts[path] = file.AsMemory(r.Skip(factsLength), factsLength);
+            if (factsLength >= 0) entry.Facts = file.AsMemory(r.Skip(factsLength), factsLength);
+            entries.Add(entry);
         }
         if (!r.AtEnd) throw new InvalidDataException("trailing bytes in the cache file");
         // Only once the whole file read well:
         _pipeline = pipeline;
         _factsPipeline = factsPipeline;
-        foreach (var (path, data) in facts) _facts[path] = data;
+        _entries.EnsureCapacity(entries.Count);
+        foreach (var entry in entries) _entries[entry.Key] = entry;
     }
 
     private static long ReadInt64(ref SigmaCacheReader r)
@@ -96,6 +110,9 @@ internal sealed class SigmaParseCache
         uint low = (uint)r.ReadInt32();
         return (long)((ulong)(uint)r.ReadInt32() << 32 | low);
     }
+
+    /// <summary>The entry kept for the file of this full path (current or not), or null.</summary>
+    public Entry? Find(ReadOnlySpan<char> fullPath) => _entriesBySpan.TryGetValue(fullPath, out var entry) ? entry : null;
 
     /// <summary>
     /// The built-in log-source pipeline: parsing its YAML is the one use of the YAML library left on a run whose
@@ -125,7 +142,7 @@ internal sealed class SigmaParseCache
         _pipelineDigest = SHA256.HashData(SigmaParseCacheFormat.WritePipeline(pipeline))[..DigestLength];
         if (!_pipelineDigest.AsSpan().SequenceEqual(_factsPipeline))
         {
-            _facts.Clear();
+            foreach (var entry in _entries.Values) entry.Facts = null;
             _factsChanged = true;
         }
     }
@@ -136,7 +153,7 @@ internal sealed class SigmaParseCache
     /// </summary>
     public void RememberFacts(SigmaParseResult file)
     {
-        if (file.CacheKey is not { } full) return;
+        if (file.CacheEntry is not { } entry) return;
         var rules = file.Rules;
         bool allFromCache = true;
         int withFacts = 0;
@@ -146,33 +163,27 @@ internal sealed class SigmaParseCache
             withFacts++;
             allFromCache &= r.CompileFacts.FromCache;
         }
-        if (allFromCache && withFacts == file.CachedFactsCount && _facts.ContainsKey(full)) return;
+        if (allFromCache && withFacts == file.CachedFactsCount && entry.Facts is not null) return;
         if (withFacts == 0)
         {
-            if (_facts.Remove(full)) _factsChanged = true;
+            if (entry.Facts is not null) _factsChanged = true;
+            entry.Facts = null;
             return;
         }
-        _freshFacts[full] = SigmaParseCacheFormat.WriteFacts(rules);
+        entry.Facts = SigmaParseCacheFormat.WriteFacts(rules);
         _factsChanged = true;
     }
 
     /// <summary>The parse result of <paramref name="file"/> from the cache, or null when the cache has none that is current.</summary>
     /// <param name="pool">Gives the texts read now; not thread-safe, so neither is this when given the same pool.</param>
-    public SigmaParseResult? TryCached(string file, SigmaStringPool pool)
+    public SigmaParseResult? TryCached(SigmaRuleFile file, SigmaStringPool pool)
     {
-        if (IsEmpty || Stamp(file) is not var (size, ticks)) return null;
-        string full = Path.GetFullPath(file);
-        Entry? entry;
-        lock (_lock) _entries.TryGetValue(full, out entry);
-        if (entry is null || entry.Size != size || entry.Ticks != ticks) return null;
+        if (file.Entry is not { } entry || file.Stamp is not var (size, ticks) || entry.Size != size || entry.Ticks != ticks) return null;
         try
         {
-            var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file, pool);
-            ReadOnlyMemory<byte> facts;
-            bool hasFacts;
-            lock (_lock) hasFacts = _facts.TryGetValue(full, out facts);
+            var cached = SigmaParseCacheFormat.ReadResult(entry.Data, file.Path, pool);
             int withFacts = 0;
-            if (hasFacts)
+            if (entry.Facts is { } facts)
             {
                 try { withFacts = SigmaParseCacheFormat.AttachFacts(facts, cached.Rules); }
                 catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException)
@@ -180,36 +191,28 @@ internal sealed class SigmaParseCache
                     foreach (var rule in cached.Rules) rule.CompileFacts = null; // compiled at load instead
                 }
             }
-            cached.CacheKey = full;
+            cached.CacheEntry = entry;
             cached.CachedFactsCount = withFacts;
-            lock (_lock) { _used.Add(full); Hits++; }
+            lock (_lock)
+            {
+                if (!entry.Used) { entry.Used = true; _used++; }
+                Hits++;
+            }
             return cached;
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException) { return null; /* parse it instead */ }
     }
 
-    /// <summary>Size and modification time of the file, or null when it cannot be read.</summary>
-    private static (long Size, long Ticks)? Stamp(string file)
-    {
-        try
-        {
-            var info = new FileInfo(file);
-            return (info.Length, info.LastWriteTimeUtc.Ticks);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
-
     /// <summary>Parses <paramref name="file"/>, and keeps the result for the next load when it is a plain file of detection rules.</summary>
-    public SigmaParseResult ParseAndKeep(string file)
+    public SigmaParseResult ParseAndKeep(SigmaRuleFile file)
     {
-        if (Stamp(file) is not var (size, ticks)) return SigmaRuleParser.ParseFile(file);
-        var result = SigmaRuleParser.ParseFile(file);
-        if (result.Errors.Count == 0 && result.Filters.Count == 0 && result.Rules.Count > 0 && result.Rules.All(r => !r.IsCorrelation))
+        var result = SigmaRuleParser.ParseFile(file.Path);
+        if (file.Stamp is var (size, ticks) && result.Errors.Count == 0 && result.Filters.Count == 0 && result.Rules.Count > 0 && result.Rules.All(r => !r.IsCorrelation))
         {
-            string full = Path.GetFullPath(file);
-            var data = SigmaParseCacheFormat.WriteResult(result);
-            lock (_lock) _fresh[full] = new Entry(size, ticks, data);
-            result.CacheKey = full;
+            string full = file.FullPath ?? file.Entry?.Key ?? Path.GetFullPath(file.Path);
+            var entry = new Entry(full, size, ticks, SigmaParseCacheFormat.WriteResult(result));
+            lock (_lock) _fresh[full] = entry;
+            result.CacheEntry = entry;
         }
         return result;
     }
@@ -217,9 +220,10 @@ internal sealed class SigmaParseCache
     /// <summary>Writes the cache when something was parsed afresh or an entry went out of use; problems writing it are not errors (the next run parses again).</summary>
     public void SaveIfChanged()
     {
-        if (_fresh.Count == 0 && _used.Count == _entries.Count && _freshPipeline is null && !_factsChanged) return;
+        if (_fresh.Count == 0 && _used == _entries.Count && _freshPipeline is null && !_factsChanged) return;
         var pipeline = _freshPipeline ?? _pipeline ?? ReadOnlyMemory<byte>.Empty;
-        var keep = _entries.Where(p => _used.Contains(p.Key)).Concat(_fresh).ToList();
+        // A fresh parse replaces the entry of the same file.
+        var keep = _entries.Values.Where(e => e.Used && !_fresh.ContainsKey(e.Key)).Concat(_fresh.Values).ToList();
         string temp = _path + "." + Environment.ProcessId + ".tmp";
         try
         {
@@ -232,17 +236,15 @@ internal sealed class SigmaParseCache
                 w.Write(pipeline.Span);
                 w.Write(_pipelineDigest.Length == DigestLength ? _pipelineDigest : new byte[DigestLength]);
                 w.Write(keep.Count);
-                foreach (var (file, (size, ticks, data)) in keep)
+                foreach (var entry in keep)
                 {
-                    w.Write(file);
-                    w.Write(size);
-                    w.Write(ticks);
-                    w.Write(data.Length);
-                    w.Write(data.Span);
-                    ReadOnlyMemory<byte>? facts = _freshFacts.TryGetValue(file, out var fresh) ? fresh
-                        : !_fresh.ContainsKey(file) && _facts.TryGetValue(file, out var old) ? old : null;
-                    w.Write(facts?.Length ?? -1);
-                    if (facts is { } f) w.Write(f.Span);
+                    w.Write(entry.Key);
+                    w.Write(entry.Size);
+                    w.Write(entry.Ticks);
+                    w.Write(entry.Data.Length);
+                    w.Write(entry.Data.Span);
+                    w.Write(entry.Facts?.Length ?? -1);
+                    if (entry.Facts is { } f) w.Write(f.Span);
                 }
             }
             File.Move(temp, _path, overwrite: true);

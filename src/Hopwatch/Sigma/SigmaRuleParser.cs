@@ -11,8 +11,8 @@ public sealed class SigmaParseResult
     public List<SigmaFilter> Filters { get; } = new();
     public List<SigmaRuleError> Errors { get; } = new();
 
-    /// <summary>The file's key in the parsed-rule cache when the cache keeps it (served from it, or parsed and kept); else null.</summary>
-    internal string? CacheKey { get; set; }
+    /// <summary>The file's entry in the parsed-rule cache when the cache keeps it (served from it, or parsed and kept); else null.</summary>
+    internal SigmaParseCache.Entry? CacheEntry { get; set; }
     /// <summary>How many of the rules got compile facts from the cache (to see later whether any was dropped).</summary>
     internal int CachedFactsCount { get; set; }
 }

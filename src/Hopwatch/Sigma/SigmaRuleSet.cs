@@ -93,19 +93,30 @@ public sealed class SigmaRuleSet
         var pool = new SigmaStringPool(); // texts read from the cache, one string each
         // Parsing is most of the load time and files are independent: parse in parallel, merge in file order.
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
-        options.OnLoadStep?.Invoke("rule files listed");
-        var parsed = new SigmaParseResult[files.Count];
-        // Files from the cache first, on this thread: with detections read on first use that is a few milliseconds,
-        // less than starting parallel workers costs. The rest (all of them on a first run) are parsed in parallel.
-        var toParse = new List<int>(cache is { IsEmpty: false } ? 0 : files.Count);
-        for (int i = 0; i < files.Count; i++)
+        SigmaParseResult[] parsed;
+        if (cache is null)
         {
-            if (cache is { IsEmpty: false } && cache.TryCached(files[i], pool) is { } cached) parsed[i] = cached;
-            else toParse.Add(i);
+            var files = EnumerateFiles(ruleDirsOrFiles, set._errors).ToList();
+            options.OnLoadStep?.Invoke("rule files listed");
+            parsed = new SigmaParseResult[files.Count];
+            Parallel.For(0, files.Count, i => parsed[i] = SigmaRuleParser.ParseFile(files[i]));
         }
-        if (toParse.Count > 0)
-            Parallel.For(0, toParse.Count, k => parsed[toParse[k]] = cache is null ? SigmaRuleParser.ParseFile(files[toParse[k]]) : cache.ParseAndKeep(files[toParse[k]]));
+        else
+        {
+            var files = SigmaRuleFile.List(ruleDirsOrFiles, set._errors, cache);
+            options.OnLoadStep?.Invoke("rule files listed");
+            parsed = new SigmaParseResult[files.Count];
+            // Files from the cache first, on this thread: with detections read on first use that is a few milliseconds,
+            // less than starting parallel workers costs. The rest (all of them on a first run) are parsed in parallel.
+            var toParse = new List<int>(cache.IsEmpty ? files.Count : 0);
+            for (int i = 0; i < files.Count; i++)
+            {
+                if (cache.TryCached(files[i], pool) is { } cached) parsed[i] = cached;
+                else toParse.Add(i);
+            }
+            if (toParse.Count > 0)
+                Parallel.For(0, toParse.Count, k => parsed[toParse[k]] = cache.ParseAndKeep(files[toParse[k]]));
+        }
         set.CachedFileCount = cache?.Hits ?? 0;
         options.OnLoadStep?.Invoke("rule files parsed/decoded");
         foreach (var r in parsed)
