@@ -7,7 +7,6 @@ namespace Hopwatch.Sigma;
 internal sealed class SigmaFieldTable
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idsBySpan;
     private readonly List<string> _names = new();
     /// <summary>Per source format: for each field id, other names to try when the event lacks the field.</summary>
     private readonly Dictionary<Hopwatch.Events.SourceFormat, string[]?[]> _aliases = new();
@@ -16,20 +15,11 @@ internal sealed class SigmaFieldTable
 
     private bool _frozen;
 
-    public SigmaFieldTable() => _idsBySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
-
     public int Count => _names.Count;
     public string NameOf(int id) => _names[id];
 
     /// <summary>When set, every name asked for by <see cref="IdOf"/> is appended (to replay a compilation's field numbering).</summary>
     public List<string>? Recording { get; set; }
-
-    /// <summary><see cref="IdOf(string)"/> for a name in a span: a string is made only for a name not numbered yet.</summary>
-    public int IdOf(ReadOnlySpan<char> name)
-    {
-        if (Recording is null && _idsBySpan.TryGetValue(name, out int id)) return id;
-        return IdOf(new string(name));
-    }
 
     public int IdOf(string name)
     {

@@ -135,24 +135,25 @@ internal static class SigmaParseCacheFormat
         if (Count(ref r) != required.Length) throw new InvalidDataException("facts for another number of variants");
         for (int k = 0; k < required.Length; k++)
         {
-            for (int n = Count(ref r); n > 0; n--) FieldId(table, r.ReadStringBytes());
+            for (int n = Count(ref r); n > 0; n--) FieldId(table, pool.FieldIds, r.ReadStringBytes());
             if (!r.ReadBoolean()) continue;
             var literals = required[k] = new List<SigmaLiteralAtom>(Count(ref r));
             for (int l = literals.Capacity; l > 0; l--)
             {
-                int field = FieldId(table, r.ReadStringBytes());
+                int field = FieldId(table, pool.FieldIds, r.ReadStringBytes());
                 literals.Add(new SigmaLiteralAtom(field, pool.Get(r.ReadStringBytes()), r.ReadBoolean()));
             }
         }
         return r.AtEnd ? ids : throw new InvalidDataException("trailing bytes in a rule's cached facts");
     }
 
-    /// <summary>The field number of a name given in UTF-8 (no string made for a name the table knows).</summary>
-    private static int FieldId(SigmaFieldTable table, ReadOnlySpan<byte> utf8)
+    /// <summary>The field number of a name given in UTF-8 (through <paramref name="known"/>: no string made for a name seen before).</summary>
+    private static int FieldId(SigmaFieldTable table, SigmaUtf8Map<int> known, ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length > 256) return table.IdOf(Encoding.UTF8.GetString(utf8));
-        Span<char> chars = stackalloc char[256];
-        return table.IdOf(chars[..Encoding.UTF8.GetChars(utf8, chars)]);
+        if (known.TryGetValue(utf8, out int id)) return id;
+        id = table.IdOf(Encoding.UTF8.GetString(utf8));
+        known.Add(utf8, id);
+        return id;
     }
 
     public static byte[] WritePipeline(SigmaLogSourcePipeline pipeline)

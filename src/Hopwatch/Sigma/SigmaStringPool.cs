@@ -9,24 +9,18 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaStringPool
 {
-    /// <summary>Longer texts are not pooled (they are rarely repeated; decoding them on the stack would cost more).</summary>
-    private const int MaxPooledChars = 256;
+    private readonly SigmaUtf8Map<string> _strings = new();
 
-    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-
-    public SigmaStringPool() => _bySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    /// <summary>The text of these UTF-8 bytes (as <see cref="Encoding.UTF8"/> decodes them), the same instance for the same text.</summary>
+    /// <summary>The text of these UTF-8 bytes (as <see cref="Encoding.UTF8"/> decodes them), the same instance for the same bytes.</summary>
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty) return "";
-        if (utf8.Length > MaxPooledChars) return Encoding.UTF8.GetString(utf8);
-        Span<char> chars = stackalloc char[MaxPooledChars]; // UTF-8 never has fewer bytes than UTF-16 has chars
-        var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
-        if (_bySpan.TryGetValue(text, out var known)) return known;
-        var s = new string(text);
-        _strings[s] = s;
+        if (_strings.TryGetValue(utf8, out var known)) return known;
+        var s = Encoding.UTF8.GetString(utf8);
+        _strings.Add(utf8, s);
         return s;
     }
+
+    /// <summary>Field numbers in the load's field table by the UTF-8 bytes of the name, for <see cref="SigmaParseCacheFormat.ReadRuleFacts"/>.</summary>
+    public SigmaUtf8Map<int> FieldIds { get; } = new();
 }

@@ -77,6 +77,7 @@ internal sealed class SigmaLiteralFinder
                 int slot = Find(k);
                 int load = (_keys[slot] == k ? _entryCount[slot] * 1000 : 0) + use[(int)((k * 0x9E3779B97F4A7C15UL) >> bucketShift)];
                 if (load < bestLoad) { bestLoad = load; best = i; }
+                if (load == 1) break; // a gram no other literal has, not filed yet: none can be lower (the same choice, sooner)
             }
             if (best < 0) throw new ArgumentException("a literal of NUL characters only cannot be searched for");
             ulong key = Key(lit, best);
@@ -138,7 +139,10 @@ internal sealed class SigmaLiteralFinder
     }
 
     private static ulong Key(string s, int at) =>
-        s[at] | (ulong)s[at + 1] << 16 | (ulong)s[at + 2] << 32 | (ulong)s[at + 3] << 48;
+        // The four characters as one read where the machine's byte order gives the same number (most of a load's
+        // grams are keyed here: every gram of every literal, twice).
+        BitConverter.IsLittleEndian ? System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(s.AsSpan(at, 4)))
+            : s[at] | (ulong)s[at + 1] << 16 | (ulong)s[at + 2] << 32 | (ulong)s[at + 3] << 48;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
