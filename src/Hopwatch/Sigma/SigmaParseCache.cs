@@ -25,9 +25,10 @@ internal sealed class SigmaParseCache
     private readonly string _path;
 
     /// <summary>A parsed file kept in the cache, under its full path (a class: dictionaries of it run on precompiled shared generic code).</summary>
-    internal sealed class Entry(string key, long size, long ticks, ReadOnlyMemory<byte> data)
+    internal sealed class Entry(ReadOnlyMemory<byte> key, long size, long ticks, ReadOnlyMemory<byte> data)
     {
-        public string Key { get; } = key;
+        /// <summary>The file's full path in UTF-8 (as the cache file holds it: no string is made for it).</summary>
+        public ReadOnlyMemory<byte> Key { get; } = key;
         public long Size { get; } = size;
         public long Ticks { get; } = ticks;
         public ReadOnlyMemory<byte> Data { get; } = data;
@@ -35,10 +36,13 @@ internal sealed class SigmaParseCache
         public ReadOnlyMemory<byte>? Facts { get; set; }
         /// <summary>Served to this load (entries no load uses are dropped when the cache is written).</summary>
         public bool Used { get; set; }
+        /// <summary>Parsed again by this load (it was out of date or would not read): a fresh entry takes its place.</summary>
+        public bool Replaced { get; set; }
     }
 
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private Dictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
+    // The entries read from the cache file, in its order and by the UTF-8 bytes of their full path.
+    private readonly List<Entry> _entries = new();
+    private SigmaUtf8Map<Entry> _entriesByPath = new();
     private readonly Dictionary<string, Entry> _fresh = new(StringComparer.Ordinal);
     private byte[] _factsPipeline = [], _pipelineDigest = [];
     private bool _factsChanged;
@@ -52,11 +56,7 @@ internal sealed class SigmaParseCache
     /// <summary>Whether the cache holds no entry (then nothing is worth looking up before parsing).</summary>
     public bool IsEmpty => _entries.Count == 0;
 
-    private SigmaParseCache(string path)
-    {
-        _path = path;
-        _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
+    private SigmaParseCache(string path) => _path = path;
 
     /// <summary>The cache for these rule roots in <paramref name="directory"/> (empty when there is none yet or it is unreadable).</summary>
     public static SigmaParseCache Open(string directory, IEnumerable<string> roots)
@@ -67,7 +67,7 @@ internal sealed class SigmaParseCache
         try { cache.Read(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException or InvalidDataException)
         {
-            cache._entries.Clear(); // damaged or from an older format: start afresh
+            cache._entries.Clear(); // damaged or from an older format: start afresh (entries are only mapped once all read well)
         }
         return cache;
     }
@@ -85,9 +85,11 @@ internal sealed class SigmaParseCache
         int n = r.ReadInt32();
         if (n < 0) throw new InvalidDataException("negative entry count");
         var entries = new List<Entry>(Math.Min(n, 1 << 20));
+        var byPath = new SigmaUtf8Map<Entry>(Math.Min(n, 1 << 20), Math.Min(n, 1 << 20) * 128); // paths of ~100 bytes
         for (int i = 0; i < n; i++)
         {
-            string path = r.ReadString();
+            int pathLength = r.ReadStringBytes().Length;
+            var path = file.AsMemory(r.Position - pathLength, pathLength);
             long size = ReadInt64(ref r), ticks = ReadInt64(ref r);
             int len = r.ReadInt32();
             if (len < 0) throw new InvalidDataException("negative entry length");
@@ -101,8 +103,13 @@ internal sealed class SigmaParseCache
         // Only once the whole file read well:
         _pipeline = pipeline;
         _factsPipeline = factsPipeline;
-        _entries.EnsureCapacity(entries.Count);
-        foreach (var entry in entries) _entries[entry.Key] = entry;
+        foreach (var entry in entries)
+        {
+            if (byPath.TryGetValue(entry.Key.Span, out _)) throw new InvalidDataException("a file kept twice in the cache file");
+            byPath.Add(entry.Key.Span, entry);
+        }
+        _entriesByPath = byPath;
+        _entries.AddRange(entries);
     }
 
     private static long ReadInt64(ref SigmaCacheReader r)
@@ -111,8 +118,18 @@ internal sealed class SigmaParseCache
         return (long)((ulong)(uint)r.ReadInt32() << 32 | low);
     }
 
+    /// <summary>How many entries the cache file held.</summary>
+    public int EntryCount => _entries.Count;
+
     /// <summary>The entry kept for the file of this full path (current or not), or null.</summary>
-    public Entry? Find(ReadOnlySpan<char> fullPath) => _entriesBySpan.TryGetValue(fullPath, out var entry) ? entry : null;
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    public Entry? Find(ReadOnlySpan<char> fullPath)
+    {
+        if (_entries.Count == 0) return null;
+        int most = Encoding.UTF8.GetMaxByteCount(fullPath.Length);
+        Span<byte> utf8 = most <= 1024 ? stackalloc byte[most] : new byte[most];
+        return _entriesByPath.TryGetValue(utf8[..Encoding.UTF8.GetBytes(fullPath, utf8)], out var entry) ? entry : null;
+    }
 
     /// <summary>
     /// The built-in log-source pipeline: parsing its YAML is the one use of the YAML library left on a run whose
@@ -142,7 +159,7 @@ internal sealed class SigmaParseCache
         _pipelineDigest = SHA256.HashData(SigmaParseCacheFormat.WritePipeline(pipeline))[..DigestLength];
         if (!_pipelineDigest.AsSpan().SequenceEqual(_factsPipeline))
         {
-            foreach (var entry in _entries.Values) entry.Facts = null;
+            foreach (var entry in _entries) entry.Facts = null;
             _factsChanged = true;
         }
     }
@@ -209,9 +226,13 @@ internal sealed class SigmaParseCache
         var result = SigmaRuleParser.ParseFile(file.Path);
         if (file.Stamp is var (size, ticks) && result.Errors.Count == 0 && result.Filters.Count == 0 && result.Rules.Count > 0 && result.Rules.All(r => !r.IsCorrelation))
         {
-            string full = file.FullPath ?? file.Entry?.Key ?? Path.GetFullPath(file.Path);
-            var entry = new Entry(full, size, ticks, SigmaParseCacheFormat.WriteResult(result));
-            lock (_lock) _fresh[full] = entry;
+            string full = file.FullPath ?? (file.Entry is { } old ? Encoding.UTF8.GetString(old.Key.Span) : Path.GetFullPath(file.Path));
+            var entry = new Entry(Encoding.UTF8.GetBytes(full), size, ticks, SigmaParseCacheFormat.WriteResult(result));
+            lock (_lock)
+            {
+                _fresh[full] = entry;
+                if (file.Entry is { } replaced) replaced.Replaced = true;
+            }
             result.CacheEntry = entry;
         }
         return result;
@@ -223,7 +244,7 @@ internal sealed class SigmaParseCache
         if (_fresh.Count == 0 && _used == _entries.Count && _freshPipeline is null && !_factsChanged) return;
         var pipeline = _freshPipeline ?? _pipeline ?? ReadOnlyMemory<byte>.Empty;
         // A fresh parse replaces the entry of the same file.
-        var keep = _entries.Values.Where(e => e.Used && !_fresh.ContainsKey(e.Key)).Concat(_fresh.Values).ToList();
+        var keep = _entries.Where(e => e.Used && !e.Replaced).Concat(_fresh.Values).ToList();
         string temp = _path + "." + Environment.ProcessId + ".tmp";
         try
         {
@@ -238,7 +259,8 @@ internal sealed class SigmaParseCache
                 w.Write(keep.Count);
                 foreach (var entry in keep)
                 {
-                    w.Write(entry.Key);
+                    w.Write7BitEncodedInt(entry.Key.Length); // as BinaryWriter.Write(string) writes the path
+                    w.Write(entry.Key.Span);
                     w.Write(entry.Size);
                     w.Write(entry.Ticks);
                     w.Write(entry.Data.Length);

@@ -56,7 +56,9 @@ internal sealed class SigmaRuleFile
                     (e.FileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || e.FileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)),
             };
             var sorted = found.ToList();
-            sorted.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+            // All start with the path as given: compare what follows it (the same order, fewer characters compared).
+            int root = sorted.TrueForAll(f => f.Path.StartsWith(p, StringComparison.Ordinal)) ? p.Length : 0;
+            sorted.Sort((a, b) => string.CompareOrdinal(a.Path, root, b.Path, root, int.MaxValue));
             files.AddRange(sorted);
         }
         return files;

@@ -90,7 +90,7 @@ public sealed class SigmaRuleSet
         }
 
         var parsedRules = new List<SigmaRule>();
-        var pool = new SigmaStringPool(); // texts read from the cache, one string each
+        var pool = new SigmaStringPool(cache?.EntryCount ?? 0); // texts read from the cache, one string each
         // Parsing is most of the load time and files are independent: parse in parallel, merge in file order.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         SigmaParseResult[] parsed;

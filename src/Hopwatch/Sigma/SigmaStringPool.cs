@@ -9,7 +9,10 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaStringPool
 {
-    private readonly SigmaUtf8Map<string> _strings = new();
+    private readonly SigmaUtf8Map<string> _strings;
+
+    /// <param name="files">Files expected from the cache (each brings ~5 distinct texts of ~15 bytes).</param>
+    public SigmaStringPool(int files = 0) => _strings = new SigmaUtf8Map<string>(files * 6, files * 90);
 
     /// <summary>The text of these UTF-8 bytes (as <see cref="Encoding.UTF8"/> decodes them), the same instance for the same bytes.</summary>
     public string Get(ReadOnlySpan<byte> utf8)

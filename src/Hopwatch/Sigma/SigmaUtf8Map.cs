@@ -11,12 +11,25 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaUtf8Map<T>
 {
-    private int[] _slots = new int[256]; // entry number + 1; 0 = empty
-    private byte[] _keyBytes = new byte[4096];
+    private int[] _slots; // entry number + 1; 0 = empty
+    private byte[] _keyBytes;
     private int _keyBytesUsed;
-    private int[] _keyStart = new int[128], _keyLength = new int[128], _hash = new int[128];
-    private T[] _values = new T[128];
+    private int[] _keyStart, _keyLength, _hash;
+    private T[] _values;
     private int _count;
+
+    /// <param name="capacity">Keys expected (growing past it costs copies).</param>
+    /// <param name="keyBytes">Bytes of all keys together expected.</param>
+    public SigmaUtf8Map(int capacity = 128, int keyBytes = 4096)
+    {
+        capacity = Math.Max(capacity, 16);
+        _slots = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
+        _keyBytes = new byte[Math.Max(keyBytes, 256)];
+        _keyStart = new int[capacity];
+        _keyLength = new int[capacity];
+        _hash = new int[capacity];
+        _values = new T[capacity];
+    }
 
     public int Count => _count;
 
