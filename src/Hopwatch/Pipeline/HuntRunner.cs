@@ -90,7 +90,9 @@ public static class HuntRunner
         var files = EvidenceReader.ListFiles(options.Inputs, diag);
         using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         long totalBytes = 0;
-        foreach (var f in files) totalBytes += new FileInfo(f).Length;
+        // Relative paths joined to the working directory once: a FileInfo of a relative path asks the system for it (getcwd) every time.
+        string cwd = Environment.CurrentDirectory;
+        foreach (var f in files) totalBytes += new FileInfo(Path.IsPathRooted(f) ? f : Path.Join(cwd, f)).Length;
         // With a core to spare beyond the readers', reading starts first and runs while the detectors are
         // set up (rules loaded and compiled); a set-up error stops it. Without one, the overlap saves little
         // wall time and costs CPU: the set-up's garbage collections then trace every event read so far

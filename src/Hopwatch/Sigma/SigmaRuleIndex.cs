@@ -58,11 +58,21 @@ internal sealed class SigmaRuleIndex
         foreach (var ch in byChannelId.Keys.Concat(byChannelAny.Keys).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var any = byChannelAny.TryGetValue(ch, out var a) ? a : [];
-            var bucket = new ChannelBucket { AnyId = Bucket(any.Concat(genericWindows).ToArray()) };
+            var bucket = new ChannelBucket { AnyId = Bucket(Joined([], any, genericWindows)) };
             if (byChannelId.TryGetValue(ch, out var ids))
-                foreach (var (id, list) in ids) bucket.ById[id] = Bucket(list.Concat(any).Concat(genericWindows).ToArray());
+                foreach (var (id, list) in ids) bucket.ById[id] = Bucket(Joined(list, any, genericWindows));
             _channels[ch] = bucket;
         }
+    }
+
+    /// <summary>The three lists one after the other, in one array (a bucket per channel and EventID: thousands of them).</summary>
+    private static SigmaCompiledVariant[] Joined(List<SigmaCompiledVariant> first, List<SigmaCompiledVariant> second, SigmaCompiledVariant[] third)
+    {
+        var all = new SigmaCompiledVariant[first.Count + second.Count + third.Length];
+        first.CopyTo(all, 0);
+        second.CopyTo(all, first.Count);
+        third.CopyTo(all, first.Count + second.Count);
+        return all;
     }
 
     /// <summary>The variants that can match an event of this channel and EventID (channel empty: not a Windows event).</summary>

@@ -31,10 +31,11 @@ internal sealed class SigmaPrefilter
     public int LiteralCount => LiteralStarts.Length - 1;
 
     /// <summary>One field's texts while building: in the order first seen, each with its number in that order.</summary>
-    private sealed class FieldTexts
+    private sealed class FieldTexts(int atoms)
     {
-        public readonly Dictionary<string, int> Numbers = new(StringComparer.Ordinal);
-        public readonly List<string> Texts = new();
+        // Sized for all of the field's atoms: growing them (rehashing every text) was a good part of the build.
+        public readonly Dictionary<string, int> Numbers = new(atoms, StringComparer.Ordinal);
+        public readonly List<string> Texts = new(atoms);
         public readonly List<int> NonAsciiVariants = new();
         public int FirstLiteral;
     }
@@ -50,6 +51,10 @@ internal sealed class SigmaPrefilter
                     _fieldCount = Math.Max(_fieldCount, atom.FieldId + 1);
                     atomCount++;
                 }
+        var atomsPerField = new int[_fieldCount];
+        foreach (var v in variants)
+            if (v.RequiredLiterals is { } atoms)
+                foreach (var atom in atoms) atomsPerField[atom.FieldId]++;
         var fields = new FieldTexts?[_fieldCount];
         // Every (field, text number, variant) in variant order: the variants of each text come out ascending.
         var pairFields = new int[atomCount];
@@ -61,7 +66,7 @@ internal sealed class SigmaPrefilter
             if (v.RequiredLiterals is null) continue;
             foreach (var atom in v.RequiredLiterals)
             {
-                var texts = fields[atom.FieldId] ??= new FieldTexts();
+                var texts = fields[atom.FieldId] ??= new FieldTexts(atomsPerField[atom.FieldId]);
                 if (atom.NonAscii)
                 {
                     var opened = texts.NonAsciiVariants;
