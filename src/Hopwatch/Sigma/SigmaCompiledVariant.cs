@@ -33,7 +33,7 @@ internal sealed class SigmaCompiledVariant
     /// <summary>Position in <see cref="SigmaRuleSet.Variants"/> (the prefilter marks variants by it).</summary>
     public int Ordinal { get; init; }
     /// <summary>Texts one of which the event must contain for the variant to match (<see cref="SigmaRequiredLiterals"/>); null: none known, always test.</summary>
-    public IReadOnlyList<SigmaLiteralAtom>? RequiredLiterals { get; init; }
+    public SigmaLiteralAtom[]? RequiredLiterals { get; init; }
 
     private SigmaMatchNode BuildOnce()
     {

@@ -123,7 +123,7 @@ internal static class SigmaParseCacheFormat
     /// numbered in <paramref name="table"/> in the order its compilation asked for them, then its required texts
     /// (into <paramref name="required"/>, one list or null per variant). Returns the EventIDs the detection requires, or null.
     /// </summary>
-    public static int[]? ReadRuleFacts(ReadOnlySpan<byte> facts, SigmaFieldTable table, SigmaStringPool pool, List<SigmaLiteralAtom>?[] required)
+    public static int[]? ReadRuleFacts(ReadOnlySpan<byte> facts, SigmaFieldTable table, SigmaStringPool pool, SigmaLiteralAtom[]?[] required)
     {
         var r = new SigmaCacheReader(facts);
         int[]? ids = null;
@@ -133,15 +133,23 @@ internal static class SigmaParseCacheFormat
             for (int k = 0; k < ids.Length; k++) ids[k] = r.ReadInt32();
         }
         if (Count(ref r) != required.Length) throw new InvalidDataException("facts for another number of variants");
+        // The texts of one field follow each other: their field's name is compared with the last one before it is looked up.
+        ReadOnlySpan<byte> lastName = [];
+        int lastField = -1;
         for (int k = 0; k < required.Length; k++)
         {
             for (int n = Count(ref r); n > 0; n--) FieldId(table, pool.FieldIds, r.ReadStringBytes());
             if (!r.ReadBoolean()) continue;
-            var literals = required[k] = new List<SigmaLiteralAtom>(Count(ref r));
-            for (int l = literals.Capacity; l > 0; l--)
+            var literals = required[k] = new SigmaLiteralAtom[Count(ref r)];
+            for (int l = 0; l < literals.Length; l++)
             {
-                int field = FieldId(table, pool.FieldIds, r.ReadStringBytes());
-                literals.Add(new SigmaLiteralAtom(field, pool.Get(r.ReadStringBytes()), r.ReadBoolean()));
+                var name = r.ReadStringBytes();
+                if (lastField < 0 || !name.SequenceEqual(lastName))
+                {
+                    lastName = name;
+                    lastField = FieldId(table, pool.FieldIds, name);
+                }
+                literals[l] = new SigmaLiteralAtom(lastField, pool.Get(r.ReadStringBytes()), r.ReadBoolean());
             }
         }
         return r.AtEnd ? ids : throw new InvalidDataException("trailing bytes in a rule's cached facts");

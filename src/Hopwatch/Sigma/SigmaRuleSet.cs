@@ -191,7 +191,7 @@ public sealed class SigmaRuleSet
                 var facts = filters.Count == 0 ? rule.CompileFacts : null;
                 if (facts is { FromCache: true } && facts.VariantCount == Math.Max(1, mappings.Count))
                 {
-                    var required = new List<SigmaLiteralAtom>?[facts.VariantCount];
+                    var required = new SigmaLiteralAtom[]?[facts.VariantCount];
                     var ids = SigmaParseCacheFormat.ReadRuleFacts(facts.Cached.Span, FieldTable, pool, required);
                     compiled.Add((rule, FromFacts(lateCompiler, rule, mappings, required), ids));
                 }
@@ -275,7 +275,7 @@ public sealed class SigmaRuleSet
     }
 
     /// <summary>A variant on its way into <see cref="Variants"/>: its test (compiled, or how to compile it on first use) and its required texts.</summary>
-    private readonly record struct PendingVariant(SigmaLogSourceMapping? Mapping, SigmaMatchNode? Node, Func<SigmaMatchNode>? Build, List<SigmaLiteralAtom>? Required);
+    private readonly record struct PendingVariant(SigmaLogSourceMapping? Mapping, SigmaMatchNode? Node, Func<SigmaMatchNode>? Build, SigmaLiteralAtom[]? Required);
 
     /// <summary>
     /// The variant's test, and the texts its detection requires (from the detection alone: the mapping's conditions
@@ -294,7 +294,7 @@ public sealed class SigmaRuleSet
                     FieldNames = FieldTable.Recording!.Distinct(StringComparer.Ordinal).ToArray(),
                     Literals = required?.Select(a => new SigmaNamedLiteral(FieldTable.NameOf(a.FieldId), a.Text, a.NonAscii)).ToList(),
                 });
-            return new PendingVariant(mapping, node, null, required);
+            return new PendingVariant(mapping, node, null, required?.ToArray());
         }
         finally { FieldTable.Recording = null; }
     }
@@ -322,7 +322,7 @@ public sealed class SigmaRuleSet
     /// that compilation numbered them (so the field table is the one a full compile makes), required texts as it
     /// found them (<paramref name="required"/>, per variant), and the test itself compiled on first use.
     /// </summary>
-    private List<PendingVariant> FromFacts(SigmaDetectionCompiler compiler, SigmaRule rule, List<SigmaLogSourceMapping> mappings, List<SigmaLiteralAtom>?[] required)
+    private List<PendingVariant> FromFacts(SigmaDetectionCompiler compiler, SigmaRule rule, List<SigmaLogSourceMapping> mappings, SigmaLiteralAtom[]?[] required)
     {
         var result = new List<PendingVariant>(required.Length);
         for (int k = 0; k < required.Length; k++)
