@@ -11,7 +11,9 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaUtf8Map<T>
 {
-    private int[] _slots; // entry number + 1; 0 = empty
+    // Per slot: the key's hash in the high half, its entry number + 1 in the low half (0 = empty): a probe compares
+    // hashes without reaching into the entries.
+    private long[] _slots;
     private byte[] _keyBytes;
     private int _keyBytesUsed;
     private int[] _keyStart, _keyLength, _hash;
@@ -23,7 +25,7 @@ internal sealed class SigmaUtf8Map<T>
     public SigmaUtf8Map(int capacity = 128, int keyBytes = 4096)
     {
         capacity = Math.Max(capacity, 16);
-        _slots = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
+        _slots = new long[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity * 2)];
         _keyBytes = new byte[Math.Max(keyBytes, 256)];
         _keyStart = new int[capacity];
         _keyLength = new int[capacity];
@@ -38,9 +40,11 @@ internal sealed class SigmaUtf8Map<T>
         int hash = Hash(key), mask = _slots.Length - 1;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask)
         {
-            int e = _slots[slot] - 1;
-            if (e < 0) break;
-            if (_hash[e] == hash && key.SequenceEqual(_keyBytes.AsSpan(_keyStart[e], _keyLength[e])))
+            long packed = _slots[slot];
+            if (packed == 0) break;
+            if ((int)(packed >> 32) != hash) continue;
+            int e = (int)packed - 1;
+            if (key.SequenceEqual(_keyBytes.AsSpan(_keyStart[e], _keyLength[e])))
             {
                 value = _values[e];
                 return true;
@@ -77,12 +81,12 @@ internal sealed class SigmaUtf8Map<T>
     {
         int mask = _slots.Length - 1, slot = _hash[e] & mask;
         while (_slots[slot] != 0) slot = (slot + 1) & mask;
-        _slots[slot] = e + 1;
+        _slots[slot] = (long)_hash[e] << 32 | (uint)(e + 1);
     }
 
     private void Grow()
     {
-        _slots = new int[_slots.Length * 2];
+        _slots = new long[_slots.Length * 2];
         for (int e = 0; e < _count; e++) Place(e);
     }
 
