@@ -26,8 +26,13 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
         return span;
     }
 
-    public byte ReadByte() => Take(1)[0];
-    public bool ReadBoolean() => Take(1)[0] != 0;
+    public byte ReadByte()
+    {
+        if ((uint)_position >= (uint)_data.Length) throw new EndOfStreamException("cached rule data cut off");
+        return _data[_position++];
+    }
+
+    public bool ReadBoolean() => ReadByte() != 0;
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
 
     public string ReadString()
@@ -40,7 +45,12 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
     public ReadOnlySpan<byte> ReadStringBytes() => Take(Read7BitEncodedInt());
 
     /// <summary>Passes over a string as <see cref="ReadString"/> would read it (same checks), without making it.</summary>
-    public void SkipString() => Take(Read7BitEncodedInt());
+    public void SkipString()
+    {
+        int length = Read7BitEncodedInt();
+        if ((uint)length > (uint)(_data.Length - _position)) throw new EndOfStreamException("cached rule data cut off");
+        _position += length;
+    }
 
     /// <summary>Passes over <paramref name="n"/> bytes; returns where they start.</summary>
     public int Skip(int n)
@@ -52,6 +62,8 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
 
     private int Read7BitEncodedInt()
     {
+        // Most lengths and counts fit one byte.
+        if ((uint)_position < (uint)_data.Length && _data[_position] < 0x80) return _data[_position++];
         uint result = 0;
         for (int shift = 0; shift < 35; shift += 7)
         {

@@ -170,7 +170,7 @@ public sealed class SigmaRuleSet
     {
         var compiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout);
         var lateCompiler = new SigmaDetectionCompiler(FieldTable, placeholders, Options.RegexTimeout) { RegexesChecked = true };
-        var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, int[]? RequiredIds)>();
+        var compiled = new List<(SigmaRule Rule, List<PendingVariant> Variants, int[]? RequiredIds)>(parsed.Count);
         var correlations = new List<SigmaRule>();
         // Per rule set, not per rule: thousands of rules share a few dozen log sources, and most loads have no filters.
         var mappingsOf = new Dictionary<SigmaLogSource, List<SigmaLogSourceMapping>>();
