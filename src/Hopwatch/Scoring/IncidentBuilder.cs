@@ -118,7 +118,8 @@ public sealed class IncidentBuilder
             foreach (var h in a.Entities.SourceHosts) AddDistinct(inc.SourceHosts, Names.HostKey(h));
             foreach (var ip in a.Entities.SourceIps) AddDistinct(inc.SourceIps, Names.HostKey(ip));
             foreach (var h in a.Entities.TargetHosts) AddDistinct(inc.TargetHosts, Names.HostKey(h));
-            foreach (var h in AlertDetails.Path(a).Skip(1)) AddDistinct(inc.TargetHosts, h);
+            var path = AlertDetails.Path(a);
+            for (int i = 1; i < path.Count; i++) AddDistinct(inc.TargetHosts, path[i]);
             foreach (var t in a.Techniques) AddDistinct(inc.Techniques, t);
             AddDistinct(inc.Analytics, a.Analytic);
             if (a.Severity > inc.Severity) inc.Severity = a.Severity;
@@ -142,13 +143,35 @@ public sealed class IncidentBuilder
         foreach (var a in alerts)
             inc.Timeline.Add(new TimelineEntry
             {
-                Time = a.TimeFirst, Kind = "alert", Title = a.Title, Severity = a.Severity.ToString().ToLowerInvariant(),
-                Host = string.Join(", ", a.Entities.TargetHosts.Take(5)), User = string.Join(", ", a.Entities.Users.Take(5)),
-                Source = string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps).Take(5)), AlertId = a.Id,
-                Techniques = a.Techniques.ToList(),
+                Time = a.TimeFirst, Kind = "alert", Title = a.Title, Severity = SeverityName(a.Severity),
+                Host = JoinFirst(a.Entities.TargetHosts, null, 5), User = JoinFirst(a.Entities.Users, null, 5),
+                Source = JoinFirst(a.Entities.SourceHosts, a.Entities.SourceIps, 5), AlertId = a.Id,
+                Techniques = new List<string>(a.Techniques),
             });
         inc.Title = TitleOf(inc, alerts);
         return inc;
+    }
+
+    /// <summary>The severity's lower-case name (what ToString().ToLowerInvariant() gives), without making it per alert.</summary>
+    internal static string SeverityName(Severity s) => s switch
+    {
+        Severity.Informational => "informational",
+        Severity.Low => "low",
+        Severity.Medium => "medium",
+        Severity.High => "high",
+        Severity.Critical => "critical",
+        _ => s.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>string.Join(", ", first.Concat(second).Take(max)), without the enumerators.</summary>
+    internal static string JoinFirst(List<string> first, List<string>? second, int max)
+    {
+        int total = first.Count + (second?.Count ?? 0);
+        if (total == 0) return "";
+        if (total == 1) return first.Count == 1 ? first[0] ?? "" : second![0] ?? "";
+        var parts = new string?[Math.Min(max, total)];
+        for (int i = 0; i < parts.Length; i++) parts[i] = i < first.Count ? first[i] : second![i - first.Count];
+        return string.Join(", ", parts);
     }
 
     private static DateTime Last(Alert a) => a.TimeLast < a.TimeFirst ? a.TimeFirst : a.TimeLast;
@@ -157,7 +180,8 @@ public sealed class IncidentBuilder
     private int LogonRisk(Alert a)
     {
         bool off = _options.IsOffHours(a.TimeFirst);
-        bool priv = a.Entities.Users.Any(_options.IsPrivileged);
+        bool priv = false;
+        foreach (var u in a.Entities.Users) if (_options.IsPrivileged(u)) { priv = true; break; }
         return off && priv ? 3 : off || priv ? 2 : 1;
     }
 
@@ -331,9 +355,24 @@ public sealed class IncidentBuilder
         list.Add(value);
     }
 
-    private static string Hash(IEnumerable<string> ids)
+    private static string Hash(List<string> ids)
     {
-        var joined = string.Join("\n", ids.OrderBy(x => x, StringComparer.Ordinal));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined))[..8]);
+        // SHA-256 of the ids sorted and joined by newlines, encoded into one reused buffer.
+        var sorted = ids.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        int bytes = Math.Max(0, sorted.Length - 1);
+        foreach (var id in sorted) bytes += Encoding.UTF8.GetByteCount(id);
+        var buffer = t_hashBuffer is { } b && b.Length >= bytes ? b : t_hashBuffer = new byte[Math.Max(bytes, 4096)];
+        int n = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0) buffer[n++] = (byte)'\n';
+            n += Encoding.UTF8.GetBytes(sorted[i], buffer.AsSpan(n));
+        }
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer.AsSpan(0, n), hash);
+        return Convert.ToHexStringLower(hash[..8]);
     }
+
+    [ThreadStatic] private static byte[]? t_hashBuffer;
 }
