@@ -43,4 +43,54 @@ public static class HtmlText
     /// <summary>Escaped, and cut to <paramref name="max"/> characters with an ellipsis.</summary>
     public static string Short(string? s, int max) =>
         Escape(s is null || s.Length <= max ? s : s[..Math.Max(1, max - 1)] + "…");
+
+    /// <summary>The characters <see cref="Escape"/> replaces.</summary>
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(SpecialChars());
+
+    private static string SpecialChars()
+    {
+        var chars = new StringBuilder("&<>\"'");
+        for (char c = (char)0; c < 0x20; c++) if (c is not '\t' and not '\n' and not '\r') chars.Append(c);
+        for (char c = (char)0x7f; c <= 0x9f; c++) chars.Append(c);
+        return chars.ToString();
+    }
+
+    /// <summary>Appends <see cref="Escape"/>(<paramref name="s"/>) to <paramref name="sb"/> without making the escaped string.</summary>
+    internal static StringBuilder AppendHtml(this StringBuilder sb, string? s) => s is null ? sb : sb.AppendHtml(s.AsSpan());
+
+    internal static StringBuilder AppendHtml(this StringBuilder sb, ReadOnlySpan<char> s)
+    {
+        while (true)
+        {
+            int i = s.IndexOfAny(Special);
+            if (i < 0) return sb.Append(s);
+            sb.Append(s[..i]);
+            sb.Append(s[i] switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => "\uFFFD",
+            });
+            s = s[(i + 1)..];
+        }
+    }
+
+    /// <summary>Appends <see cref="Short"/>(<paramref name="s"/>, <paramref name="max"/>) without making the cut or escaped string.</summary>
+    internal static StringBuilder AppendHtmlShort(this StringBuilder sb, string? s, int max)
+    {
+        if (s is null || s.Length <= max) return sb.AppendHtml(s);
+        return sb.AppendHtml(s.AsSpan(0, Math.Max(1, max - 1))).Append('…');
+    }
+
+    /// <summary>Appends a time as <see cref="Hopwatch.Scoring.TriageAnswers.Ts"/> writes it ("yyyy-MM-dd HH:mm:ssZ"), without making the string.</summary>
+    internal static StringBuilder AppendTs(this StringBuilder sb, DateTime t)
+    {
+        Span<char> text = stackalloc char[24];
+        if (!t.TryFormat(text, out int n, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("a time did not fit its fixed-size format"); // cannot happen: 19 characters
+        return sb.Append(text[..n]).Append('Z');
+    }
 }

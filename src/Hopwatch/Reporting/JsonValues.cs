@@ -17,8 +17,10 @@ internal static class JsonValues
     public static void WriteTime(Utf8JsonWriter w, DateTime value)
     {
         var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
-        Span<char> text = stackalloc char[32];
-        if (!utc.TryFormat(text, out int n, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture))
+        // The round-trip format of a UTC time is exactly that pattern, and has a fast path (no pattern to
+        // interpret), written straight as UTF-8.
+        Span<byte> text = stackalloc byte[32];
+        if (!utc.TryFormat(text, out int n, "O", CultureInfo.InvariantCulture))
             throw new InvalidOperationException("a date did not fit its fixed-size format"); // cannot happen: 28 characters
         w.WriteStringValue(text[..n]);
     }

@@ -46,40 +46,66 @@ public static class TimelineCsvWriter
                 "credential-access" => "Credential access",
                 _ => "Hopwatch " + t.Kind,
             };
-            WriteRow(w,
-            [
-                message, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture), micros.ToString(CultureInfo.InvariantCulture), desc,
-                inc.Id, Verdict.Label(inc.Verdict.Kind), inc.RiskScore.ToString(CultureInfo.InvariantCulture), t.Kind,
-                t.Severity, string.Join(";", t.Techniques), t.Host, t.User, t.Source, t.AlertId, t.File,
-                t.RecordId?.ToString(CultureInfo.InvariantCulture), inc.Title,
-            ]);
+            // Cell by cell straight into the writer: no array of cells and no string per number or date per row.
+            WriteCell(w, message); w.Write(',');
+            Span<char> text = stackalloc char[40];
+            WriteFormatted(w, text, utc, "yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'"); w.Write(',');
+            WriteFormatted(w, text, micros, null); w.Write(',');
+            WriteCell(w, desc); w.Write(',');
+            WriteCell(w, inc.Id); w.Write(',');
+            WriteCell(w, Verdict.Label(inc.Verdict.Kind)); w.Write(',');
+            WriteFormatted(w, text, inc.RiskScore, null); w.Write(',');
+            WriteCell(w, t.Kind); w.Write(',');
+            WriteCell(w, t.Severity); w.Write(',');
+            WriteCell(w, t.Techniques.Count switch { 0 => "", 1 => t.Techniques[0], _ => string.Join(";", t.Techniques) }); w.Write(',');
+            WriteCell(w, t.Host); w.Write(',');
+            WriteCell(w, t.User); w.Write(',');
+            WriteCell(w, t.Source); w.Write(',');
+            WriteCell(w, t.AlertId); w.Write(',');
+            WriteCell(w, t.File); w.Write(',');
+            if (t.RecordId is { } record) WriteFormatted(w, text, record, null);
+            w.Write(',');
+            WriteCell(w, inc.Title);
+            w.Write('\n');
         }
+    }
+
+    /// <summary>A number or date cell: formatted into <paramref name="text"/> (it never needs quoting or a formula guard, see <see cref="Cell"/>).</summary>
+    private static void WriteFormatted<T>(TextWriter w, Span<char> text, T value, string? format) where T : ISpanFormattable
+    {
+        if (!value.TryFormat(text, out int n, format, CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("a number or date did not fit 40 characters");
+        WriteCell(w, text[..n]);
     }
 
     public static void Write(string path, IEnumerable<Incident> incidents)
     {
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
+        using var w = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1), new UTF8Encoding(false), 1 << 16);
         Write(w, incidents);
     }
 
     /// <summary>One timeline entry with its incident (a class: see <see cref="StableSort"/> on why not a tuple).</summary>
     private sealed record Row(Incident Incident, TimelineEntry Entry);
 
-    private static void WriteRow(TextWriter w, string?[] cells)
+    /// <summary>Writes <see cref="Cell"/>(<paramref name="value"/>) without making the string when the value needs no change (nearly always).</summary>
+    private static void WriteCell(TextWriter w, ReadOnlySpan<char> value)
     {
-        for (int i = 0; i < cells.Length; i++)
-        {
-            if (i > 0) w.Write(',');
-            w.Write(Cell(cells[i]));
-        }
-        w.Write('\n');
+        if (value.IsEmpty) return;
+        if (NeedsGuard(value) || value.IndexOfAny(",\"\n\r") >= 0) w.Write(Cell(value.ToString()));
+        else w.Write(value);
     }
+
+    private static void WriteCell(TextWriter w, string? value) => WriteCell(w, value.AsSpan());
+
+    /// <summary>Whether a spreadsheet could run the cell as a formula (it then gets a leading quote).</summary>
+    private static bool NeedsGuard(ReadOnlySpan<char> v) =>
+        v[0] is '=' or '+' or '@' or '\t' or '\r' || (v[0] == '-' && (v.Length == 1 ? false : !char.IsDigit(v[1])));
 
     internal static string Cell(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
         var v = value;
-        if (v[0] is '=' or '+' or '@' or '\t' or '\r' || (v[0] == '-' && (v.Length == 1 ? false : !char.IsDigit(v[1]))))
+        if (NeedsGuard(v))
             v = "'" + v;
         bool quote = v.AsSpan().IndexOfAny(",\"\n\r") >= 0;
         if (!quote) return v;
