@@ -115,6 +115,8 @@ internal static class SvgHopGraph
     /// <summary>Appends <see cref="F"/>(<paramref name="v"/>) without making the string.</summary>
     internal static StringBuilder AppendF(this StringBuilder sb, double v)
     {
+        // Most coordinates are whole numbers, which "0.#" writes as plain integers: skip the custom format for them.
+        if (v >= 0 && v < 1_000_000_000 && v == Math.Floor(v) && !double.IsNegative(v)) return sb.Append((int)v);
         Span<char> text = stackalloc char[64];
         return v.TryFormat(text, out int n, "0.#", CultureInfo.InvariantCulture) ? sb.Append(text[..n]) : sb.Append(F(v));
     }

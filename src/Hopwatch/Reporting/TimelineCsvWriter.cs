@@ -49,7 +49,7 @@ public static class TimelineCsvWriter
             // Cell by cell straight into the writer: no array of cells and no string per number or date per row.
             WriteCell(w, message); w.Write(',');
             Span<char> text = stackalloc char[40];
-            WriteFormatted(w, text, utc, "yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'"); w.Write(',');
+            WriteIsoMicroseconds(w, text, utc); w.Write(',');
             WriteFormatted(w, text, micros, null); w.Write(',');
             WriteCell(w, desc); w.Write(',');
             WriteCell(w, inc.Id); w.Write(',');
@@ -68,6 +68,18 @@ public static class TimelineCsvWriter
             WriteCell(w, inc.Title);
             w.Write('\n');
         }
+    }
+
+    /// <summary>
+    /// "yyyy-MM-ddTHH:mm:ss.ffffff+00:00": the round-trip format of a UTC time ("yyyy-MM-ddTHH:mm:ss.fffffffZ", fast: no
+    /// pattern to interpret) with its seventh fraction digit dropped (fraction digits are cut, not rounded, in both).
+    /// </summary>
+    private static void WriteIsoMicroseconds(TextWriter w, Span<char> text, DateTime utc)
+    {
+        if (!utc.TryFormat(text, out int n, "O", CultureInfo.InvariantCulture) || n != 28)
+            throw new InvalidOperationException("a UTC time did not take its 28 characters");
+        "+00:00".CopyTo(text[26..]);
+        w.Write(text[..32]);
     }
 
     /// <summary>A number or date cell: formatted into <paramref name="text"/> (it never needs quoting or a formula guard, see <see cref="Cell"/>).</summary>

@@ -192,9 +192,10 @@ public sealed class SigmaDetector : IDetector, IPrematchingDetector
         if (!e.Time.TryFormat(time, out int timeLength, "yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))
             throw new InvalidOperationException("a time did not fit its fixed-size format"); // cannot happen: 20 characters
         sb.Append(time[..timeLength]);
-        var details = new Dictionary<string, object?>();
+        var keyFields = _set.KeyFields[index];
+        var details = new Dictionary<string, object?>(Math.Min(keyFields.Length, 4) + 2); // sized once: no regrowth
         int shown = 0;
-        foreach (var f in _set.KeyFields[index])
+        foreach (var f in keyFields)
         {
             if (!e.Fields.TryGet(f, out var value) || string.IsNullOrEmpty(value)) continue;
             sb.Append(shown == 0 ? ": " : "; ").Append(f).Append('=');
