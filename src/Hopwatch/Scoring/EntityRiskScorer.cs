@@ -96,7 +96,8 @@ public sealed class EntityRiskScorer
 
     // Reasons repeat across alerts (thousands of alerts, a few hundred rules, techniques and accounts): each is
     // made once, and repeats are then the same string instance, which also makes folding them cheaper.
-    private readonly Dictionary<string, string>[] _severityReasons = [new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal)];
+    // By title instance: a rule's alerts share its title string (other titles are made per alert and do not repeat).
+    private readonly Dictionary<string, string>[] _severityReasons = [new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance)];
     private readonly Dictionary<string, string> _techniqueReasons = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _analyticReasons = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _privilegeReasons = new(StringComparer.Ordinal);
@@ -109,7 +110,7 @@ public sealed class EntityRiskScorer
             return "severity " + alert.Severity.ToString().ToLowerInvariant() + " (" + alert.Title + ")";
         var table = _severityReasons[s];
         if (table.TryGetValue(alert.Title, out var reason)) return reason;
-        reason = "severity " + alert.Severity.ToString().ToLowerInvariant() + " (" + alert.Title + ")";
+        reason = "severity " + IncidentBuilder.SeverityName(alert.Severity) + " (" + alert.Title + ")";
         if (table.Count < MaxCachedReasons) table[alert.Title] = reason;
         return reason;
     }

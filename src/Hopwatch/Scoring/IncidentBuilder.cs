@@ -40,12 +40,16 @@ public sealed class IncidentBuilder
         var targets = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
         var locals = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
 
+        // One set of key lists for every alert (they live for one iteration): no three new lists per alert.
+        var us = new List<string>();
+        var ss = new List<string>();
+        var ts = new List<string>();
         for (int i = 0; i < sorted.Count; i++)
         {
             var a = sorted[i];
-            var us = DistinctKeys(a.Entities.Users, Names.UserKey);
-            var ss = SourceKeys(a);
-            var ts = DistinctKeys(a.Entities.TargetHosts, Names.HostKey);
+            UserKeysInto(a.Entities.Users, us);
+            SourceKeysInto(a, ss);
+            HostKeysInto(a.Entities.TargetHosts, ts);
             foreach (var h in AlertDetails.Path(a)) if (!ts.Contains(h)) ts.Add(h);
             bool local = us.Count == 0 && ss.Count == 0;
 
@@ -104,6 +108,29 @@ public sealed class IncidentBuilder
         foreach (var n in names)
             if (key(n) is { } k && !keys.Contains(k)) keys.Add(k);
         return keys;
+    }
+
+    /// <summary><see cref="DistinctKeys"/> with <see cref="Names.UserKey"/>, into a cleared <paramref name="keys"/> (no delegate, no new list).</summary>
+    private static void UserKeysInto(List<string> names, List<string> keys)
+    {
+        keys.Clear();
+        foreach (var n in names)
+            if (Names.UserKey(n) is { } k && !keys.Contains(k)) keys.Add(k);
+    }
+
+    /// <summary><see cref="DistinctKeys"/> with <see cref="Names.HostKey"/>, into a cleared <paramref name="keys"/>.</summary>
+    private static void HostKeysInto(List<string> names, List<string> keys)
+    {
+        keys.Clear();
+        foreach (var n in names)
+            if (Names.HostKey(n) is { } k && !keys.Contains(k)) keys.Add(k);
+    }
+
+    /// <summary><see cref="SourceKeys"/> into a cleared <paramref name="keys"/>.</summary>
+    private static void SourceKeysInto(Alert a, List<string> keys)
+    {
+        HostKeysInto(a.Entities.SourceHosts, keys);
+        if (keys.Count == 0) HostKeysInto(a.Entities.SourceIps, keys);
     }
 
     /// <summary>The incident's aggregate fields, graph and alert timeline (triage and verdict come later).</summary>
