@@ -61,10 +61,7 @@ public sealed class EntityRiskScorer
     /// <summary>The contributions of one alert, the same for every entity it names.</summary>
     public List<RiskContribution> Score(Alert alert)
     {
-        var list = new List<RiskContribution>(4)
-        {
-            new("severity", SeverityReason(alert), SeverityPoints(alert.Severity)),
-        };
+        var list = new List<RiskContribution>(4) { SeverityContribution(alert) };
         if (alert.Techniques.Count > 0)
         {
             // The first of the highest-scoring techniques.
@@ -75,15 +72,16 @@ public sealed class EntityRiskScorer
                 int p = TechniquePoints(t);
                 if (p > bestPoints) (best, bestPoints) = (t, p);
             }
-            list.Add(new("technique", Cached(_techniqueReasons, "technique ", best), bestPoints));
+            list.Add(Cached(_techniqueContributions, "technique", "technique ", best, bestPoints));
         }
         int ap = AnalyticPoints(alert.Analytic);
-        if (ap > 0) list.Add(new("analytic", Cached(_analyticReasons, "analytic ", alert.Analytic), ap));
+        if (ap > 0) list.Add(Cached(_analyticContributions, "analytic", "analytic ", alert.Analytic, ap));
 
         List<string>? privileged = null;
         foreach (var u in alert.Entities.Users)
             if (_options.IsPrivileged(u)) (privileged ??= new List<string>(1)).Add(u);
-        if (privileged is not null) list.Add(new("privilege", privileged.Count == 1 ? Cached(_privilegeReasons, "privileged account ", privileged[0]) : "privileged account " + string.Join(", ", privileged), 5));
+        if (privileged is not null)
+            list.Add(privileged.Count == 1 ? Cached(_privilegeContributions, "privilege", "privileged account ", privileged[0], 5) : new("privilege", "privileged account " + string.Join(", ", privileged), 5));
 
         if (_options.IsOffHours(alert.TimeFirst))
             list.Add(new("time", $"off-hours ({alert.TimeFirst.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC, window {_options.OffHoursFirst:00}–{_options.OffHoursLast:00}h)", 4));
@@ -94,33 +92,35 @@ public sealed class EntityRiskScorer
         return list;
     }
 
-    // Reasons repeat across alerts (thousands of alerts, a few hundred rules, techniques and accounts): each is
-    // made once, and repeats are then the same string instance, which also makes folding them cheaper.
+    // Contributions repeat across alerts (thousands of alerts, a few hundred rules, techniques and accounts): each
+    // is made once and shared (records: nobody changes them), and repeats are then the same reason string instance,
+    // which also makes folding them cheaper.
     // By title instance: a rule's alerts share its title string (other titles are made per alert and do not repeat).
-    private readonly Dictionary<string, string>[] _severityReasons = [new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance)];
-    private readonly Dictionary<string, string> _techniqueReasons = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _analyticReasons = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _privilegeReasons = new(StringComparer.Ordinal);
-    private const int MaxCachedReasons = 10_000;
+    private readonly Dictionary<string, RiskContribution>[] _severityContributions = [new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance), new(ReferenceEqualityComparer.Instance)];
+    private readonly Dictionary<string, RiskContribution> _techniqueContributions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RiskContribution> _analyticContributions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RiskContribution> _privilegeContributions = new(StringComparer.Ordinal);
+    private const int MaxCachedContributions = 10_000;
 
-    private string SeverityReason(Alert alert)
+    private RiskContribution SeverityContribution(Alert alert)
     {
         int s = (int)alert.Severity;
-        if (s < 0 || s >= _severityReasons.Length || alert.Title is null)
-            return "severity " + alert.Severity.ToString().ToLowerInvariant() + " (" + alert.Title + ")";
-        var table = _severityReasons[s];
-        if (table.TryGetValue(alert.Title, out var reason)) return reason;
-        reason = "severity " + IncidentBuilder.SeverityName(alert.Severity) + " (" + alert.Title + ")";
-        if (table.Count < MaxCachedReasons) table[alert.Title] = reason;
-        return reason;
+        if (s < 0 || s >= _severityContributions.Length || alert.Title is null)
+            return new("severity", "severity " + alert.Severity.ToString().ToLowerInvariant() + " (" + alert.Title + ")", SeverityPoints(alert.Severity));
+        var table = _severityContributions[s];
+        if (table.TryGetValue(alert.Title, out var c)) return c;
+        c = new("severity", "severity " + IncidentBuilder.SeverityName(alert.Severity) + " (" + alert.Title + ")", SeverityPoints(alert.Severity));
+        if (table.Count < MaxCachedContributions) table[alert.Title] = c;
+        return c;
     }
 
-    private static string Cached(Dictionary<string, string> table, string prefix, string value)
+    /// <summary>The contribution (<paramref name="factor"/>, <paramref name="prefix"/> + <paramref name="value"/>, <paramref name="points"/>); points depend on the value alone.</summary>
+    private static RiskContribution Cached(Dictionary<string, RiskContribution> table, string factor, string prefix, string value, int points)
     {
-        if (table.TryGetValue(value, out var reason)) return reason;
-        reason = prefix + value;
-        if (table.Count < MaxCachedReasons) table[value] = reason;
-        return reason;
+        if (table.TryGetValue(value, out var c)) return c;
+        c = new(factor, prefix + value, points);
+        if (table.Count < MaxCachedContributions) table[value] = c;
+        return c;
     }
 
     /// <summary>"user@host" pairs of the alert whose earliest success in the evidence is the alert itself.</summary>

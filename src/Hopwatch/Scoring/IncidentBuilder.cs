@@ -127,7 +127,7 @@ public sealed class IncidentBuilder
     }
 
     /// <summary><see cref="SourceKeys"/> into a cleared <paramref name="keys"/>.</summary>
-    private static void SourceKeysInto(Alert a, List<string> keys)
+    internal static void SourceKeysInto(Alert a, List<string> keys)
     {
         HostKeysInto(a.Entities.SourceHosts, keys);
         if (keys.Count == 0) HostKeysInto(a.Entities.SourceIps, keys);
@@ -360,7 +360,13 @@ public sealed class IncidentBuilder
     }
 
     /// <summary>The machines movement started from: alert sources (names over addresses) and every non-final host of a chain.</summary>
-    internal static List<string> SourceMachines(Incident inc)
+    /// <remarks>
+    /// Worked out once per incident (triage, verdict and containment each ask; it depends only on the alerts and
+    /// the chain path, both fixed when the incident is built): callers must not change the list.
+    /// </remarks>
+    internal static List<string> SourceMachines(Incident inc) => inc.SourceMachines ??= ComputeSourceMachines(inc);
+
+    private static List<string> ComputeSourceMachines(Incident inc)
     {
         var list = new List<string>();
         foreach (var a in inc.Alerts) foreach (var s in SourceKeys(a)) AddDistinct(list, s);
