@@ -33,11 +33,7 @@ public static class TimelineCsvWriter
         {
             var utc = DateTime.SpecifyKind(t.Time, DateTimeKind.Utc);
             long micros = (utc - DateTime.UnixEpoch).Ticks / 10;
-            string message = t.Kind switch
-            {
-                "alert" => $"[{Verdict.Label(inc.Verdict.Kind)}] {t.Title} — {t.User} {(string.IsNullOrEmpty(t.Source) ? "" : "from " + t.Source + " ")}to {t.Host}",
-                _ => $"[{t.Kind}] {t.Title}{(t.Host is null ? "" : " on " + t.Host)}{(t.User is null ? "" : " by " + t.User)}",
-            };
+            string verdict = Verdict.Label(inc.Verdict.Kind);
             string desc = t.Kind switch
             {
                 "alert" => "Hopwatch alert",
@@ -47,7 +43,7 @@ public static class TimelineCsvWriter
                 _ => "Hopwatch " + t.Kind,
             };
             // Cell by cell straight into the writer: no array of cells and no string per number or date per row.
-            WriteCell(w, message); w.Write(',');
+            WriteMessage(w, t, verdict); w.Write(',');
             Span<char> text = stackalloc char[40];
             WriteIsoMicroseconds(w, text, utc); w.Write(',');
             WriteFormatted(w, text, micros, null); w.Write(',');
@@ -69,6 +65,38 @@ public static class TimelineCsvWriter
             w.Write('\n');
         }
     }
+
+    /// <summary>
+    /// The message cell: "[VERDICT] TITLE — USER from SOURCE to HOST" for alerts, "[KIND] TITLE on HOST by USER" for
+    /// the rest. Written piece by piece when no piece needs the cell quoted (it starts with '[', so it never needs the
+    /// formula guard); otherwise made whole and written as <see cref="Cell"/> writes it.
+    /// </summary>
+    private static void WriteMessage(TextWriter w, TimelineEntry t, string verdict)
+    {
+        bool alert = t.Kind == "alert";
+        if (NeedsQuotes(t.Kind) || NeedsQuotes(t.Title) || NeedsQuotes(t.User) || NeedsQuotes(t.Source) || NeedsQuotes(t.Host) || NeedsQuotes(verdict))
+        {
+            w.Write(Cell(alert
+                ? $"[{verdict}] {t.Title} — {t.User} {(string.IsNullOrEmpty(t.Source) ? "" : "from " + t.Source + " ")}to {t.Host}"
+                : $"[{t.Kind}] {t.Title}{(t.Host is null ? "" : " on " + t.Host)}{(t.User is null ? "" : " by " + t.User)}"));
+            return;
+        }
+        w.Write('[');
+        if (alert)
+        {
+            w.Write(verdict); w.Write("] "); w.Write(t.Title); w.Write(" — "); w.Write(t.User); w.Write(' ');
+            if (!string.IsNullOrEmpty(t.Source)) { w.Write("from "); w.Write(t.Source); w.Write(' '); }
+            w.Write("to "); w.Write(t.Host);
+        }
+        else
+        {
+            w.Write(t.Kind); w.Write("] "); w.Write(t.Title);
+            if (t.Host is not null) { w.Write(" on "); w.Write(t.Host); }
+            if (t.User is not null) { w.Write(" by "); w.Write(t.User); }
+        }
+    }
+
+    private static bool NeedsQuotes(string? s) => s is not null && s.AsSpan().IndexOfAny(",\"\n\r") >= 0;
 
     /// <summary>
     /// "yyyy-MM-ddTHH:mm:ss.ffffff+00:00": the round-trip format of a UTC time ("yyyy-MM-ddTHH:mm:ss.fffffffZ", fast: no
