@@ -37,6 +37,25 @@ internal static class JsonValues
         WriteStrings(w, values);
     }
 
+    public static void WriteStrings(Utf8JsonWriter w, JsonEncodedText name, List<string>? values)
+    {
+        w.WritePropertyName(name);
+        WriteStrings(w, values);
+    }
+
+    public static void WriteTime(Utf8JsonWriter w, JsonEncodedText name, DateTime value)
+    {
+        w.WritePropertyName(name);
+        WriteTime(w, value);
+    }
+
+    public static void WriteSeverity(Utf8JsonWriter w, JsonEncodedText name, Hopwatch.Events.Severity s)
+    {
+        // A value outside the enum has no name: the serialiser writes its number.
+        if (Name(s) is { } text) w.WriteString(name, text);
+        else w.WriteNumber(name, (int)s);
+    }
+
     public static void WriteStrings(Utf8JsonWriter w, List<string>? values)
     {
         if (values is null) { w.WriteNullValue(); return; }
