@@ -25,7 +25,7 @@ public static class HtmlReportWriter
 
     public static void Write(TextWriter w, HuntResult hunt, IncidentAnalysisResult analysis, ReportOptions options)
     {
-        var sb = new StringBuilder(64 * 1024);
+        var sb = new StringBuilder(256 * 1024); // room for the largest incident detail: written out at 48 K, so it rarely grows
         var incidents = analysis.Incidents;
         var generated = options.GeneratedAt ?? DateTime.UtcNow;
         var scriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Script)));
