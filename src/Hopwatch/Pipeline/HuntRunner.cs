@@ -45,6 +45,7 @@ public static class HuntRunner
             phases?.End("prematch");
             for (int i = 0; i < sorted.Length; i++)
             {
+                if (i + EventPrefetch.Distance < sorted.Length) EventPrefetch.Touch(sorted[i + EventPrefetch.Distance]);
                 yield return sorted[i];
                 // Only now, after every detector has seen it: prematching detectors hold this same array and
                 // check each event they are given against it.

@@ -76,26 +76,26 @@ public sealed class AlertJsonWriter : IDisposable
     internal static void WriteAlert(Utf8JsonWriter w, Alert a, string? suppressedReason = null)
     {
         w.WriteStartObject();
-        w.WriteString("id", a.Id);
-        w.WriteString("analytic", a.Analytic);
-        w.WriteString("rule_id", a.RuleId);
-        w.WriteString("title", a.Title);
-        JsonValues.WriteSeverity(w, "severity", a.Severity);
-        JsonValues.WriteStrings(w, "techniques", a.Techniques);
-        JsonValues.WriteTime(w, "time_first", a.TimeFirst);
-        JsonValues.WriteTime(w, "time_last", a.TimeLast);
-        w.WritePropertyName("entities");
+        w.WriteString(JsonNames.Id, a.Id);
+        w.WriteString(JsonNames.Analytic, a.Analytic);
+        w.WriteString(JsonNames.RuleId, a.RuleId);
+        w.WriteString(JsonNames.Title, a.Title);
+        JsonValues.WriteSeverity(w, JsonNames.Severity, a.Severity);
+        JsonValues.WriteStrings(w, JsonNames.Techniques, a.Techniques);
+        JsonValues.WriteTime(w, JsonNames.TimeFirst, a.TimeFirst);
+        JsonValues.WriteTime(w, JsonNames.TimeLast, a.TimeLast);
+        w.WritePropertyName(JsonNames.Entities);
         if (a.Entities is not { } e) w.WriteNullValue();
         else
         {
             w.WriteStartObject();
-            JsonValues.WriteStrings(w, "users", e.Users);
-            JsonValues.WriteStrings(w, "source_hosts", e.SourceHosts);
-            JsonValues.WriteStrings(w, "source_ips", e.SourceIps);
-            JsonValues.WriteStrings(w, "target_hosts", e.TargetHosts);
+            JsonValues.WriteStrings(w, JsonNames.Users, e.Users);
+            JsonValues.WriteStrings(w, JsonNames.SourceHosts, e.SourceHosts);
+            JsonValues.WriteStrings(w, JsonNames.SourceIps, e.SourceIps);
+            JsonValues.WriteStrings(w, JsonNames.TargetHosts, e.TargetHosts);
             w.WriteEndObject();
         }
-        w.WritePropertyName("evidence");
+        w.WritePropertyName(JsonNames.Evidence);
         if (a.Evidence is null) w.WriteNullValue();
         else
         {
@@ -104,23 +104,23 @@ public sealed class AlertJsonWriter : IDisposable
             {
                 if (ev is null) { w.WriteNullValue(); continue; }
                 w.WriteStartObject();
-                w.WriteString("file", ev.File);
-                w.WriteNumber("record_id", ev.RecordId);
-                JsonValues.WriteTime(w, "time", ev.Time);
-                w.WriteString("host", ev.Host);
-                w.WriteString("channel", ev.Channel);
-                w.WriteNumber("event_id", ev.EventId);
+                w.WriteString(JsonNames.File, ev.File);
+                w.WriteNumber(JsonNames.RecordId, ev.RecordId);
+                JsonValues.WriteTime(w, JsonNames.Time, ev.Time);
+                w.WriteString(JsonNames.Host, ev.Host);
+                w.WriteString(JsonNames.Channel, ev.Channel);
+                w.WriteNumber(JsonNames.EventId, ev.EventId);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
         }
-        w.WriteString("description", a.Description);
+        w.WriteString(JsonNames.Description, a.Description);
         if (a.Details is not null)
         {
-            w.WritePropertyName("details");
+            w.WritePropertyName(JsonNames.Details);
             JsonValues.WriteMap(w, a.Details);
         }
-        if (suppressedReason is not null) w.WriteString("suppressed_reason", suppressedReason);
+        if (suppressedReason is not null) w.WriteString(JsonNames.SuppressedReason, suppressedReason);
         w.WriteEndObject();
     }
 

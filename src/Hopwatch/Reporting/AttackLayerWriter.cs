@@ -21,15 +21,29 @@ public static class AttackLayerWriter
             if (!stats.TryGetValue(t, out var s)) stats[t] = s = new TechniqueStats();
             return s;
         }
+        // Each raw technique normalised once, and each alert's distinct ones found in a reused list: thousands
+        // of alerts name the same few techniques.
+        var normalised = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var distinct = new List<string>(4);
+        List<string> DistinctNormalised(List<string> techniques)
+        {
+            distinct.Clear();
+            foreach (var raw in techniques)
+            {
+                if (!normalised.TryGetValue(raw, out var t)) normalised[raw] = t = Normalise(raw);
+                if (t is not null && !distinct.Contains(t)) distinct.Add(t);
+            }
+            return distinct;
+        }
         foreach (var a in alerts)
-            foreach (var t in a.Techniques.Select(Normalise).OfType<string>().Distinct())
+            foreach (var t in DistinctNormalised(a.Techniques))
             {
                 var s = StatsOf(t);
                 s.Alerts++;
                 if (a.Severity > s.Max) s.Max = a.Severity;
             }
         foreach (var inc in incidents)
-            foreach (var t in inc.Techniques.Select(Normalise).OfType<string>().Distinct())
+            foreach (var t in DistinctNormalised(inc.Techniques))
             {
                 var s = StatsOf(t);
                 s.Incidents++;

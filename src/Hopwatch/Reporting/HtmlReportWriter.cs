@@ -18,13 +18,14 @@ public static class HtmlReportWriter
 {
     public static void Write(string path, HuntResult hunt, IncidentAnalysisResult analysis, ReportOptions options)
     {
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
+        // Large buffers: a 5 MB report went out through a 1 K-character writer buffer and 4 KB file writes.
+        using var w = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1), new UTF8Encoding(false), 1 << 16);
         Write(w, hunt, analysis, options);
     }
 
     public static void Write(TextWriter w, HuntResult hunt, IncidentAnalysisResult analysis, ReportOptions options)
     {
-        var sb = new StringBuilder(64 * 1024);
+        var sb = new StringBuilder(256 * 1024); // room for the largest incident detail: written out at 48 K, so it rarely grows
         var incidents = analysis.Incidents;
         var generated = options.GeneratedAt ?? DateTime.UtcNow;
         var scriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Script)));
@@ -33,12 +34,12 @@ public static class HtmlReportWriter
         sb.Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-")
           .Append(scriptHash).Append("'\">");
         sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">");
-        sb.Append("<title>").Append(HtmlText.Escape(options.Title)).Append("</title><style>").Append(Css).Append("</style></head><body>");
+        sb.Append("<title>").AppendHtml(options.Title).Append("</title><style>").Append(Css).Append("</style></head><body>");
 
         // ---- header and summary ----
-        sb.Append("<header><h1>").Append(HtmlText.Escape(options.Title)).Append("</h1><p class=\"muted\">Generated ")
-          .Append(TriageAnswers.Ts(generated)).Append(" by Hopwatch");
-        if (options.Inputs.Count > 0) sb.Append(" · inputs: ").Append(HtmlText.Escape(string.Join(", ", options.Inputs.Take(20)))).Append(options.Inputs.Count > 20 ? $" (+{options.Inputs.Count - 20})" : "");
+        sb.Append("<header><h1>").AppendHtml(options.Title).Append("</h1><p class=\"muted\">Generated ")
+          .AppendTs(generated).Append(" by Hopwatch");
+        if (options.Inputs.Count > 0) sb.Append(" · inputs: ").AppendHtml(string.Join(", ", options.Inputs.Take(20))).Append(options.Inputs.Count > 20 ? $" (+{options.Inputs.Count - 20})" : "");
         sb.Append("</p></header>");
 
         int esc = incidents.Count(i => i.Verdict.Kind == VerdictKind.Escalate);
@@ -62,9 +63,9 @@ public static class HtmlReportWriter
             sb.Append("<h3>Riskiest entities</h3><table class=\"grid\"><thead><tr><th>entity</th><th>kind</th><th>score</th><th>alerts</th><th>top contributions</th></tr></thead><tbody>");
             foreach (var r in analysis.EntityRisks.Take(10))
             {
-                sb.Append("<tr><td>").Append(HtmlText.Escape(r.Name)).Append("</td><td>").Append(KindLabel(r.Kind)).Append("</td><td class=\"num\">").Append(r.Score)
+                sb.Append("<tr><td>").AppendHtml(r.Name).Append("</td><td>").Append(KindLabel(r.Kind)).Append("</td><td class=\"num\">").Append(r.Score)
                   .Append("</td><td class=\"num\">").Append(r.AlertCount).Append("</td><td>");
-                sb.Append(HtmlText.Escape(string.Join("; ", r.Contributions.Take(4).Select(c => $"{c.Reason} +{c.Points}{(c.Count > 1 ? " ×" + c.Count : "")}"))));
+                sb.AppendHtml(string.Join("; ", r.Contributions.Take(4).Select(c => $"{c.Reason} +{c.Points}{(c.Count > 1 ? " ×" + c.Count : "")}")));
                 sb.Append("</td></tr>");
             }
             sb.Append("</tbody></table>");
@@ -73,9 +74,9 @@ public static class HtmlReportWriter
         {
             sb.Append("<details><summary>").Append(hunt.Suppressed.Count).Append(" alert(s) suppressed by an allowlist</summary><table class=\"grid\"><thead><tr><th>time</th><th>analytic</th><th>alert</th><th>entities</th><th>reason</th></tr></thead><tbody>");
             foreach (var (a, reason) in hunt.Suppressed.Take(500))
-                sb.Append("<tr><td>").Append(TriageAnswers.Ts(a.TimeFirst)).Append("</td><td>").Append(HtmlText.Escape(a.Analytic)).Append("</td><td>").Append(HtmlText.Short(a.Title, 160))
-                  .Append("</td><td>").Append(HtmlText.Short($"{string.Join(", ", a.Entities.Users)} from {string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps))} to {string.Join(", ", a.Entities.TargetHosts)}", 200))
-                  .Append("</td><td>").Append(HtmlText.Escape(reason)).Append("</td></tr>");
+                sb.Append("<tr><td>").AppendTs(a.TimeFirst).Append("</td><td>").AppendHtml(a.Analytic).Append("</td><td>").AppendHtmlShort(a.Title, 160)
+                  .Append("</td><td>").AppendHtmlShort($"{string.Join(", ", a.Entities.Users)} from {string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps))} to {string.Join(", ", a.Entities.TargetHosts)}", 200)
+                  .Append("</td><td>").AppendHtml(reason).Append("</td></tr>");
             sb.Append("</tbody></table>");
             if (hunt.Suppressed.Count > 500) sb.Append("<p class=\"muted\">").Append(hunt.Suppressed.Count - 500).Append(" more not shown.</p>");
             sb.Append("</details>");
@@ -84,7 +85,7 @@ public static class HtmlReportWriter
         {
             sb.Append("<details><summary>").Append(hunt.Diagnostics.WarningCount).Append(" read warning(s)</summary><table class=\"grid\"><thead><tr><th>file</th><th>where</th><th>warning</th></tr></thead><tbody>");
             foreach (var wv in hunt.Diagnostics.Warnings.Take(200))
-                sb.Append("<tr><td>").Append(HtmlText.Escape(wv.File)).Append("</td><td>").Append(HtmlText.Escape(wv.Location)).Append("</td><td>").Append(HtmlText.Escape(wv.Message)).Append("</td></tr>");
+                sb.Append("<tr><td>").AppendHtml(wv.File).Append("</td><td>").AppendHtml(wv.Location).Append("</td><td>").AppendHtml(wv.Message).Append("</td></tr>");
             sb.Append("</tbody></table></details>");
         }
         sb.Append("</section>");
@@ -104,13 +105,14 @@ public static class HtmlReportWriter
                 sb.Append("<tr><td class=\"num\">").Append(i + 1).Append("</td><td class=\"num\">").Append(inc.RiskScore).Append("</td><td>");
                 VerdictBadge(sb, inc.Verdict.Kind);
                 sb.Append("</td><td>");
-                if (detailed) sb.Append("<a href=\"#").Append(HtmlText.Escape(inc.Id)).Append("\">");
-                sb.Append(HtmlText.Short(inc.Title, 140));
+                if (detailed) sb.Append("<a href=\"#").AppendHtml(inc.Id).Append("\">");
+                sb.AppendHtmlShort(inc.Title, 140);
                 if (detailed) sb.Append("</a>");
-                sb.Append("</td><td>").Append(HtmlText.Short(string.Join(", ", inc.Users), 80)).Append("</td><td>")
-                  .Append(HtmlText.Short(string.Join(", ", inc.SourceHosts.Concat(inc.SourceIps)), 80)).Append("</td><td class=\"num\">").Append(inc.TargetHostCount)
-                  .Append("</td><td>").Append(TriageAnswers.Ts(inc.FirstSeen)).Append("</td><td>").Append(TriageAnswers.Ts(inc.LastSeen))
+                sb.Append("</td><td>").AppendHtmlShort(string.Join(", ", inc.Users), 80).Append("</td><td>")
+                  .AppendHtmlShort(string.Join(", ", inc.SourceHosts.Concat(inc.SourceIps)), 80).Append("</td><td class=\"num\">").Append(inc.TargetHostCount)
+                  .Append("</td><td>").AppendTs(inc.FirstSeen).Append("</td><td>").AppendTs(inc.LastSeen)
                   .Append("</td><td class=\"num\">").Append(inc.AlertCount).Append("</td></tr>");
+                if (sb.Length > 48 * 1024) { w.Write(sb); sb.Clear(); }
             }
             sb.Append("</tbody></table>");
         }
@@ -121,7 +123,8 @@ public static class HtmlReportWriter
         for (int i = 0; i < Math.Min(options.DetailedIncidents, incidents.Count); i++)
         {
             Detail(sb, incidents[i], i, options);
-            if (sb.Length > 1 << 20) { w.Write(sb); sb.Clear(); }
+            // Written out often enough that the builder's first buffer is reused rather than grown block by block.
+            if (sb.Length > 48 * 1024) { w.Write(sb); sb.Clear(); }
         }
         if (incidents.Count > 0) sb.Append("</section>");
 
@@ -136,20 +139,20 @@ public static class HtmlReportWriter
         sb.Append("<details class=\"incident\" id=\"").Append(id).Append('"').Append(index < 5 ? " open" : "").Append("><summary><span class=\"risk\">")
           .Append(inc.RiskScore).Append("</span> ");
         VerdictBadge(sb, inc.Verdict.Kind);
-        sb.Append(' ').Append(HtmlText.Escape(inc.Title)).Append(" <span class=\"muted\">").Append(id).Append("</span></summary><div class=\"body\">");
+        sb.Append(' ').AppendHtml(inc.Title).Append(" <span class=\"muted\">").Append(id).Append("</span></summary><div class=\"body\">");
 
         // Verdict and containment.
         sb.Append("<div class=\"verdict ").Append(VerdictClass(inc.Verdict.Kind)).Append("\"><h3>Verdict: ").Append(Verdict.Label(inc.Verdict.Kind))
-          .Append("</h3><p><b>Rule ").Append(HtmlText.Escape(inc.Verdict.RuleId)).Append("</b>: ").Append(HtmlText.Escape(inc.Verdict.Rule))
-          .Append("</p><p>").Append(HtmlText.Escape(inc.Verdict.Reason)).Append("</p><h4>Containment</h4><ol>");
+          .Append("</h3><p><b>Rule ").AppendHtml(inc.Verdict.RuleId).Append("</b>: ").AppendHtml(inc.Verdict.Rule)
+          .Append("</p><p>").AppendHtml(inc.Verdict.Reason).Append("</p><h4>Containment</h4><ol>");
         foreach (var step in inc.Verdict.Containment)
-            sb.Append("<li><b>").Append(HtmlText.Escape(step.Action)).Append("</b>: ").Append(HtmlText.Escape(step.Text)).Append("</li>");
+            sb.Append("<li><b>").AppendHtml(step.Action).Append("</b>: ").AppendHtml(step.Text).Append("</li>");
         sb.Append("</ol></div>");
 
         // The hop graph first: where the movement went is what a responder looks at next.
         sb.Append("<h3>Hosts and hops</h3>");
         if (inc.Graph.Path.Count > 0)
-            sb.Append("<p>Chain: ").Append(HtmlText.Escape(string.Join(" → ", inc.Graph.Path))).Append("</p>");
+            sb.Append("<p>Chain: ").AppendHtml(string.Join(" → ", inc.Graph.Path)).Append("</p>");
         SvgHopGraph.Render(sb, inc, "g-" + index, options.MaxGraphNodes);
 
         // Aggregation (the KQL hunt's summarize).
@@ -170,12 +173,12 @@ public static class HtmlReportWriter
         sb.Append("<h3>Triage</h3><table class=\"grid triage\"><thead><tr><th>question</th><th>answer</th><th>finding and evidence</th></tr></thead><tbody>");
         foreach (var t in inc.Triage)
         {
-            sb.Append("<tr class=\"").Append(t.Suspicious ? "suspicious" : "").Append("\"><td>").Append(HtmlText.Escape(t.Question)).Append("</td><td><span class=\"ans ans-")
-              .Append(HtmlText.Escape(t.Answer)).Append("\">").Append(HtmlText.Escape(t.Answer)).Append("</span></td><td>").Append(HtmlText.Escape(t.Summary));
+            sb.Append("<tr class=\"").Append(t.Suspicious ? "suspicious" : "").Append("\"><td>").AppendHtml(t.Question).Append("</td><td><span class=\"ans ans-")
+              .AppendHtml(t.Answer).Append("\">").AppendHtml(t.Answer).Append("</span></td><td>").AppendHtml(t.Summary);
             if (t.Evidence.Count > 0)
             {
                 sb.Append("<ul>");
-                foreach (var e in t.Evidence) sb.Append("<li>").Append(HtmlText.Escape(e)).Append("</li>");
+                foreach (var e in t.Evidence) sb.Append("<li>").AppendHtml(e).Append("</li>");
                 sb.Append("</ul>");
             }
             sb.Append("</td></tr>");
@@ -185,7 +188,7 @@ public static class HtmlReportWriter
         // Risk.
         sb.Append("<h3>Risk ").Append(inc.RiskScore).Append("/100</h3><table class=\"grid\"><thead><tr><th>factor</th><th>reason</th><th>points</th></tr></thead><tbody>");
         foreach (var c in inc.RiskContributions.Take(40))
-            sb.Append("<tr><td>").Append(HtmlText.Escape(c.Factor)).Append("</td><td>").Append(HtmlText.Escape(c.Reason)).Append("</td><td class=\"num\">")
+            sb.Append("<tr><td>").AppendHtml(c.Factor).Append("</td><td>").AppendHtml(c.Reason).Append("</td><td class=\"num\">")
               .Append(c.Points > 0 ? "+" : "").Append(c.Points).Append(c.Count > 1 ? " ×" + c.Count : "").Append("</td></tr>");
         sb.Append("</tbody></table>");
 
@@ -193,18 +196,18 @@ public static class HtmlReportWriter
         SvgTimeline.Render(sb, inc, "t-" + index);
         sb.Append("<details><summary>").Append(inc.Timeline.Count).Append(" timeline entries</summary><table class=\"grid\"><thead><tr><th>time</th><th>kind</th><th>what</th><th>host</th><th>user</th><th>source</th></tr></thead><tbody>");
         foreach (var e in inc.Timeline.Take(300))
-            sb.Append("<tr><td>").Append(TriageAnswers.Ts(e.Time)).Append("</td><td>").Append(HtmlText.Escape(e.Kind)).Append("</td><td>").Append(HtmlText.Escape(e.Title))
-              .Append("</td><td>").Append(HtmlText.Escape(e.Host)).Append("</td><td>").Append(HtmlText.Escape(e.User)).Append("</td><td>").Append(HtmlText.Escape(e.Source)).Append("</td></tr>");
+            sb.Append("<tr><td>").AppendTs(e.Time).Append("</td><td>").AppendHtml(e.Kind).Append("</td><td>").AppendHtml(e.Title)
+              .Append("</td><td>").AppendHtml(e.Host).Append("</td><td>").AppendHtml(e.User).Append("</td><td>").AppendHtml(e.Source).Append("</td></tr>");
         sb.Append("</tbody></table></details>");
 
         // Evidence.
         sb.Append("<h3>Alerts and evidence</h3><table class=\"grid\"><thead><tr><th>time</th><th>severity</th><th>analytic / rule</th><th>title and description</th><th>entities</th></tr></thead><tbody>");
         foreach (var a in inc.Alerts.Take(100))
         {
-            sb.Append("<tr><td>").Append(TriageAnswers.Ts(a.TimeFirst)).Append("</td><td><span class=\"sev sev-").Append(SeverityName(a.Severity)).Append("\">").Append(SeverityName(a.Severity))
-              .Append("</span></td><td>").Append(HtmlText.Escape(a.Analytic)).Append("<br><span class=\"muted\">").Append(HtmlText.Short(a.RuleId, 60)).Append("</span></td><td><b>")
-              .Append(HtmlText.Escape(a.Title)).Append("</b><br>").Append(HtmlText.Short(a.Description, 600)).Append("</td><td>")
-              .Append(HtmlText.Short($"users: {string.Join(", ", a.Entities.Users)}; from: {string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps))}; to: {string.Join(", ", a.Entities.TargetHosts)}; {string.Join(", ", a.Techniques)}", 400))
+            sb.Append("<tr><td>").AppendTs(a.TimeFirst).Append("</td><td><span class=\"sev sev-").Append(SeverityName(a.Severity)).Append("\">").Append(SeverityName(a.Severity))
+              .Append("</span></td><td>").AppendHtml(a.Analytic).Append("<br><span class=\"muted\">").AppendHtmlShort(a.RuleId, 60).Append("</span></td><td><b>")
+              .AppendHtml(a.Title).Append("</b><br>").AppendHtmlShort(a.Description, 600).Append("</td><td>")
+              .AppendHtmlShort($"users: {string.Join(", ", a.Entities.Users)}; from: {string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps))}; to: {string.Join(", ", a.Entities.TargetHosts)}; {string.Join(", ", a.Techniques)}", 400)
               .Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
@@ -215,9 +218,9 @@ public static class HtmlReportWriter
         StableSort.Sort(evidence, static (x, y) => x.Evidence.Time.CompareTo(y.Evidence.Time));
         sb.Append("<details><summary>").Append(evidence.Count).Append(" evidence event(s)</summary><table class=\"grid\"><thead><tr><th>time</th><th>host</th><th>channel</th><th>event</th><th>file</th><th>record</th><th>alert</th></tr></thead><tbody>");
         foreach (var (a, e) in evidence.Take(options.EvidenceRowsPerIncident))
-            sb.Append("<tr><td>").Append(TriageAnswers.Ts(e.Time)).Append("</td><td>").Append(HtmlText.Escape(e.Host)).Append("</td><td>").Append(HtmlText.Escape(e.Channel))
-              .Append("</td><td class=\"num\">").Append(e.EventId).Append("</td><td>").Append(HtmlText.Short(e.File, 120)).Append("</td><td class=\"num\">").Append(e.RecordId)
-              .Append("</td><td>").Append(HtmlText.Short(a.Title, 80)).Append("</td></tr>");
+            sb.Append("<tr><td>").AppendTs(e.Time).Append("</td><td>").AppendHtml(e.Host).Append("</td><td>").AppendHtml(e.Channel)
+              .Append("</td><td class=\"num\">").Append(e.EventId).Append("</td><td>").AppendHtmlShort(e.File, 120).Append("</td><td class=\"num\">").Append(e.RecordId)
+              .Append("</td><td>").AppendHtmlShort(a.Title, 80).Append("</td></tr>");
         sb.Append("</tbody></table>");
         if (evidence.Count > options.EvidenceRowsPerIncident) sb.Append("<p class=\"muted\">").Append(evidence.Count - options.EvidenceRowsPerIncident).Append(" more row(s) in alerts.jsonl.</p>");
         sb.Append("</details></div></details>");
@@ -227,10 +230,10 @@ public static class HtmlReportWriter
     private sealed record EvidenceRow(Alert Alert, AlertEvidence Evidence);
 
     private static void Card(StringBuilder sb, string label, string value, string cls) =>
-        sb.Append("<div class=\"card ").Append(cls).Append("\"><div class=\"value\">").Append(HtmlText.Escape(value)).Append("</div><div class=\"label\">").Append(label).Append("</div></div>");
+        sb.Append("<div class=\"card ").Append(cls).Append("\"><div class=\"value\">").AppendHtml(value).Append("</div><div class=\"label\">").Append(label).Append("</div></div>");
 
     private static void Kv(StringBuilder sb, string k, string v) =>
-        sb.Append("<tr><th>").Append(k).Append("</th><td>").Append(HtmlText.Escape(v)).Append("</td></tr>");
+        sb.Append("<tr><th>").Append(k).Append("</th><td>").AppendHtml(v).Append("</td></tr>");
 
     private static void VerdictBadge(StringBuilder sb, VerdictKind k) =>
         sb.Append("<span class=\"badge ").Append(VerdictClass(k)).Append("\">").Append(Verdict.Label(k)).Append("</span>");
@@ -242,7 +245,7 @@ public static class HtmlReportWriter
         _ => "v-benign",
     };
 
-    private static string SeverityName(Severity s) => s.ToString().ToLowerInvariant();
+    private static string SeverityName(Severity s) => IncidentBuilder.SeverityName(s);
 
     private static string KindLabel(EntityKind k) => k switch
     {

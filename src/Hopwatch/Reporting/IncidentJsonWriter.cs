@@ -45,35 +45,35 @@ public static class IncidentJsonWriter
     internal static void WriteIncident(Utf8JsonWriter w, Incident inc)
     {
         w.WriteStartObject();
-        w.WriteString("id", inc.Id);
-        w.WriteString("title", inc.Title);
-        w.WriteNumber("risk_score", inc.RiskScore);
-        w.WriteNumber("risk_points", inc.RiskPoints);
-        w.WriteNumber("max_logon_risk", inc.MaxLogonRisk);
-        JsonValues.WriteSeverity(w, "severity", inc.Severity);
-        w.WritePropertyName("verdict");
+        w.WriteString(JsonNames.Id, inc.Id);
+        w.WriteString(JsonNames.Title, inc.Title);
+        w.WriteNumber(JsonNames.RiskScore, inc.RiskScore);
+        w.WriteNumber(JsonNames.RiskPoints, inc.RiskPoints);
+        w.WriteNumber(JsonNames.MaxLogonRisk, inc.MaxLogonRisk);
+        JsonValues.WriteSeverity(w, JsonNames.Severity, inc.Severity);
+        w.WritePropertyName(JsonNames.Verdict);
         WriteVerdict(w, inc.Verdict);
-        JsonValues.WriteStrings(w, "users", inc.Users);
-        JsonValues.WriteStrings(w, "domains", inc.Domains);
-        JsonValues.WriteStrings(w, "source_hosts", inc.SourceHosts);
-        JsonValues.WriteStrings(w, "source_ips", inc.SourceIps);
-        JsonValues.WriteStrings(w, "target_hosts", inc.TargetHosts);
-        w.WriteNumber("target_host_count", inc.TargetHostCount);
-        JsonValues.WriteTime(w, "first_seen", inc.FirstSeen);
-        JsonValues.WriteTime(w, "last_seen", inc.LastSeen);
-        JsonValues.WriteStrings(w, "logon_types", inc.LogonTypes);
-        JsonValues.WriteStrings(w, "techniques", inc.Techniques);
-        JsonValues.WriteStrings(w, "analytics", inc.Analytics);
-        w.WriteNumber("alert_count", inc.AlertCount);
-        JsonValues.WriteStrings(w, "alert_ids", inc.AlertIds);
-        w.WritePropertyName("risk_contributions");
+        JsonValues.WriteStrings(w, JsonNames.Users, inc.Users);
+        JsonValues.WriteStrings(w, JsonNames.Domains, inc.Domains);
+        JsonValues.WriteStrings(w, JsonNames.SourceHosts, inc.SourceHosts);
+        JsonValues.WriteStrings(w, JsonNames.SourceIps, inc.SourceIps);
+        JsonValues.WriteStrings(w, JsonNames.TargetHosts, inc.TargetHosts);
+        w.WriteNumber(JsonNames.TargetHostCount, inc.TargetHostCount);
+        JsonValues.WriteTime(w, JsonNames.FirstSeen, inc.FirstSeen);
+        JsonValues.WriteTime(w, JsonNames.LastSeen, inc.LastSeen);
+        JsonValues.WriteStrings(w, JsonNames.LogonTypes, inc.LogonTypes);
+        JsonValues.WriteStrings(w, JsonNames.Techniques, inc.Techniques);
+        JsonValues.WriteStrings(w, JsonNames.Analytics, inc.Analytics);
+        w.WriteNumber(JsonNames.AlertCount, inc.AlertCount);
+        JsonValues.WriteStrings(w, JsonNames.AlertIds, inc.AlertIds);
+        w.WritePropertyName(JsonNames.RiskContributions);
         WriteContributions(w, inc.RiskContributions);
-        w.WriteStartArray("triage");
+        w.WriteStartArray(JsonNames.Triage);
         foreach (var t in inc.Triage) WriteTriage(w, t);
         w.WriteEndArray();
-        w.WritePropertyName("graph");
+        w.WritePropertyName(JsonNames.Graph);
         WriteGraph(w, inc.Graph);
-        w.WriteStartArray("timeline");
+        w.WriteStartArray(JsonNames.Timeline);
         foreach (var t in inc.Timeline) WriteTimelineEntry(w, t);
         w.WriteEndArray();
         w.WriteEndObject();
@@ -86,10 +86,10 @@ public static class IncidentJsonWriter
         {
             if (c is null) { w.WriteNullValue(); continue; }
             w.WriteStartObject();
-            w.WriteString("factor", c.Factor);
-            w.WriteString("reason", c.Reason);
-            w.WriteNumber("points", c.Points);
-            w.WriteNumber("count", c.Count);
+            w.WriteString(JsonNames.Factor, c.Factor);
+            w.WriteString(JsonNames.Reason, c.Reason);
+            w.WriteNumber(JsonNames.Points, c.Points);
+            w.WriteNumber(JsonNames.Count, c.Count);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -99,12 +99,12 @@ public static class IncidentJsonWriter
     {
         if (v is null) { w.WriteNullValue(); return; }
         w.WriteStartObject();
-        if (VerdictName(v.Kind) is { } kind) w.WriteString("verdict", kind);
-        else w.WriteNumber("verdict", (int)v.Kind);
-        w.WriteString("rule_id", v.RuleId);
-        w.WriteString("rule", v.Rule);
-        w.WriteString("reason", v.Reason);
-        w.WritePropertyName("containment");
+        if (VerdictName(v.Kind) is { } kind) w.WriteString(JsonNames.Verdict, kind);
+        else w.WriteNumber(JsonNames.Verdict, (int)v.Kind);
+        w.WriteString(JsonNames.RuleId, v.RuleId);
+        w.WriteString(JsonNames.Rule, v.Rule);
+        w.WriteString(JsonNames.Reason, v.Reason);
+        w.WritePropertyName(JsonNames.Containment);
         if (v.Containment is null) w.WriteNullValue();
         else
         {
@@ -113,10 +113,10 @@ public static class IncidentJsonWriter
             {
                 if (step is null) { w.WriteNullValue(); continue; }
                 w.WriteStartObject();
-                w.WriteString("action", step.Action);
-                JsonValues.WriteStrings(w, "targets", step.Targets);
-                JsonValues.WriteStrings(w, "ports", step.Ports);
-                w.WriteString("text", step.Text);
+                w.WriteString(JsonNames.Action, step.Action);
+                JsonValues.WriteStrings(w, JsonNames.Targets, step.Targets);
+                JsonValues.WriteStrings(w, JsonNames.Ports, step.Ports);
+                w.WriteString(JsonNames.Text, step.Text);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -137,51 +137,51 @@ public static class IncidentJsonWriter
     {
         if (t is null) { w.WriteNullValue(); return; }
         w.WriteStartObject();
-        w.WriteString("id", t.Id);
-        w.WriteString("question", t.Question);
-        w.WriteString("answer", t.Answer);
-        w.WriteBoolean("suspicious", t.Suspicious);
-        w.WriteString("summary", t.Summary);
-        JsonValues.WriteStrings(w, "evidence", t.Evidence);
+        w.WriteString(JsonNames.Id, t.Id);
+        w.WriteString(JsonNames.Question, t.Question);
+        w.WriteString(JsonNames.Answer, t.Answer);
+        w.WriteBoolean(JsonNames.Suspicious, t.Suspicious);
+        w.WriteString(JsonNames.Summary, t.Summary);
+        JsonValues.WriteStrings(w, JsonNames.Evidence, t.Evidence);
         w.WriteEndObject();
     }
 
     private static void WriteGraph(Utf8JsonWriter w, HopGraph g)
     {
         w.WriteStartObject();
-        w.WriteStartArray("nodes");
+        w.WriteStartArray(JsonNames.Nodes);
         foreach (var n in g.Nodes)
         {
             if (n is null) { w.WriteNullValue(); continue; }
             w.WriteStartObject();
-            w.WriteString("id", n.Id);
-            w.WriteNumber("layer", n.Layer);
-            w.WriteString("role", n.Role);
-            w.WriteString("kind", n.Kind);
-            JsonValues.WriteTime(w, "first_seen", n.FirstSeen);
-            w.WriteBoolean("sensitive", n.Sensitive);
-            w.WriteBoolean("credential_access", n.CredentialAccess);
+            w.WriteString(JsonNames.Id, n.Id);
+            w.WriteNumber(JsonNames.Layer, n.Layer);
+            w.WriteString(JsonNames.Role, n.Role);
+            w.WriteString(JsonNames.Kind, n.Kind);
+            JsonValues.WriteTime(w, JsonNames.FirstSeen, n.FirstSeen);
+            w.WriteBoolean(JsonNames.Sensitive, n.Sensitive);
+            w.WriteBoolean(JsonNames.CredentialAccess, n.CredentialAccess);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteStartArray("edges");
+        w.WriteStartArray(JsonNames.Edges);
         foreach (var e in g.Edges)
         {
             if (e is null) { w.WriteNullValue(); continue; }
             w.WriteStartObject();
-            w.WriteString("from", e.From);
-            w.WriteString("to", e.To);
-            JsonValues.WriteStrings(w, "users", e.Users);
-            JsonValues.WriteStrings(w, "techniques", e.Techniques);
-            JsonValues.WriteStrings(w, "analytics", e.Analytics);
-            w.WriteNumber("alert_count", e.AlertCount);
-            JsonValues.WriteTime(w, "first_seen", e.FirstSeen);
-            JsonValues.WriteTime(w, "last_seen", e.LastSeen);
-            w.WriteNumber("hop", e.Hop);
+            w.WriteString(JsonNames.From, e.From);
+            w.WriteString(JsonNames.To, e.To);
+            JsonValues.WriteStrings(w, JsonNames.Users, e.Users);
+            JsonValues.WriteStrings(w, JsonNames.Techniques, e.Techniques);
+            JsonValues.WriteStrings(w, JsonNames.Analytics, e.Analytics);
+            w.WriteNumber(JsonNames.AlertCount, e.AlertCount);
+            JsonValues.WriteTime(w, JsonNames.FirstSeen, e.FirstSeen);
+            JsonValues.WriteTime(w, JsonNames.LastSeen, e.LastSeen);
+            w.WriteNumber(JsonNames.Hop, e.Hop);
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        JsonValues.WriteStrings(w, "path", g.Path);
+        JsonValues.WriteStrings(w, JsonNames.Path, g.Path);
         w.WriteEndObject();
     }
 
@@ -189,18 +189,18 @@ public static class IncidentJsonWriter
     {
         if (t is null) { w.WriteNullValue(); return; }
         w.WriteStartObject();
-        JsonValues.WriteTime(w, "time", t.Time);
-        w.WriteString("kind", t.Kind);
-        w.WriteString("title", t.Title);
-        w.WriteString("severity", t.Severity);
-        w.WriteString("host", t.Host);
-        w.WriteString("user", t.User);
-        w.WriteString("source", t.Source);
-        w.WriteString("alert_id", t.AlertId);
-        JsonValues.WriteStrings(w, "techniques", t.Techniques);
-        w.WriteString("file", t.File);
-        if (t.RecordId is { } id) w.WriteNumber("record_id", id);
-        else w.WriteNull("record_id");
+        JsonValues.WriteTime(w, JsonNames.Time, t.Time);
+        w.WriteString(JsonNames.Kind, t.Kind);
+        w.WriteString(JsonNames.Title, t.Title);
+        w.WriteString(JsonNames.Severity, t.Severity);
+        w.WriteString(JsonNames.Host, t.Host);
+        w.WriteString(JsonNames.User, t.User);
+        w.WriteString(JsonNames.Source, t.Source);
+        w.WriteString(JsonNames.AlertId, t.AlertId);
+        JsonValues.WriteStrings(w, JsonNames.Techniques, t.Techniques);
+        w.WriteString(JsonNames.File, t.File);
+        if (t.RecordId is { } id) w.WriteNumber(JsonNames.RecordId, id);
+        else w.WriteNull(JsonNames.RecordId);
         w.WriteEndObject();
     }
 }

@@ -17,8 +17,10 @@ internal static class JsonValues
     public static void WriteTime(Utf8JsonWriter w, DateTime value)
     {
         var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
-        Span<char> text = stackalloc char[32];
-        if (!utc.TryFormat(text, out int n, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture))
+        // The round-trip format of a UTC time is exactly that pattern, and has a fast path (no pattern to
+        // interpret), written straight as UTF-8.
+        Span<byte> text = stackalloc byte[32];
+        if (!utc.TryFormat(text, out int n, "O", CultureInfo.InvariantCulture))
             throw new InvalidOperationException("a date did not fit its fixed-size format"); // cannot happen: 28 characters
         w.WriteStringValue(text[..n]);
     }
@@ -33,6 +35,25 @@ internal static class JsonValues
     {
         w.WritePropertyName(name);
         WriteStrings(w, values);
+    }
+
+    public static void WriteStrings(Utf8JsonWriter w, JsonEncodedText name, List<string>? values)
+    {
+        w.WritePropertyName(name);
+        WriteStrings(w, values);
+    }
+
+    public static void WriteTime(Utf8JsonWriter w, JsonEncodedText name, DateTime value)
+    {
+        w.WritePropertyName(name);
+        WriteTime(w, value);
+    }
+
+    public static void WriteSeverity(Utf8JsonWriter w, JsonEncodedText name, Hopwatch.Events.Severity s)
+    {
+        // A value outside the enum has no name: the serialiser writes its number.
+        if (Name(s) is { } text) w.WriteString(name, text);
+        else w.WriteNumber(name, (int)s);
     }
 
     public static void WriteStrings(Utf8JsonWriter w, List<string>? values)

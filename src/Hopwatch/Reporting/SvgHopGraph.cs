@@ -51,7 +51,7 @@ internal static class SvgHopGraph
           .Append("<button type=\"button\" data-zoom-target=\"").Append(svgId).Append("\" data-zoom-step=\"0\">reset</button>")
           .Append("<span class=\"muted\"> wheel to zoom, drag to pan</span></div>");
         sb.Append("<svg class=\"graph zoomable\" id=\"").Append(svgId).Append("\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
-          .Append(F(width)).Append(' ').Append(F(height)).Append("\" style=\"max-height:").Append(F(Math.Min(720, Math.Max(160, height)))).Append("px\" role=\"img\" aria-label=\"hop graph\">");
+          .AppendF(width).Append(' ').AppendF(height).Append("\" style=\"max-height:").AppendF(Math.Min(720, Math.Max(160, height))).Append("px\" role=\"img\" aria-label=\"hop graph\">");
         sb.Append("<defs><marker id=\"").Append(svgId).Append("-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"/></marker></defs>");
 
         foreach (var e in inc.Graph.Edges)
@@ -80,12 +80,12 @@ internal static class SvgHopGraph
                 d = $"M {F(x1)} {F(y1)} C {F(x1)} {F(low)}, {F(x2)} {F(low)}, {F(x2)} {F(y2)}";
                 mx = (x1 + x2) / 2; my = low - 8;
             }
-            sb.Append("<g class=\"edge").Append(e.Hop > 0 ? " hop" : "").Append("\" data-from=\"").Append(HtmlText.Escape(e.From)).Append("\" data-to=\"").Append(HtmlText.Escape(e.To))
+            sb.Append("<g class=\"edge").Append(e.Hop > 0 ? " hop" : "").Append("\" data-from=\"").AppendHtml(e.From).Append("\" data-to=\"").AppendHtml(e.To)
               .Append("\"><path d=\"").Append(d).Append("\" marker-end=\"url(#").Append(svgId).Append("-arrow)\"/>");
-            sb.Append("<title>").Append(HtmlText.Escape($"{e.From} → {e.To}: {string.Join(", ", e.Users)}; {string.Join(", ", e.Techniques)}; {TriageAnswers.Ts(e.FirstSeen)}" +
-                (e.LastSeen > e.FirstSeen ? " – " + TriageAnswers.Ts(e.LastSeen) : "") + $"; {e.AlertCount} alert(s)")).Append("</title>");
+            sb.Append("<title>").AppendHtml($"{e.From} → {e.To}: {string.Join(", ", e.Users)}; {string.Join(", ", e.Techniques)}; {TriageAnswers.Ts(e.FirstSeen)}" +
+                (e.LastSeen > e.FirstSeen ? " – " + TriageAnswers.Ts(e.LastSeen) : "") + $"; {e.AlertCount} alert(s)").Append("</title>");
             if (e.Hop > 0)
-                sb.Append("<circle cx=\"").Append(F(mx)).Append("\" cy=\"").Append(F(my)).Append("\" r=\"9\" class=\"hopnum\"/><text x=\"").Append(F(mx)).Append("\" y=\"").Append(F(my + 4))
+                sb.Append("<circle cx=\"").AppendF(mx).Append("\" cy=\"").AppendF(my).Append("\" r=\"9\" class=\"hopnum\"/><text x=\"").AppendF(mx).Append("\" y=\"").AppendF(my + 4)
                   .Append("\" text-anchor=\"middle\" class=\"hoplabel\">").Append(e.Hop).Append("</text>");
             sb.Append("</g>");
         }
@@ -95,12 +95,12 @@ internal static class SvgHopGraph
         {
             var (x, y) = pos[n.Id];
             var cls = "node " + n.Kind + (n.Sensitive ? " sensitive" : "") + (n.CredentialAccess ? " cred" : "");
-            sb.Append("<g class=\"").Append(cls).Append("\" data-host=\"").Append(HtmlText.Escape(n.Id)).Append("\" data-order=\"").Append(order++).Append("\">");
-            sb.Append("<rect x=\"").Append(F(x)).Append("\" y=\"").Append(F(y)).Append("\" width=\"").Append(NodeW).Append("\" height=\"").Append(NodeH).Append("\" rx=\"6\"/>");
-            sb.Append("<text x=\"").Append(F(x + 8)).Append("\" y=\"").Append(F(y + 15)).Append("\" class=\"hostname\">").Append(HtmlText.Short(n.Id, 24)).Append("</text>");
+            sb.Append("<g class=\"").Append(cls).Append("\" data-host=\"").AppendHtml(n.Id).Append("\" data-order=\"").Append(order++).Append("\">");
+            sb.Append("<rect x=\"").AppendF(x).Append("\" y=\"").AppendF(y).Append("\" width=\"").Append(NodeW).Append("\" height=\"").Append(NodeH).Append("\" rx=\"6\"/>");
+            sb.Append("<text x=\"").AppendF(x + 8).Append("\" y=\"").AppendF(y + 15).Append("\" class=\"hostname\">").AppendHtmlShort(n.Id, 24).Append("</text>");
             var sub = (n.Role is null ? n.Kind : n.Role) + (n.Sensitive ? " · sensitive" : "") + (n.CredentialAccess ? " · LSASS" : "");
-            sb.Append("<text x=\"").Append(F(x + 8)).Append("\" y=\"").Append(F(y + 28)).Append("\" class=\"hostrole\">").Append(HtmlText.Short(sub, 30)).Append("</text>");
-            sb.Append("<title>").Append(HtmlText.Escape($"{n.Id} — {n.Role ?? "no role"} — {n.Kind} — first seen {TriageAnswers.Ts(n.FirstSeen)}")).Append("</title></g>");
+            sb.Append("<text x=\"").AppendF(x + 8).Append("\" y=\"").AppendF(y + 28).Append("\" class=\"hostrole\">").AppendHtmlShort(sub, 30).Append("</text>");
+            sb.Append("<title>").AppendHtml($"{n.Id} — {n.Role ?? "no role"} — {n.Kind} — first seen {TriageAnswers.Ts(n.FirstSeen)}").Append("</title></g>");
         }
         sb.Append("</svg>");
         if (inc.Graph.Nodes.Count > nodes.Count)
@@ -111,4 +111,13 @@ internal static class SvgHopGraph
     private sealed record Point(double X, double Y);
 
     internal static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    /// <summary>Appends <see cref="F"/>(<paramref name="v"/>) without making the string.</summary>
+    internal static StringBuilder AppendF(this StringBuilder sb, double v)
+    {
+        // Most coordinates are whole numbers, which "0.#" writes as plain integers: skip the custom format for them.
+        if (v >= 0 && v < 1_000_000_000 && v == Math.Floor(v) && !double.IsNegative(v)) return sb.Append((int)v);
+        Span<char> text = stackalloc char[64];
+        return v.TryFormat(text, out int n, "0.#", CultureInfo.InvariantCulture) ? sb.Append(text[..n]) : sb.Append(F(v));
+    }
 }

@@ -33,11 +33,7 @@ public static class TimelineCsvWriter
         {
             var utc = DateTime.SpecifyKind(t.Time, DateTimeKind.Utc);
             long micros = (utc - DateTime.UnixEpoch).Ticks / 10;
-            string message = t.Kind switch
-            {
-                "alert" => $"[{Verdict.Label(inc.Verdict.Kind)}] {t.Title} — {t.User} {(string.IsNullOrEmpty(t.Source) ? "" : "from " + t.Source + " ")}to {t.Host}",
-                _ => $"[{t.Kind}] {t.Title}{(t.Host is null ? "" : " on " + t.Host)}{(t.User is null ? "" : " by " + t.User)}",
-            };
+            string verdict = Verdict.Label(inc.Verdict.Kind);
             string desc = t.Kind switch
             {
                 "alert" => "Hopwatch alert",
@@ -46,40 +42,110 @@ public static class TimelineCsvWriter
                 "credential-access" => "Credential access",
                 _ => "Hopwatch " + t.Kind,
             };
-            WriteRow(w,
-            [
-                message, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture), micros.ToString(CultureInfo.InvariantCulture), desc,
-                inc.Id, Verdict.Label(inc.Verdict.Kind), inc.RiskScore.ToString(CultureInfo.InvariantCulture), t.Kind,
-                t.Severity, string.Join(";", t.Techniques), t.Host, t.User, t.Source, t.AlertId, t.File,
-                t.RecordId?.ToString(CultureInfo.InvariantCulture), inc.Title,
-            ]);
+            // Cell by cell straight into the writer: no array of cells and no string per number or date per row.
+            WriteMessage(w, t, verdict); w.Write(',');
+            Span<char> text = stackalloc char[40];
+            WriteIsoMicroseconds(w, text, utc); w.Write(',');
+            WriteFormatted(w, text, micros, null); w.Write(',');
+            WriteCell(w, desc); w.Write(',');
+            WriteCell(w, inc.Id); w.Write(',');
+            WriteCell(w, Verdict.Label(inc.Verdict.Kind)); w.Write(',');
+            WriteFormatted(w, text, inc.RiskScore, null); w.Write(',');
+            WriteCell(w, t.Kind); w.Write(',');
+            WriteCell(w, t.Severity); w.Write(',');
+            WriteCell(w, t.Techniques.Count switch { 0 => "", 1 => t.Techniques[0], _ => string.Join(";", t.Techniques) }); w.Write(',');
+            WriteCell(w, t.Host); w.Write(',');
+            WriteCell(w, t.User); w.Write(',');
+            WriteCell(w, t.Source); w.Write(',');
+            WriteCell(w, t.AlertId); w.Write(',');
+            WriteCell(w, t.File); w.Write(',');
+            if (t.RecordId is { } record) WriteFormatted(w, text, record, null);
+            w.Write(',');
+            WriteCell(w, inc.Title);
+            w.Write('\n');
         }
+    }
+
+    /// <summary>
+    /// The message cell: "[VERDICT] TITLE — USER from SOURCE to HOST" for alerts, "[KIND] TITLE on HOST by USER" for
+    /// the rest. Written piece by piece when no piece needs the cell quoted (it starts with '[', so it never needs the
+    /// formula guard); otherwise made whole and written as <see cref="Cell"/> writes it.
+    /// </summary>
+    private static void WriteMessage(TextWriter w, TimelineEntry t, string verdict)
+    {
+        bool alert = t.Kind == "alert";
+        if (NeedsQuotes(t.Kind) || NeedsQuotes(t.Title) || NeedsQuotes(t.User) || NeedsQuotes(t.Source) || NeedsQuotes(t.Host) || NeedsQuotes(verdict))
+        {
+            w.Write(Cell(alert
+                ? $"[{verdict}] {t.Title} — {t.User} {(string.IsNullOrEmpty(t.Source) ? "" : "from " + t.Source + " ")}to {t.Host}"
+                : $"[{t.Kind}] {t.Title}{(t.Host is null ? "" : " on " + t.Host)}{(t.User is null ? "" : " by " + t.User)}"));
+            return;
+        }
+        w.Write('[');
+        if (alert)
+        {
+            w.Write(verdict); w.Write("] "); w.Write(t.Title); w.Write(" — "); w.Write(t.User); w.Write(' ');
+            if (!string.IsNullOrEmpty(t.Source)) { w.Write("from "); w.Write(t.Source); w.Write(' '); }
+            w.Write("to "); w.Write(t.Host);
+        }
+        else
+        {
+            w.Write(t.Kind); w.Write("] "); w.Write(t.Title);
+            if (t.Host is not null) { w.Write(" on "); w.Write(t.Host); }
+            if (t.User is not null) { w.Write(" by "); w.Write(t.User); }
+        }
+    }
+
+    private static bool NeedsQuotes(string? s) => s is not null && s.AsSpan().IndexOfAny(",\"\n\r") >= 0;
+
+    /// <summary>
+    /// "yyyy-MM-ddTHH:mm:ss.ffffff+00:00": the round-trip format of a UTC time ("yyyy-MM-ddTHH:mm:ss.fffffffZ", fast: no
+    /// pattern to interpret) with its seventh fraction digit dropped (fraction digits are cut, not rounded, in both).
+    /// </summary>
+    private static void WriteIsoMicroseconds(TextWriter w, Span<char> text, DateTime utc)
+    {
+        if (!utc.TryFormat(text, out int n, "O", CultureInfo.InvariantCulture) || n != 28)
+            throw new InvalidOperationException("a UTC time did not take its 28 characters");
+        "+00:00".CopyTo(text[26..]);
+        w.Write(text[..32]);
+    }
+
+    /// <summary>A number or date cell: formatted into <paramref name="text"/> (it never needs quoting or a formula guard, see <see cref="Cell"/>).</summary>
+    private static void WriteFormatted<T>(TextWriter w, Span<char> text, T value, string? format) where T : ISpanFormattable
+    {
+        if (!value.TryFormat(text, out int n, format, CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("a number or date did not fit 40 characters");
+        WriteCell(w, text[..n]);
     }
 
     public static void Write(string path, IEnumerable<Incident> incidents)
     {
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
+        using var w = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1), new UTF8Encoding(false), 1 << 16);
         Write(w, incidents);
     }
 
     /// <summary>One timeline entry with its incident (a class: see <see cref="StableSort"/> on why not a tuple).</summary>
     private sealed record Row(Incident Incident, TimelineEntry Entry);
 
-    private static void WriteRow(TextWriter w, string?[] cells)
+    /// <summary>Writes <see cref="Cell"/>(<paramref name="value"/>) without making the string when the value needs no change (nearly always).</summary>
+    private static void WriteCell(TextWriter w, ReadOnlySpan<char> value)
     {
-        for (int i = 0; i < cells.Length; i++)
-        {
-            if (i > 0) w.Write(',');
-            w.Write(Cell(cells[i]));
-        }
-        w.Write('\n');
+        if (value.IsEmpty) return;
+        if (NeedsGuard(value) || value.IndexOfAny(",\"\n\r") >= 0) w.Write(Cell(value.ToString()));
+        else w.Write(value);
     }
+
+    private static void WriteCell(TextWriter w, string? value) => WriteCell(w, value.AsSpan());
+
+    /// <summary>Whether a spreadsheet could run the cell as a formula (it then gets a leading quote).</summary>
+    private static bool NeedsGuard(ReadOnlySpan<char> v) =>
+        v[0] is '=' or '+' or '@' or '\t' or '\r' || (v[0] == '-' && (v.Length == 1 ? false : !char.IsDigit(v[1])));
 
     internal static string Cell(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
         var v = value;
-        if (v[0] is '=' or '+' or '@' or '\t' or '\r' || (v[0] == '-' && (v.Length == 1 ? false : !char.IsDigit(v[1]))))
+        if (NeedsGuard(v))
             v = "'" + v;
         bool quote = v.AsSpan().IndexOfAny(",\"\n\r") >= 0;
         if (!quote) return v;

@@ -11,10 +11,11 @@ namespace Hopwatch.Scoring;
 internal static class AlertDetails
 {
     /// <summary>The ordered host path of a chain alert (Details["path"]), host keys; empty when absent.</summary>
-    public static List<string> Path(Alert a)
+    public static IReadOnlyList<string> Path(Alert a)
     {
+        // Most alerts have no path (every Sigma alert): no list for them.
+        if (a.Details is null || !a.Details.TryGetValue("path", out var v) || v is null) return [];
         var result = new List<string>();
-        if (a.Details is null || !a.Details.TryGetValue("path", out var v) || v is null) return result;
         foreach (var s in Strings(v))
         {
             var k = Names.HostKey(s);

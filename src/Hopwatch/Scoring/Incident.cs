@@ -42,4 +42,7 @@ public sealed class Incident
 
     /// <summary>The alerts themselves (not serialised: alerts.jsonl holds them; the HTML report shows them).</summary>
     [JsonIgnore] public List<Alert> Alerts { get; } = new();
+
+    /// <summary>IncidentBuilder.SourceMachines, once worked out (not serialised).</summary>
+    [JsonIgnore] internal List<string>? SourceMachines { get; set; }
 }

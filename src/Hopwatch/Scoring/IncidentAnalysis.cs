@@ -55,8 +55,10 @@ public static class IncidentAnalysis
     /// </summary>
     private static void ScoreIncident(Incident inc, IEnumerable<List<RiskContribution>> alertContributions, VerdictKind kind)
     {
+        var tally = new ContributionTally();
         foreach (var list in alertContributions)
-            foreach (var c in list) EntityRiskScorer.Merge(inc.RiskContributions, c);
+            foreach (var c in list) tally.Add(c);
+        tally.CopyTo(inc.RiskContributions);
         void Triage(string id, string factor, int points)
         {
             var t = inc.Triage.First(x => x.Id == id);

@@ -40,12 +40,16 @@ public sealed class IncidentBuilder
         var targets = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
         var locals = new Dictionary<string, LinkSlot>(StringComparer.Ordinal);
 
+        // One set of key lists for every alert (they live for one iteration): no three new lists per alert.
+        var us = new List<string>();
+        var ss = new List<string>();
+        var ts = new List<string>();
         for (int i = 0; i < sorted.Count; i++)
         {
             var a = sorted[i];
-            var us = DistinctKeys(a.Entities.Users, Names.UserKey);
-            var ss = SourceKeys(a);
-            var ts = DistinctKeys(a.Entities.TargetHosts, Names.HostKey);
+            UserKeysInto(a.Entities.Users, us);
+            SourceKeysInto(a, ss);
+            HostKeysInto(a.Entities.TargetHosts, ts);
             foreach (var h in AlertDetails.Path(a)) if (!ts.Contains(h)) ts.Add(h);
             bool local = us.Count == 0 && ss.Count == 0;
 
@@ -106,6 +110,29 @@ public sealed class IncidentBuilder
         return keys;
     }
 
+    /// <summary><see cref="DistinctKeys"/> with <see cref="Names.UserKey"/>, into a cleared <paramref name="keys"/> (no delegate, no new list).</summary>
+    private static void UserKeysInto(List<string> names, List<string> keys)
+    {
+        keys.Clear();
+        foreach (var n in names)
+            if (Names.UserKey(n) is { } k && !keys.Contains(k)) keys.Add(k);
+    }
+
+    /// <summary><see cref="DistinctKeys"/> with <see cref="Names.HostKey"/>, into a cleared <paramref name="keys"/>.</summary>
+    private static void HostKeysInto(List<string> names, List<string> keys)
+    {
+        keys.Clear();
+        foreach (var n in names)
+            if (Names.HostKey(n) is { } k && !keys.Contains(k)) keys.Add(k);
+    }
+
+    /// <summary><see cref="SourceKeys"/> into a cleared <paramref name="keys"/>.</summary>
+    internal static void SourceKeysInto(Alert a, List<string> keys)
+    {
+        HostKeysInto(a.Entities.SourceHosts, keys);
+        if (keys.Count == 0) HostKeysInto(a.Entities.SourceIps, keys);
+    }
+
     /// <summary>The incident's aggregate fields, graph and alert timeline (triage and verdict come later).</summary>
     public Incident Build(List<Alert> alerts)
     {
@@ -118,7 +145,8 @@ public sealed class IncidentBuilder
             foreach (var h in a.Entities.SourceHosts) AddDistinct(inc.SourceHosts, Names.HostKey(h));
             foreach (var ip in a.Entities.SourceIps) AddDistinct(inc.SourceIps, Names.HostKey(ip));
             foreach (var h in a.Entities.TargetHosts) AddDistinct(inc.TargetHosts, Names.HostKey(h));
-            foreach (var h in AlertDetails.Path(a).Skip(1)) AddDistinct(inc.TargetHosts, h);
+            var path = AlertDetails.Path(a);
+            for (int i = 1; i < path.Count; i++) AddDistinct(inc.TargetHosts, path[i]);
             foreach (var t in a.Techniques) AddDistinct(inc.Techniques, t);
             AddDistinct(inc.Analytics, a.Analytic);
             if (a.Severity > inc.Severity) inc.Severity = a.Severity;
@@ -142,13 +170,35 @@ public sealed class IncidentBuilder
         foreach (var a in alerts)
             inc.Timeline.Add(new TimelineEntry
             {
-                Time = a.TimeFirst, Kind = "alert", Title = a.Title, Severity = a.Severity.ToString().ToLowerInvariant(),
-                Host = string.Join(", ", a.Entities.TargetHosts.Take(5)), User = string.Join(", ", a.Entities.Users.Take(5)),
-                Source = string.Join(", ", a.Entities.SourceHosts.Concat(a.Entities.SourceIps).Take(5)), AlertId = a.Id,
-                Techniques = a.Techniques.ToList(),
+                Time = a.TimeFirst, Kind = "alert", Title = a.Title, Severity = SeverityName(a.Severity),
+                Host = JoinFirst(a.Entities.TargetHosts, null, 5), User = JoinFirst(a.Entities.Users, null, 5),
+                Source = JoinFirst(a.Entities.SourceHosts, a.Entities.SourceIps, 5), AlertId = a.Id,
+                Techniques = new List<string>(a.Techniques),
             });
         inc.Title = TitleOf(inc, alerts);
         return inc;
+    }
+
+    /// <summary>The severity's lower-case name (what ToString().ToLowerInvariant() gives), without making it per alert.</summary>
+    internal static string SeverityName(Severity s) => s switch
+    {
+        Severity.Informational => "informational",
+        Severity.Low => "low",
+        Severity.Medium => "medium",
+        Severity.High => "high",
+        Severity.Critical => "critical",
+        _ => s.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>string.Join(", ", first.Concat(second).Take(max)), without the enumerators.</summary>
+    internal static string JoinFirst(List<string> first, List<string>? second, int max)
+    {
+        int total = first.Count + (second?.Count ?? 0);
+        if (total == 0) return "";
+        if (total == 1) return first.Count == 1 ? first[0] ?? "" : second![0] ?? "";
+        var parts = new string?[Math.Min(max, total)];
+        for (int i = 0; i < parts.Length; i++) parts[i] = i < first.Count ? first[i] : second![i - first.Count];
+        return string.Join(", ", parts);
     }
 
     private static DateTime Last(Alert a) => a.TimeLast < a.TimeFirst ? a.TimeFirst : a.TimeLast;
@@ -157,7 +207,8 @@ public sealed class IncidentBuilder
     private int LogonRisk(Alert a)
     {
         bool off = _options.IsOffHours(a.TimeFirst);
-        bool priv = a.Entities.Users.Any(_options.IsPrivileged);
+        bool priv = false;
+        foreach (var u in a.Entities.Users) if (_options.IsPrivileged(u)) { priv = true; break; }
         return off && priv ? 3 : off || priv ? 2 : 1;
     }
 
@@ -309,7 +360,13 @@ public sealed class IncidentBuilder
     }
 
     /// <summary>The machines movement started from: alert sources (names over addresses) and every non-final host of a chain.</summary>
-    internal static List<string> SourceMachines(Incident inc)
+    /// <remarks>
+    /// Worked out once per incident (triage, verdict and containment each ask; it depends only on the alerts and
+    /// the chain path, both fixed when the incident is built): callers must not change the list.
+    /// </remarks>
+    internal static List<string> SourceMachines(Incident inc) => inc.SourceMachines ??= ComputeSourceMachines(inc);
+
+    private static List<string> ComputeSourceMachines(Incident inc)
     {
         var list = new List<string>();
         foreach (var a in inc.Alerts) foreach (var s in SourceKeys(a)) AddDistinct(list, s);
@@ -331,9 +388,24 @@ public sealed class IncidentBuilder
         list.Add(value);
     }
 
-    private static string Hash(IEnumerable<string> ids)
+    private static string Hash(List<string> ids)
     {
-        var joined = string.Join("\n", ids.OrderBy(x => x, StringComparer.Ordinal));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined))[..8]);
+        // SHA-256 of the ids sorted and joined by newlines, encoded into one reused buffer.
+        var sorted = ids.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        int bytes = Math.Max(0, sorted.Length - 1);
+        foreach (var id in sorted) bytes += Encoding.UTF8.GetByteCount(id);
+        var buffer = t_hashBuffer is { } b && b.Length >= bytes ? b : t_hashBuffer = new byte[Math.Max(bytes, 4096)];
+        int n = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0) buffer[n++] = (byte)'\n';
+            n += Encoding.UTF8.GetBytes(sorted[i], buffer.AsSpan(n));
+        }
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(buffer.AsSpan(0, n), hash);
+        return Convert.ToHexStringLower(hash[..8]);
     }
+
+    [ThreadStatic] private static byte[]? t_hashBuffer;
 }

@@ -48,10 +48,19 @@ public sealed class ScoringOptions
 
     internal bool IsPrivileged(string user)
     {
+        // Asked for the same few account name instances for every alert: the last answers are kept by instance, per thread.
+        var memo = t_privileged ??= new PrivilegeMemo[256];
+        ref var slot = ref memo[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(user) & 255];
+        if (ReferenceEquals(slot.User, user) && ReferenceEquals(slot.Options, this)) return slot.Privileged;
+        bool privileged = false;
         foreach (var p in PrivilegedAccountPatterns)
-            if (user.Contains(p, StringComparison.OrdinalIgnoreCase)) return true;
-        return false;
+            if (user.Contains(p, StringComparison.OrdinalIgnoreCase)) { privileged = true; break; }
+        slot = new PrivilegeMemo(this, user, privileged);
+        return privileged;
     }
+
+    private readonly record struct PrivilegeMemo(ScoringOptions? Options, string? User, bool Privileged);
+    [ThreadStatic] private static PrivilegeMemo[]? t_privileged;
 
     internal static bool RoleIn(string? role, IReadOnlyList<string> roles)
     {

@@ -49,11 +49,14 @@ public sealed class TriageAnswers
         var users = new List<string>();
         var sources = new List<string>();
         var seen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        // Per-alert lists reused from alert to alert.
+        var alertUsers = new List<string>();
+        var alertSources = new List<string>();
         foreach (var a in inc.Alerts)
         {
-            var alertUsers = new List<string>();
+            alertUsers.Clear();
             foreach (var name in a.Entities.Users) if (Names.UserKey(name) is { } k) alertUsers.Add(k);
-            var alertSources = IncidentBuilder.SourceKeys(a);
+            IncidentBuilder.SourceKeysInto(a, alertSources);
             var path = AlertDetails.Path(a);
             for (int i = 0; i < path.Count - 1; i++) if (!alertSources.Contains(path[i])) alertSources.Add(path[i]);
             foreach (var u in alertUsers)

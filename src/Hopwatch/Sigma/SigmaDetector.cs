@@ -30,6 +30,7 @@ public sealed class SigmaDetector : IDetector, IPrematchingDetector
         _set = set;
         _matcher = new SigmaEventMatcher(set);
         _states = new SigmaCorrelationState[set.AllRules.Count];
+        _ruleTexts = new RuleTexts?[set.AllRules.Count];
         foreach (var c in set.Correlations) _states[c.Index] = new SigmaCorrelationState(c);
     }
 
@@ -173,35 +174,54 @@ public sealed class SigmaDetector : IDetector, IPrematchingDetector
             RuleId = rule.Id,
             Title = rule.Title,
             Severity = rule.Severity,
-            Techniques = rule.Techniques.ToList(),
+            Techniques = new List<string>(rule.Techniques),
             TimeFirst = e.Time,
             TimeLast = e.Time,
             Evidence = [evidence],
         };
         alert.Entities.AddFrom(e);
-        alert.Id = AlertIds.For("sigma", rule.Id, alert.Evidence);
+        alert.Id = AlertIds.For("sigma", rule.Id, evidence);
 
-        var sb = new StringBuilder();
-        sb.Append("Sigma rule '").Append(rule.Title).Append("' (").Append(rule.Id).Append(", ").Append(rule.Level ?? "medium")
-          .Append(") matched ").Append(string.IsNullOrEmpty(e.Channel) ? "event" : e.Channel).Append(' ').Append(e.EventId)
-          .Append(" on ").Append(string.IsNullOrEmpty(e.Computer) ? "unknown host" : e.Computer)
-          .Append(" at ").Append(e.Time.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        var details = new Dictionary<string, object?>();
+        // One builder for every alert, and the parts that depend on the rule only made once per rule: a hunt
+        // raises thousands of alerts from a few hundred rules.
+        var texts = _ruleTexts[index] ??= new RuleTexts(rule);
+        var sb = _description.Clear();
+        sb.Append(texts.Head).Append(string.IsNullOrEmpty(e.Channel) ? "event" : e.Channel).Append(' ').Append(e.EventId)
+          .Append(" on ").Append(string.IsNullOrEmpty(e.Computer) ? "unknown host" : e.Computer).Append(" at ");
+        Span<char> time = stackalloc char[32];
+        if (!e.Time.TryFormat(time, out int timeLength, "yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("a time did not fit its fixed-size format"); // cannot happen: 20 characters
+        sb.Append(time[..timeLength]);
+        var keyFields = _set.KeyFieldsOf(index);
+        var details = new Dictionary<string, object?>(Math.Min(keyFields.Length, 4) + 2); // sized once: no regrowth
         int shown = 0;
-        foreach (var f in _set.KeyFieldsOf(index))
+        foreach (var f in keyFields)
         {
             if (!e.Fields.TryGet(f, out var value) || string.IsNullOrEmpty(value)) continue;
-            sb.Append(shown == 0 ? ": " : "; ").Append(f).Append('=').Append(Shorten(value));
+            sb.Append(shown == 0 ? ": " : "; ").Append(f).Append('=');
+            if (value.Length <= MaxValueInDescription) sb.Append(value);
+            else sb.Append(value, 0, MaxValueInDescription).Append('…');
             details[f] = value;
             if (++shown == 4) break;
         }
-        sb.Append('.');
-        if (!string.IsNullOrEmpty(rule.Description)) sb.Append(' ').Append(Shorten(rule.Description.Trim()));
+        sb.Append('.').Append(texts.Tail);
         alert.Description = sb.ToString();
         details["sigma_level"] = rule.Level ?? "medium";
         if (rule.Tags.Count > 0) details["sigma_tags"] = rule.Tags;
         alert.Details = details;
         return alert;
+    }
+
+    private readonly StringBuilder _description = new(1024);
+    private readonly RuleTexts?[] _ruleTexts;
+
+    /// <summary>The parts of a rule alert's description that come from the rule alone.</summary>
+    private sealed class RuleTexts(SigmaRule rule)
+    {
+        /// <summary>"Sigma rule 'TITLE' (ID, LEVEL) matched ".</summary>
+        public readonly string Head = "Sigma rule '" + rule.Title + "' (" + rule.Id + ", " + (rule.Level ?? "medium") + ") matched ";
+        /// <summary>" DESCRIPTION" (shortened), or nothing.</summary>
+        public readonly string Tail = string.IsNullOrEmpty(rule.Description) ? "" : " " + Shorten(rule.Description.Trim());
     }
 
     private Alert CorrelationAlert(SigmaCorrelationHit h)

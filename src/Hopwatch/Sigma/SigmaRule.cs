@@ -66,7 +66,9 @@ public sealed class SigmaRule
     public Severity Severity => LevelToSeverity(Level);
 
     /// <summary>ATT&amp;CK technique ids from `attack.tNNNN(.NNN)` tags, upper-case, in tag order.</summary>
-    public IReadOnlyList<string> Techniques => TechniquesFromTags(Tags);
+    public IReadOnlyList<string> Techniques => _techniques ??= TechniquesFromTags(Tags);
+    // Worked out once: every alert of the rule copies them (Tags cannot change after construction).
+    private IReadOnlyList<string>? _techniques;
 
     public static Severity LevelToSeverity(string? level) => level?.ToLowerInvariant() switch
     {
