@@ -37,7 +37,10 @@ public sealed class ServeCommand : ICliCommand
         Stops cleanly on SIGINT/SIGTERM (finishes processing what is spooled).
         """;
 
-    public int Run(string[] args)
+    public int Run(string[] args) => ServeExecutable.InProcess ? RunHere(args) : ServeExecutable.Run(args);
+
+    /// <summary>The service in this process: the web stack is only compiled into executables whose <see cref="ServeExecutable.InProcess"/> holds.</summary>
+    private static int RunHere(string[] args)
     {
         var a = CliArgs.Parse(args, "--insecure-no-auth", "--no-analytics");
         string? config = a.Option("--config");

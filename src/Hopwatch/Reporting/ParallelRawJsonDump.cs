@@ -7,8 +7,9 @@ namespace Hopwatch.Reporting;
 /// worker reads a whole file and formats its events itself, so both cores decode and format (handing
 /// events to one formatter made that formatter the bottleneck); the output is byte for byte the
 /// one-thread output. Order without a consumer thread: the worker whose file is next in line writes its
-/// bytes to the output itself; workers on later files keep theirs (64 KiB pooled segments) until their
-/// file's turn comes, and then whichever worker advances the turn writes them.
+/// bytes to the output itself; workers on later files keep theirs until their file's turn comes (a writer's
+/// full buffer is handed over and the writer goes on in a spare one; what a file's last flush leaves is
+/// copied), and then whichever worker advances the turn writes them.
 /// Memory stays bounded: files ahead of their turn keep at most <see cref="MaxWaitingBytes"/> in all
 /// (a worker waits for its turn beyond that), and workers start at most
 /// <see cref="FilesAheadPerThread"/>×threads files (1024 at most) ahead of the turn. The bound is on all
@@ -25,9 +26,18 @@ public static class ParallelRawJsonDump
     public const int FilesAheadPerThread = 128;
     private const int ListingBatch = 16;
 
+    /// <summary>
+    /// Bytes held back: a writer's whole buffer (<c>Buffer</c>, handed over instead of copied) or a copy in a
+    /// native block (what a file's last, partial flush leaves, mostly small).
+    /// </summary>
+    private readonly record struct Held(byte[]? Buffer, nint Block, int Length);
+
+    /// <summary>A flush this full hands its buffer over when held back; a smaller one is copied to a block sized to it.</summary>
+    private const int HandOverAt = 32 << 10;
+
     private sealed class FileOutput
     {
-        public readonly List<(nint Block, int Length)> Waiting = new();
+        public readonly List<Held> Waiting = new();
         public bool Done;
     }
 
@@ -60,8 +70,11 @@ public static class ParallelRawJsonDump
         // every worker handing bytes or claiming a file needs the gate, and with the writes inside it they spun
         // and yielded on it (~170 sched_yield calls in a 2-thread dump of the bench corpus).
         bool writing = false;
-        var toWrite = new List<(nint Block, int Length)>(); // the writer's, while `writing`
+        var toWrite = new List<Held>(); // the writer's, while `writing`
         using var blocks = new NativeByteBlocks(RawEventJsonWriter.BufferSize); // under the gate
+        // Writer buffers handed over and written, for the next writer that hands one over (under the gate).
+        // Pinned: they live on the pinned-object heap, so no collection copies them while they wait.
+        var spareBuffers = new Stack<byte[]>();
 
         // Under the gate (returns with it held): write every finished file in line and what the next one has so
         // far. Files whose bytes are taken count as written (the turn moves on), so a worker whose file comes up
@@ -87,16 +100,21 @@ public static class ParallelRawJsonDump
                     Monitor.Exit(gate);
                     try
                     {
-                        foreach (var (block, length) in toWrite) output.Write(NativeByteBlocks.View(block, length));
+                        foreach (var h in toWrite)
+                        {
+                            if (h.Buffer is not null) output.Write(h.Buffer, 0, h.Length);
+                            else output.Write(NativeByteBlocks.View(h.Block, h.Length));
+                        }
                     }
                     finally
                     {
                         Monitor.Enter(gate);
                         long all = 0;
-                        foreach (var (block, length) in toWrite)
+                        foreach (var h in toWrite)
                         {
-                            blocks.Release(block, length);
-                            all += length;
+                            if (h.Buffer is not null) spareBuffers.Push(h.Buffer);
+                            else blocks.Release(h.Block, h.Length);
+                            all += h.Length;
                         }
                         toWrite.Clear();
                         waitingBytes -= all;
@@ -111,18 +129,25 @@ public static class ParallelRawJsonDump
             }
         }
 
-        void Hand(int index, FileOutput f, byte[] buffer, int count)
+        // Returns the buffer the worker's writer goes on with: `buffer` unless it was kept (only when mayKeep).
+        byte[] Hand(int index, FileOutput f, byte[] buffer, int count, bool mayKeep)
         {
             lock (gate)
             {
                 if (failure is not null) throw new OperationCanceledException();
                 if (turn != index || writing)
                 {
-                    f.Waiting.Add((blocks.Keep(buffer.AsSpan(0, count)), count));
+                    var next = buffer;
+                    if (mayKeep && count >= HandOverAt && buffer.Length == RawEventJsonWriter.BufferSize)
+                    {
+                        f.Waiting.Add(new Held(buffer, 0, count));
+                        next = spareBuffers.Count > 0 ? spareBuffers.Pop() : GC.AllocateUninitializedArray<byte>(RawEventJsonWriter.BufferSize, pinned: true);
+                    }
+                    else f.Waiting.Add(new Held(null, blocks.Keep(buffer.AsSpan(0, count)), count));
                     waitingBytes += count;
                     while (waitingBytes >= MaxWaitingBytes && turn != index && failure is null) Monitor.Wait(gate);
                     if (turn == index) Advance(); // our turn came while we waited: write what we kept (unless another writer takes it)
-                    return;
+                    return next;
                 }
                 writing = true; // our file is in line and nobody writes: write these bytes ourselves, outside the gate
             }
@@ -138,6 +163,7 @@ public static class ParallelRawJsonDump
                     Monitor.PulseAll(gate);
                 }
             }
+            return buffer;
         }
 
         void Work()
@@ -229,8 +255,11 @@ public static class ParallelRawJsonDump
         output.Flush();
     }
 
-    /// <summary>The writer's flushed bytes for the current file go to <c>hand</c> (written now or kept for the file's turn).</summary>
-    private sealed class TurnStream(Action<int, FileOutput, byte[], int> hand) : Stream
+    /// <summary>
+    /// The writer's flushed bytes for the current file go to <c>hand</c> (written now or kept for the file's
+    /// turn); the writer's own flushes may hand its buffer over, other writes (callers' arrays) are copied.
+    /// </summary>
+    private sealed class TurnStream(Func<int, FileOutput, byte[], int, bool, byte[]> hand) : Stream, IBufferKeepingStream
     {
         private int _index;
         private FileOutput? _file;
@@ -245,8 +274,10 @@ public static class ParallelRawJsonDump
         {
             if (count == 0) return;
             if (offset != 0) throw new ArgumentException("the dump writer flushes from the start of its buffer", nameof(offset));
-            hand(_index, _file!, buffer, count);
+            hand(_index, _file!, buffer, count, false);
         }
+
+        public byte[] WriteOrKeep(byte[] buffer, int count) => count == 0 ? buffer : hand(_index, _file!, buffer, count, true);
 
         public override void Flush() { }
         public override bool CanRead => false;

@@ -50,6 +50,7 @@ public sealed class RawEventJsonWriter : IDisposable
     private RawEventJsonWriter(Stream output, int capacity)
     {
         _output = output;
+        _keeper = output as IBufferKeepingStream;
         _buf = new byte[capacity];
     }
 
@@ -462,9 +463,13 @@ public sealed class RawEventJsonWriter : IDisposable
 
     private void FlushBuffer()
     {
-        _output.Write(_buf, 0, _len);
+        if (_keeper is not null) _buf = _keeper.WriteOrKeep(_buf, _len);
+        else _output.Write(_buf, 0, _len);
         _len = 0;
     }
+
+    /// <summary><see cref="_output"/> when it can take this writer's buffer itself instead of a copy.</summary>
+    private readonly IBufferKeepingStream? _keeper;
 
     public void Flush()
     {

@@ -162,6 +162,37 @@ public class NativeBuildTests
         Assert.Equal(WithoutSeconds(jitEval.Stdout), WithoutSeconds(nativeEval.Stdout));
     }
 
+    /// <summary>
+    /// The native `hopwatch` leaves the web stack out and hands `serve` to `hopwatch-serve` beside it (its
+    /// serving is tested end to end in NativeServeTests); without that file, `serve` says so.
+    /// </summary>
+    [Fact]
+    public void ServeRunsInTheServeExecutableAndItsAbsenceIsAClearError()
+    {
+        if (!NativeExpected) return;
+        var serveBinary = Path.Combine(Path.GetDirectoryName(Binary)!, "hopwatch-serve");
+        Assert.True(File.Exists(serveBinary), serveBinary + " missing");
+        // Kestrel and ASP.NET Core are a third of the executable that has them.
+        Assert.True(new FileInfo(Binary).Length < new FileInfo(serveBinary).Length * 0.8,
+            $"hopwatch {new FileInfo(Binary).Length} bytes, hopwatch-serve {new FileInfo(serveBinary).Length}: the web stack is still in hopwatch");
+        // Arguments reach the service: a usage error comes from `serve` itself, through the exec.
+        var usage = Run(native: true, null, "serve", "--listen", "127.0.0.1:0");
+        Assert.Equal(2, usage.Exit);
+        Assert.Contains("--state DIR is required", usage.Stderr);
+
+        var alone = Temp("alone");
+        var copy = Path.Combine(alone, "hopwatch");
+        File.Copy(Binary, copy);
+        File.SetUnixFileMode(copy, File.GetUnixFileMode(Binary));
+        var psi = new ProcessStartInfo(copy, ["serve", "--state", Path.Combine(alone, "state")]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        string stderr = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000));
+        Assert.Equal(2, p.ExitCode);
+        Assert.Contains("hopwatch-serve, which is missing", stderr);
+        Assert.False(Directory.Exists(Path.Combine(alone, "state"))); // nothing was started
+    }
+
     private static string Last(string text) => text.TrimEnd().Split('\n')[^1];
 
     private static string Temp(string name)

@@ -75,4 +75,30 @@ public class NativeByteBlocksTests
         Assert.Throws<ObjectDisposedException>(() => blocks.Keep(Bytes(8, 10)));
         blocks.Dispose(); // twice is fine
     }
+
+    [Fact]
+    public void Small_pieces_take_small_blocks_and_each_size_is_recycled_for_its_own()
+    {
+        const int BlockSize = 69_632; // the dump writer's buffer size
+        using var blocks = new NativeByteBlocks(BlockSize);
+        var small = new List<nint>();
+        for (int i = 0; i < 100; i++) small.Add(blocks.Keep(Bytes(100 + i, i)));
+        // A file's last flush is mostly a few KiB: 100 of them must not take 100 full blocks (6.8 MB).
+        Assert.Equal(100 * 4096, blocks.AllocatedBytes);
+        for (int i = 0; i < 100; i++) Assert.Equal(Bytes(100 + i, i), NativeByteBlocks.View(small[i], 100 + i).ToArray());
+
+        blocks.Release(small[0], 100);
+        var full = blocks.Keep(Bytes(BlockSize, 200));
+        Assert.NotEqual(small[0], full); // a 4 KiB block cannot hold it
+        Assert.Equal(100 * 4096 + BlockSize, blocks.AllocatedBytes);
+        var again = blocks.Keep(Bytes(4096, 201));
+        Assert.Equal(small[0], again); // the freed 4 KiB block, not a new one
+
+        blocks.Release(full, BlockSize);
+        var middle = blocks.Keep(Bytes(40_000, 202)); // 64 KiB class: none free yet
+        Assert.NotEqual(full, middle);
+        Assert.Equal(100 * 4096 + BlockSize + 65_536, blocks.AllocatedBytes);
+        Assert.Equal(Bytes(40_000, 202), NativeByteBlocks.View(middle, 40_000).ToArray());
+        Assert.Equal(Bytes(4096, 201), NativeByteBlocks.View(again, 4096).ToArray());
+    }
 }

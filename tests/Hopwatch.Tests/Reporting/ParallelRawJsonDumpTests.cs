@@ -41,6 +41,38 @@ public class ParallelRawJsonDumpTests
         Assert.Equal(OneThread(files), ms.ToArray());
     }
 
+    /// <summary>
+    /// Records larger than the writer's buffer (it grows; a grown buffer is copied, not handed over) among files
+    /// whose full buffers are handed over while held back: the writers must never reuse a buffer they gave away.
+    /// </summary>
+    [Fact]
+    public void Records_larger_than_the_buffer_among_handed_over_buffers_give_the_one_thread_output()
+    {
+        static IEnumerable<LogEvent> Mixed(string file)
+        {
+            int n = int.Parse(file.Split('-')[1]);
+            for (int i = 0; i < n; i++)
+            {
+                var fields = new EventFields();
+                fields.Add("Index", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                int size = i % 97 == 5 ? 90_000 + i : 300 + i % 200; // now and then one record over 64 KiB
+                fields.Add("Payload", new string((char)('a' + (i + file.Length) % 26), size));
+                yield return new LogEvent { File = file, RecordId = i, EventId = 4624, Channel = "Security", Fields = fields };
+            }
+        }
+        var files = Enumerable.Range(0, 60).Select(i => $"g{i:D3}-{(i % 5 == 1 ? 900 + i : i % 4)}").ToList();
+        var expected = new MemoryStream();
+        using (var w = new RawEventJsonWriter(expected))
+            foreach (var f in files)
+                foreach (var e in Mixed(f)) w.Write(e);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var ms = new MemoryStream();
+            ParallelRawJsonDump.Write(files, Mixed, ms, threads);
+            Assert.Equal(expected.ToArray(), ms.ToArray());
+        }
+    }
+
     /// <summary>Files handed out while the listing is still running (a slow folder walk): still the one-thread bytes.</summary>
     [Fact]
     public void A_growing_listing_gives_the_one_thread_output()
