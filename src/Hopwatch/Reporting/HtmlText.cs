@@ -11,33 +11,8 @@ public static class HtmlText
 {
     public static string Escape(string? s)
     {
-        if (string.IsNullOrEmpty(s)) return "";
-        int i = 0;
-        for (; i < s.Length; i++)
-        {
-            char c = s[i];
-            if (c is '&' or '<' or '>' or '"' or '\'' || (c < 0x20 && c is not '\t' and not '\n' and not '\r') || c is >= (char)0x7f and <= (char)0x9f) break;
-        }
-        if (i == s.Length) return s;
-        var sb = new StringBuilder(s.Length + 16);
-        sb.Append(s, 0, i);
-        for (; i < s.Length; i++)
-        {
-            char c = s[i];
-            switch (c)
-            {
-                case '&': sb.Append("&amp;"); break;
-                case '<': sb.Append("&lt;"); break;
-                case '>': sb.Append("&gt;"); break;
-                case '"': sb.Append("&quot;"); break;
-                case '\'': sb.Append("&#39;"); break;
-                default:
-                    if ((c < 0x20 && c is not '\t' and not '\n' and not '\r') || c is >= (char)0x7f and <= (char)0x9f) sb.Append('\uFFFD');
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.ToString();
+        if (string.IsNullOrEmpty(s) || IndexOfSpecial(s) < 0) return s ?? "";
+        return new StringBuilder(s.Length + 16).AppendHtml(s.AsSpan()).ToString();
     }
 
     /// <summary>Escaped, and cut to <paramref name="max"/> characters with an ellipsis.</summary>
@@ -45,7 +20,7 @@ public static class HtmlText
         Escape(s is null || s.Length <= max ? s : s[..Math.Max(1, max - 1)] + "…");
 
     /// <summary>
-    /// The ASCII characters <see cref="Escape"/> replaces; the others are the C1 controls U+0080–U+009F. Two sets
+    /// The ASCII characters escaping replaces; the others are the C1 controls U+0080–U+009F. Two sets
     /// because an all-ASCII set is searched much faster (vectorised) than one with non-ASCII members.
     /// </summary>
     private static readonly System.Buffers.SearchValues<char> SpecialAscii = System.Buffers.SearchValues.Create(SpecialAsciiChars());
@@ -57,7 +32,7 @@ public static class HtmlText
         return chars.ToString();
     }
 
-    /// <summary>The first character <see cref="Escape"/> replaces, or -1.</summary>
+    /// <summary>The first character escaping replaces, or -1.</summary>
     private static int IndexOfSpecial(ReadOnlySpan<char> s)
     {
         int i = s.IndexOfAny(SpecialAscii);
@@ -65,7 +40,7 @@ public static class HtmlText
         return c1 >= 0 ? c1 : i;
     }
 
-    /// <summary>Appends <see cref="Escape"/>(<paramref name="s"/>) to <paramref name="sb"/> without making the escaped string.</summary>
+    /// <summary>Appends <paramref name="s"/> escaped (the one escaper: <see cref="Escape"/> uses it) without making the escaped string.</summary>
     internal static StringBuilder AppendHtml(this StringBuilder sb, string? s) => s is null ? sb : sb.AppendHtml(s.AsSpan());
 
     internal static StringBuilder AppendHtml(this StringBuilder sb, ReadOnlySpan<char> s)

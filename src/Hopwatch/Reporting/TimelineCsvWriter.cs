@@ -68,35 +68,34 @@ public static class TimelineCsvWriter
 
     /// <summary>
     /// The message cell: "[VERDICT] TITLE — USER from SOURCE to HOST" for alerts, "[KIND] TITLE on HOST by USER" for
-    /// the rest. Written piece by piece when no piece needs the cell quoted (it starts with '[', so it never needs the
-    /// formula guard); otherwise made whole and written as <see cref="Cell"/> writes it.
+    /// the rest, built in a builder reused row after row and written from it (no string per row) unless it needs
+    /// quoting. It starts with '[', so it never needs the formula guard.
     /// </summary>
     private static void WriteMessage(TextWriter w, TimelineEntry t, string verdict)
     {
-        bool alert = t.Kind == "alert";
-        if (NeedsQuotes(t.Kind) || NeedsQuotes(t.Title) || NeedsQuotes(t.User) || NeedsQuotes(t.Source) || NeedsQuotes(t.Host) || NeedsQuotes(verdict))
+        var m = (t_message ??= new StringBuilder(256)).Clear();
+        if (t.Kind == "alert")
         {
-            w.Write(Cell(alert
-                ? $"[{verdict}] {t.Title} — {t.User} {(string.IsNullOrEmpty(t.Source) ? "" : "from " + t.Source + " ")}to {t.Host}"
-                : $"[{t.Kind}] {t.Title}{(t.Host is null ? "" : " on " + t.Host)}{(t.User is null ? "" : " by " + t.User)}"));
-            return;
-        }
-        w.Write('[');
-        if (alert)
-        {
-            w.Write(verdict); w.Write("] "); w.Write(t.Title); w.Write(" — "); w.Write(t.User); w.Write(' ');
-            if (!string.IsNullOrEmpty(t.Source)) { w.Write("from "); w.Write(t.Source); w.Write(' '); }
-            w.Write("to "); w.Write(t.Host);
+            m.Append('[').Append(verdict).Append("] ").Append(t.Title).Append(" — ").Append(t.User).Append(' ');
+            if (!string.IsNullOrEmpty(t.Source)) m.Append("from ").Append(t.Source).Append(' ');
+            m.Append("to ").Append(t.Host);
         }
         else
         {
-            w.Write(t.Kind); w.Write("] "); w.Write(t.Title);
-            if (t.Host is not null) { w.Write(" on "); w.Write(t.Host); }
-            if (t.User is not null) { w.Write(" by "); w.Write(t.User); }
+            m.Append('[').Append(t.Kind).Append("] ").Append(t.Title);
+            if (t.Host is not null) m.Append(" on ").Append(t.Host);
+            if (t.User is not null) m.Append(" by ").Append(t.User);
         }
+        foreach (var chunk in m.GetChunks())
+            if (chunk.Span.IndexOfAny(",\"\n\r") >= 0)
+            {
+                w.Write(Cell(m.ToString()));
+                return;
+            }
+        w.Write(m);
     }
 
-    private static bool NeedsQuotes(string? s) => s is not null && s.AsSpan().IndexOfAny(",\"\n\r") >= 0;
+    [ThreadStatic] private static StringBuilder? t_message;
 
     /// <summary>
     /// "yyyy-MM-ddTHH:mm:ss.ffffff+00:00": the round-trip format of a UTC time ("yyyy-MM-ddTHH:mm:ss.fffffffZ", fast: no

@@ -1,10 +1,10 @@
 namespace Hopwatch.Scoring;
 
 /// <summary>
-/// Folds risk contributions as <see cref="EntityRiskScorer.Merge"/> does (repeats of the same factor, reason and
-/// points become one with a count; at most <see cref="MaxItems"/> distinct ones, in the order first seen), but
-/// finds a repeat by its reason in a table instead of comparing it with every item kept so far, and counts in
-/// place instead of making a new record per repeat: an entity named by thousands of alerts folds each of
+/// Folds risk contributions: repeats of the same factor, reason and points become one with a count; at most
+/// <see cref="MaxItems"/> distinct ones, in the order first seen. A repeat is found by its reason in a table
+/// instead of by comparing it with every item kept so far (the list scan this replaced), and counted in place
+/// instead of making a new record per repeat: an entity named by thousands of alerts folds each of
 /// their contributions.
 /// </summary>
 internal sealed class ContributionTally

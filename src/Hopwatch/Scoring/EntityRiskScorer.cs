@@ -106,7 +106,7 @@ public sealed class EntityRiskScorer
     {
         int s = (int)alert.Severity;
         if (s < 0 || s >= _severityContributions.Length || alert.Title is null)
-            return new("severity", "severity " + alert.Severity.ToString().ToLowerInvariant() + " (" + alert.Title + ")", SeverityPoints(alert.Severity));
+            return new("severity", "severity " + IncidentBuilder.SeverityName(alert.Severity) + " (" + alert.Title + ")", SeverityPoints(alert.Severity));
         var table = _severityContributions[s];
         if (table.TryGetValue(alert.Title, out var c)) return c;
         c = new("severity", "severity " + IncidentBuilder.SeverityName(alert.Severity) + " (" + alert.Title + ")", SeverityPoints(alert.Severity));
@@ -191,17 +191,4 @@ public sealed class EntityRiskScorer
         });
         return all;
     }
-
-    /// <summary>Adds a contribution, folding repeats of the same factor and reason into one with a count.</summary>
-    internal static void Merge(List<RiskContribution> list, RiskContribution c)
-    {
-        for (int i = 0; i < list.Count; i++)
-            if (list[i].Factor == c.Factor && list[i].Reason == c.Reason && list[i].Points == c.Points)
-            {
-                list[i] = list[i] with { Count = list[i].Count + c.Count };
-                return;
-            }
-        if (list.Count < 200) list.Add(c);
-    }
-
 }

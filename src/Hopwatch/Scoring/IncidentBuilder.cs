@@ -101,16 +101,7 @@ public sealed class IncidentBuilder
         public DateTime Last;
     }
 
-    /// <summary>The keys of <paramref name="names"/> (null keys dropped), each once, in order.</summary>
-    private static List<string> DistinctKeys(List<string> names, Func<string?, string?> key)
-    {
-        var keys = new List<string>(names.Count);
-        foreach (var n in names)
-            if (key(n) is { } k && !keys.Contains(k)) keys.Add(k);
-        return keys;
-    }
-
-    /// <summary><see cref="DistinctKeys"/> with <see cref="Names.UserKey"/>, into a cleared <paramref name="keys"/> (no delegate, no new list).</summary>
+    /// <summary>The user keys of <paramref name="names"/> (null keys dropped), each once, in order, into a cleared <paramref name="keys"/>.</summary>
     private static void UserKeysInto(List<string> names, List<string> keys)
     {
         keys.Clear();
@@ -118,7 +109,7 @@ public sealed class IncidentBuilder
             if (Names.UserKey(n) is { } k && !keys.Contains(k)) keys.Add(k);
     }
 
-    /// <summary><see cref="DistinctKeys"/> with <see cref="Names.HostKey"/>, into a cleared <paramref name="keys"/>.</summary>
+    /// <summary>As <see cref="UserKeysInto"/>, with host keys.</summary>
     private static void HostKeysInto(List<string> names, List<string> keys)
     {
         keys.Clear();
@@ -129,6 +120,7 @@ public sealed class IncidentBuilder
     /// <summary><see cref="SourceKeys"/> into a cleared <paramref name="keys"/>.</summary>
     internal static void SourceKeysInto(Alert a, List<string> keys)
     {
+        // A source host and its IP are one machine: prefer names, fall back to addresses.
         HostKeysInto(a.Entities.SourceHosts, keys);
         if (keys.Count == 0) HostKeysInto(a.Entities.SourceIps, keys);
     }
@@ -278,7 +270,8 @@ public sealed class IncidentBuilder
                 continue;
             }
             var srcs = SourceKeys(a);
-            var tgts = DistinctKeys(a.Entities.TargetHosts, Names.HostKey);
+            var tgts = new List<string>();
+            HostKeysInto(a.Entities.TargetHosts, tgts);
             foreach (var s in srcs)
                 foreach (var t in tgts)
                     if (s != t) Edge(s, t, a, a.TimeFirst);
@@ -376,9 +369,9 @@ public sealed class IncidentBuilder
 
     internal static List<string> SourceKeys(Alert a)
     {
-        // A source host and its IP are one machine: prefer names, fall back to addresses.
-        var hosts = DistinctKeys(a.Entities.SourceHosts, Names.HostKey);
-        return hosts.Count > 0 ? hosts : DistinctKeys(a.Entities.SourceIps, Names.HostKey);
+        var keys = new List<string>();
+        SourceKeysInto(a, keys);
+        return keys;
     }
 
     internal static void AddDistinct(List<string> list, string? value)

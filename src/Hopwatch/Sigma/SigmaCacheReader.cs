@@ -34,6 +34,7 @@ internal ref struct SigmaCacheReader(ReadOnlySpan<byte> data)
 
     public bool ReadBoolean() => ReadByte() != 0;
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+    public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
 
     public string ReadString()
     {

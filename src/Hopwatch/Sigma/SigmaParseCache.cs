@@ -90,7 +90,7 @@ internal sealed class SigmaParseCache
         {
             int pathLength = r.ReadStringBytes().Length;
             var path = file.AsMemory(r.Position - pathLength, pathLength);
-            long size = ReadInt64(ref r), ticks = ReadInt64(ref r);
+            long size = r.ReadInt64(), ticks = r.ReadInt64();
             int len = r.ReadInt32();
             if (len < 0) throw new InvalidDataException("negative entry length");
             var entry = new Entry(path, size, ticks, file.AsMemory(r.Skip(len), len));
@@ -110,12 +110,6 @@ internal sealed class SigmaParseCache
         }
         _entriesByPath = byPath;
         _entries.AddRange(entries);
-    }
-
-    private static long ReadInt64(ref SigmaCacheReader r)
-    {
-        uint low = (uint)r.ReadInt32();
-        return (long)((ulong)(uint)r.ReadInt32() << 32 | low);
     }
 
     /// <summary>How many entries the cache file held.</summary>

@@ -35,6 +35,21 @@ public sealed class HtmlAppendTests
         }
     }
 
+    /// <summary>What escaping gives, written out (Escape and AppendHtml share one escaper, so they are also checked against the text itself).</summary>
+    [Fact]
+    public void Escaping_replaces_markup_characters_and_controls_and_keeps_the_rest()
+    {
+        Assert.Equal("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", HtmlText.Escape("<script>alert('x')</script>"));
+        Assert.Equal("a &amp; b &quot;q&quot;", HtmlText.Escape("a & b \"q\""));
+        Assert.Equal("tab\there\nnew\rline", HtmlText.Escape("tab\there\nnew\rline"));
+        Assert.Equal("\uFFFD\uFFFD\uFFFD\uFFFD x", HtmlText.Escape("\u0000\u0001\u001f\u007f x"));
+        Assert.Equal("c1 \uFFFD\uFFFD\uFFFD \u00a0\u00e9\u2014\ud83d\ude00", HtmlText.Escape("c1 \u0080\u0085\u009f \u00a0\u00e9\u2014\ud83d\ude00"));
+        Assert.Equal("", HtmlText.Escape(null));
+        Assert.Equal("x&amp;", Appended(sb => sb.AppendHtml("x&")));
+        Assert.Equal("ab…", HtmlText.Short("abcdef", 3));
+        Assert.Equal("&lt;b…", Appended(sb => sb.AppendHtmlShort("<bcdef", 3)));
+    }
+
     [Fact]
     public void Times_and_coordinates_are_written_as_the_string_helpers_write_them()
     {

@@ -3,15 +3,28 @@ using Hopwatch.Scoring;
 namespace Hopwatch.Tests.Scoring;
 
 /// <summary>
-/// ContributionTally folds risk contributions through a table; it must fold them exactly as the list-scanning
-/// EntityRiskScorer.Merge does (same items, order, counts, cap), whatever the mix of repeats.
+/// ContributionTally folds risk contributions through a table; it must fold them exactly as the list scan it
+/// replaced (EntityRiskScorer.Merge, kept here as the reference: same items, order, counts, cap of 200), whatever
+/// the mix of repeats.
 /// </summary>
 public sealed class ContributionTallyTests
 {
+    /// <summary>The list scan scoring used before: a repeat of factor, reason and points adds its count; at most 200 items.</summary>
+    private static void Merge(List<RiskContribution> list, RiskContribution c)
+    {
+        for (int i = 0; i < list.Count; i++)
+            if (list[i].Factor == c.Factor && list[i].Reason == c.Reason && list[i].Points == c.Points)
+            {
+                list[i] = list[i] with { Count = list[i].Count + c.Count };
+                return;
+            }
+        if (list.Count < 200) list.Add(c);
+    }
+
     private static void AssertSameAsMerge(IReadOnlyList<RiskContribution> input)
     {
         var merged = new List<RiskContribution>();
-        foreach (var c in input) EntityRiskScorer.Merge(merged, c);
+        foreach (var c in input) Merge(merged, c);
         var tally = new ContributionTally();
         foreach (var c in input) tally.Add(c);
         var folded = new List<RiskContribution>();
