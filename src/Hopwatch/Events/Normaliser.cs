@@ -579,13 +579,54 @@ public static class Normaliser
     {
         var v = f.Get(name);
         if (v is null || v.Length == 0) return null;
-        if (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1])) v = v.Trim();
+        if (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1])) v = TrimShared(v);
         if (v.Length == 0 || v == "-") return null;
         return v;
     }
 
+    /// <summary>
+    /// <paramref name="s"/> trimmed. Values with trailing blanks repeat (LogonProcessName "User32 " in every
+    /// interactive 4624), and readers hand out one instance per repeated value: the last results are kept by
+    /// instance, so the same value is not trimmed into a new string for every event.
+    /// </summary>
+    private static string TrimShared(string s)
+    {
+        var memo = t_trimmed ??= new (string?, string?)[TrimMemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (TrimMemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, s)) return slot.Item2!;
+        string trimmed = s.Trim();
+        slot = (s, trimmed);
+        return trimmed;
+    }
+
+    private const int TrimMemoSlots = 256;
+    [ThreadStatic] private static (string?, string?)[]? t_trimmed;
+
     /// <summary>"DOMAIN\user" and "user@domain" split; an explicit domain wins; both lower-cased.</summary>
     public static (string? Name, string? Domain) SplitUser(string? user, string? domain)
+    {
+        if (user is null) return SplitUserCore(user, domain);
+        // Readers hand out one instance per repeated value, and "NT AUTHORITY\SYSTEM" or "CORP\alice" repeat in most
+        // events: the last results are kept by instance, so the same account is not cut and lower-cased into new
+        // strings for every event.
+        var memo = t_splits ??= new SplitMemo[SplitMemoSlots];
+        int hash = RuntimeHelpers.GetHashCode(user) * 31 + (domain is null ? 0 : RuntimeHelpers.GetHashCode(domain));
+        ref var slot = ref memo[hash & (SplitMemoSlots - 1)];
+        if (ReferenceEquals(slot.User, user) && ReferenceEquals(slot.Domain, domain)) return (slot.Name, slot.SplitDomain);
+        var result = SplitUserCore(user, domain);
+        slot = new SplitMemo { User = user, Domain = domain, Name = result.Name, SplitDomain = result.Domain };
+        return result;
+    }
+
+    private struct SplitMemo
+    {
+        public string? User, Domain, Name, SplitDomain;
+    }
+
+    private const int SplitMemoSlots = 512;
+    [ThreadStatic] private static SplitMemo[]? t_splits;
+
+    private static (string? Name, string? Domain) SplitUserCore(string? user, string? domain)
     {
         if (string.IsNullOrWhiteSpace(user) || user == "-") { var d = NullIfDash(domain); return (null, d is null ? null : LowerShared(d)); }
         user = user.Trim();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Hopwatch.Events;
 
 namespace Hopwatch.Reading.Evtx;
@@ -22,10 +23,13 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     /// <summary>Fields of the record being extracted; the event gets an exact-size copy (no growth, no slack per event).</summary>
     private readonly EventFields _fields = new(64);
     /// <summary>
-    /// Names arrays of recent layouts, one slot per field count (mod 16): records of one template share
-    /// one names array instead of each copying its own (see <see cref="EventFields.CopySharingNames"/>).
+    /// Names arrays of recent layouts, by field count and two of the (pooled) names: records of one template
+    /// share one names array instead of each copying its own (see <see cref="EventFields.CopySharingNames"/>).
+    /// One slot per count alone made layouts of equal length (mod 16) evict each other: every fifth event of the
+    /// bench corpus copied its names.
     /// </summary>
-    private readonly string[]?[] _layoutNames = new string[]?[16];
+    private readonly string[]?[] _layoutNames = new string[]?[LayoutSlots];
+    private const int LayoutSlots = 64;
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;
@@ -50,11 +54,18 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         _unwanted = false;
         Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
         if (_unwanted) return false;
-        e.Fields = _fields.Count == 0 ? new EventFields() : _fields.CopySharingNames(ref _layoutNames[_fields.Count & 15]);
+        e.Fields = _fields.Count == 0 ? new EventFields() : _fields.CopySharingNames(ref _layoutNames[LayoutSlot()]);
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
             _timeTicks = writtenFileTime + BinXmlValueFormatter.FileTimeEpochTicks;
         if (_timeTicks >= 0) e.Time = new DateTime(_timeTicks, DateTimeKind.Utc);
         return true;
+    }
+
+    private int LayoutSlot()
+    {
+        int n = _fields.Count;
+        int hash = n * 31 + RuntimeHelpers.GetHashCode(_fields.NameAt(n - 1)) * 7 + RuntimeHelpers.GetHashCode(_fields.NameAt(n / 2));
+        return hash & (LayoutSlots - 1);
     }
 
     private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)

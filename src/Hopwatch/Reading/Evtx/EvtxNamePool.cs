@@ -18,6 +18,20 @@ internal static class EvtxNamePool
     /// call set up the collections' event source by reflection (a tenth of a small dump's start-up).</summary>
     private static int s_count;
 
+    /// <summary>
+    /// The canonical field names (FieldMap's constants) are pooled first, as the very instances the normaliser
+    /// and analytics look fields up by: EventFields then finds them by reference, not by a case-insensitive scan.
+    /// Runs before <see cref="DataNames"/> (field initialisers run in order), so "Data" is the constant too.
+    /// </summary>
+    private static readonly int Seeded = Seed();
+
+    private static int Seed()
+    {
+        foreach (var name in Events.FieldMap.KnownNames)
+            if (Pool.TryAdd(name, name)) s_count++;
+        return s_count;
+    }
+
     public static string Get(ReadOnlySpan<char> name)
     {
         if (Lookup.TryGetValue(name, out var s)) return s;
