@@ -19,14 +19,18 @@ internal static class EvtxNamePool
     private static int s_count;
 
     /// <summary>
-    /// The canonical field names (FieldMap's constants) are pooled first, as the very instances the normaliser
-    /// and analytics look fields up by: EventFields then finds them by reference, not by a case-insensitive scan.
-    /// Runs before <see cref="DataNames"/> (field initialisers run in order), so "Data" is the constant too.
+    /// The canonical field names are pooled first, as the very instances the normaliser and analytics look
+    /// fields up by (string literals): EventFields then finds them by reference, not by a case-insensitive scan.
+    /// The normaliser's names come first because they are the literals themselves; FieldMap.KnownNames is
+    /// built by reflection, whose strings are copies, and only adds the names no literal was found for.
+    /// Runs before <see cref="DataNames"/> (field initialisers run in order), so "Data" is pooled too.
     /// </summary>
     private static readonly int Seeded = Seed();
 
     private static int Seed()
     {
+        foreach (var name in Events.NormaliserNames.All)
+            if (Pool.TryAdd(name.Name, name.Name)) s_count++;
         foreach (var name in Events.FieldMap.KnownNames)
             if (Pool.TryAdd(name, name)) s_count++;
         return s_count;
