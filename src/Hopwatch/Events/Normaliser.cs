@@ -80,6 +80,16 @@ public static class Normaliser
         // OpenSSH 4 and Linux sshd: the kind comes from the message (accepted / failed / disconnected).
     };
 
+    /// <summary>
+    /// <see cref="Kinds"/> by one number (source and event id), looked up once per event: a concrete dictionary with
+    /// a long key instead of an interface call and a tuple's combined hash.
+    /// </summary>
+    private static readonly Dictionary<long, EventKind> KindsByKey = Kinds.ToDictionary(kv => KindKey(kv.Key.Source, kv.Key.EventId), kv => kv.Value);
+
+    private static long KindKey(EventSource source, int eventId) => (long)source << 32 | (uint)eventId;
+
+    private static EventKind KindOf(EventSource source, int eventId) => KindsByKey.TryGetValue(KindKey(source, eventId), out var k) ? k : EventKind.Other;
+
     /// <summary>Defender Advanced Hunting rows: table and ActionType (null = any) → kind.</summary>
     public static readonly IReadOnlyList<(string Table, string? ActionType, EventKind Kind)> DefenderKinds =
     [
@@ -106,7 +116,7 @@ public static class Normaliser
     public static EventKind? KindFromHeader(LogEvent e)
     {
         if (e.Format is not (SourceFormat.Evtx or SourceFormat.WindowsXml)) return null;
-        return Kinds.TryGetValue((EventSources.Of(e), e.EventId), out var k) ? k : EventKind.Other;
+        return KindOf(EventSources.Of(e), e.EventId);
     }
 
     public static void Normalise(LogEvent e)
@@ -114,7 +124,7 @@ public static class Normaliser
         var f = new NormaliserFields(e.Fields);
         SetHost(e);
         var source = EventSources.Of(e);
-        e.Kind = Kinds.TryGetValue((source, e.EventId), out var k) ? k : EventKind.Other;
+        e.Kind = KindOf(source, e.EventId);
         switch (source)
         {
             case EventSource.Security: Security(e, f); break;

@@ -13,7 +13,7 @@ namespace Hopwatch.Events;
 internal readonly struct NormaliserFields
 {
     private const int Unknown = -2;
-    private const int LayoutSlots = 256;
+    private const int LayoutSlots = 1024;
 
     private readonly EventFields _fields;
     /// <summary>Field index per <see cref="CanonicalName.Id"/> (-1 absent, <see cref="Unknown"/> not looked up yet); null: no shared layout.</summary>

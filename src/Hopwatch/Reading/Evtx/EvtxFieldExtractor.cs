@@ -25,11 +25,11 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     /// <summary>
     /// Names arrays of recent layouts, by field count and two of the (pooled) names: records of one template
     /// share one names array instead of each copying its own (see <see cref="EventFields.CopySharingNames"/>).
-    /// One slot per count alone made layouts of equal length (mod 16) evict each other: every fifth event of the
-    /// bench corpus copied its names.
+    /// One slot per count alone made layouts of equal length (mod 16) evict each other: the bench corpus's 381
+    /// layouts made 4,443 names arrays (and as many normaliser tables, see NormaliserFields).
     /// </summary>
     private readonly string[]?[] _layoutNames = new string[]?[LayoutSlots];
-    private const int LayoutSlots = 64;
+    private const int LayoutSlots = 1024;
     private LogEvent _event = null!;
     private int _unnamedData;
     private long _timeTicks;

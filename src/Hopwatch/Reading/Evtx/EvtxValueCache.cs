@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Hopwatch.Reading.Evtx;
@@ -19,7 +19,12 @@ internal sealed class EvtxValueCache
 {
     private const int SetBits = 12;
     private const int Sets = 1 << SetBits;
-    private const int MaxCachedChars = 256;
+    /// <summary>
+    /// Longer strings are not shared: they are mostly one-off (script blocks, command lines), and bounded this
+    /// way the table keeps at most 16 MB alive. Up to here they repeat often enough (4672 privilege lists,
+    /// Sysmon call traces) to be worth hashing.
+    /// </summary>
+    private const int MaxCachedChars = 1024;
     /// <summary>Tags of raw entries that are not value types: numbers and hex integers share a text per value whatever their width.</summary>
     private const byte NumberTag = 0xFF, HexTag = 0xFE;
     private static readonly string[] SmallNumbers = CreateSmallNumbers();
@@ -157,11 +162,36 @@ internal sealed class EvtxValueCache
         return ref first;
     }
 
+    /// <summary>
+    /// A 64-bit hash of the characters, eight bytes at a time with 64-bit multiplies only (XxHash3's 128-bit
+    /// multiplies have no hardware path in the baseline x64 target the native build uses).
+    /// </summary>
+    private static ulong HashChars(ReadOnlySpan<char> chars)
+    {
+        var bytes = MemoryMarshal.AsBytes(chars);
+        ref byte start = ref MemoryMarshal.GetReference(bytes);
+        int length = bytes.Length, i = 0;
+        ulong h = 0x9E3779B97F4A7C15UL ^ (ulong)length;
+        for (; i + 8 <= length; i += 8)
+            h = BitOperations.RotateLeft(h ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)) * 0xC2B2AE3D27D4EB4FUL, 31) * 0x9E3779B97F4A7C15UL;
+        if (i < length)
+        {
+            // Two to six bytes left (characters are two bytes).
+            ulong tail = 0;
+            for (int shift = 0; i < length; i += 2, shift += 16)
+                tail |= (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref start, i)) << shift;
+            h = BitOperations.RotateLeft(h ^ tail * 0xC2B2AE3D27D4EB4FUL, 31) * 0x9E3779B97F4A7C15UL;
+        }
+        h ^= h >> 32;
+        h *= 0xBF58476D1CE4E5B9UL;
+        return h ^ (h >> 29);
+    }
+
     private string Intern(ReadOnlySpan<char> chars)
     {
         if (chars.Length == 0) return "";
         if (chars.Length > MaxCachedChars) return new string(chars);
-        ulong h = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(chars));
+        ulong h = HashChars(chars);
         var table = _table ??= new Entry[2 * Sets];
         int set = (int)(h >> (64 - SetBits)) * 2;
         ref var first = ref table[set];
