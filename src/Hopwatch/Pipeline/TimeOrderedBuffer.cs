@@ -58,12 +58,13 @@ public sealed class TimeOrderedBuffer
         // event objects touched). It is not stable, so each run of equal times is then put in order of
         // file name and, within a file, input index (a file's events arrive in the file's own order).
         Array.Sort(keys, index);
-        IComparer<int>? byFileThenInput = null;
+        var byFileThenInput = new FileThenInputOrder(this);
         for (int start = 0; start < keys.Length;)
         {
             int end = start + 1;
             while (end < keys.Length && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(index, start, end - start, byFileThenInput ??= new FileThenInputOrder(this));
+            // A struct comparer: the sort is specialised for it (no interface call per comparison).
+            if (end - start > 1) index.AsSpan(start, end - start).Sort(byFileThenInput);
             start = end;
         }
         var sorted = new LogEvent[index.Length];
@@ -73,11 +74,13 @@ public sealed class TimeOrderedBuffer
         return sorted;
     }
 
-    private sealed class FileThenInputOrder(TimeOrderedBuffer buffer) : IComparer<int>
+    private readonly struct FileThenInputOrder(TimeOrderedBuffer buffer) : IComparer<int>
     {
         public int Compare(int a, int b)
         {
-            int byFile = string.CompareOrdinal(buffer.At(a).File, buffer.At(b).File);
+            string fileA = buffer.At(a).File, fileB = buffer.At(b).File;
+            // Events of one file carry one path instance: most ties are settled without comparing text.
+            int byFile = ReferenceEquals(fileA, fileB) ? 0 : string.CompareOrdinal(fileA, fileB);
             return byFile != 0 ? byFile : a.CompareTo(b);
         }
     }

@@ -48,9 +48,13 @@ public static class EvidenceReader
     public static IEnumerable<LogEvent> Read(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
     {
         var files = ListFiles(paths, diag);
-        long total = 0;
-        foreach (var f in files) total += SafeLength(f);
-        options.OnTotalBytes?.Invoke(total);
+        if (options.OnTotalBytes is { } onTotal)
+        {
+            // Only when someone wants it (progress): a hunt over 1,004 small files otherwise asked the system for each size again.
+            long total = 0;
+            foreach (var f in files) total += SafeLength(f);
+            onTotal(total);
+        }
 
         if (options.Threads > 1 && files.Count > 1)
         {

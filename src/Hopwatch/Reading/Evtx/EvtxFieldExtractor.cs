@@ -37,6 +37,8 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
     private long _lastFileTime;
     private string? _lastTimeText;
     private readonly EvtxValueCache _cache = new();
+    /// <summary>Made on first use: decoders that only dump JSON never extract fields.</summary>
+    private EvtxSlotValues? _slotValues;
     private readonly EvtxXmlRenderer _inlineXml = new(decoder) { Style = EvtxValueStyle.Windows };
 
     private EventInterest? _interest;
@@ -271,7 +273,13 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                 if (v.Type != BinXmlValueType.BinXml)
                 {
                     var data = decoder.Chunk.Data.AsSpan(v.Offset, v.Size);
-                    return shared ? _cache.Get(sb, v.Type, data) : EvtxValueCache.GetUnshared(sb, v.Type, data);
+                    if (!shared) return EvtxValueCache.GetUnshared(sb, v.Type, data);
+                    if (data.Length > EvtxSlotValues.MaxBytes) return _cache.Get(sb, v.Type, data);
+                    var recent = _slotValues ??= new EvtxSlotValues();
+                    if (recent.Find(p, v.Type, data, out int slot) is { } same) return same;
+                    string text = _cache.Get(sb, v.Type, data);
+                    recent.Remember(slot, p, v.Type, data, text);
+                    return text;
                 }
             }
         }
