@@ -13,7 +13,7 @@ internal static class HuntConsole
         console.MarkupLine($"[bold]hunt[/]: {d.FileCount} files, {result.EventCount:N0} events, " +
                            $"{d.WarningCount} warnings, {result.Alerts.Count} alerts, {result.Suppressed.Count} suppressed, " +
                            $"{result.Elapsed.TotalSeconds:F2} s");
-        foreach (var w in d.Warnings.Take(10))
+        foreach (var w in d.WarningsInOrder().Take(10))
             console.MarkupLine($"[yellow]warning[/] {Markup.Escape(ConsoleSummary.Clean(w.ToString(), 400))}");
         if (d.WarningCount > 10) console.MarkupLine($"[yellow]... {d.WarningCount - 10} more warnings[/]");
 

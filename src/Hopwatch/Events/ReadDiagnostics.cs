@@ -22,7 +22,25 @@ public sealed class ReadDiagnostics
     /// <summary>Records read but dropped because no consumer wanted them (<see cref="EventInterest"/>); part of <see cref="RecordCount"/>.</summary>
     public long SkippedRecordCount => Interlocked.Read(ref _skipped);
     public long UnrecognisedFileCount => Interlocked.Read(ref _unrecognisedFiles);
+    /// <summary>The kept warnings as they came: with several reading threads, in an order that varies from run to run.</summary>
     public IReadOnlyCollection<ReadWarning> Warnings => _kept;
+
+    /// <summary>
+    /// The kept warnings in an order that does not depend on the reading threads: by file, then by place in the file
+    /// (numbers in the location compared as numbers: "chunk 2" before "chunk 10", "offset 0x1a0" before "0xcfd0"), then
+    /// by message. What reports and summaries list, so a rerun shows the same lines.
+    /// </summary>
+    public IReadOnlyList<ReadWarning> WarningsInOrder()
+    {
+        var list = _kept.ToList();
+        list.Sort(static (a, b) =>
+        {
+            int c = string.CompareOrdinal(a.File, b.File);
+            if (c == 0) c = NaturalOrder.Compare(a.Location, b.Location);
+            return c != 0 ? c : string.CompareOrdinal(a.Message, b.Message);
+        });
+        return list;
+    }
 
     /// <summary>Optional live observer (e.g. print to stderr as they come).</summary>
     public Action<ReadWarning>? OnWarning { get; set; }

@@ -84,7 +84,7 @@ public static class HtmlReportWriter
         if (hunt.Diagnostics.WarningCount > 0)
         {
             sb.Append("<details><summary>").Append(hunt.Diagnostics.WarningCount).Append(" read warning(s)</summary><table class=\"grid\"><thead><tr><th>file</th><th>where</th><th>warning</th></tr></thead><tbody>");
-            foreach (var wv in hunt.Diagnostics.Warnings.Take(200))
+            foreach (var wv in hunt.Diagnostics.WarningsInOrder().Take(200))
                 sb.Append("<tr><td>").AppendHtml(wv.File).Append("</td><td>").AppendHtml(wv.Location).Append("</td><td>").AppendHtml(wv.Message).Append("</td></tr>");
             sb.Append("</tbody></table></details>");
         }
