@@ -55,10 +55,35 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         foreach (var alt in search.Alternatives)
         {
             // Within one map every test must hold: run the cheap ones (exact values, short lists) first.
-            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).OrderBy(Cost).ToArray();
+            var parts = new SigmaMatchNode[alt.Count];
+            for (int i = 0; i < parts.Length; i++) parts[i] = CompileSpec(alt[i], fieldMap);
+            SortByCost(parts);
             alternatives.Add(parts.Length == 1 ? parts[0] : new SigmaAndNode(parts));
         }
         return alternatives.Count == 1 ? alternatives[0] : new SigmaOrNode(alternatives.ToArray());
+    }
+
+    /// <summary>
+    /// Orders AND-ed tests cheapest first, rule order kept on ties (a stable insertion sort: maps hold a few tests, and
+    /// tests are compiled on first use, in the middle of matching, where LINQ's sort cost allocations).
+    /// </summary>
+    private static void SortByCost(SigmaMatchNode[] parts)
+    {
+        if (parts.Length < 2) return;
+        var costs = parts.Length <= 32 ? stackalloc int[parts.Length] : new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++) costs[i] = Cost(parts[i]);
+        for (int i = 1; i < parts.Length; i++)
+        {
+            var node = parts[i];
+            int cost = costs[i], j = i - 1;
+            for (; j >= 0 && costs[j] > cost; j--)
+            {
+                parts[j + 1] = parts[j];
+                costs[j + 1] = costs[j];
+            }
+            parts[j + 1] = node;
+            costs[j + 1] = cost;
+        }
     }
 
     /// <summary>Rough cost of a compiled test, for ordering AND-ed tests (stable sort keeps rule order on ties).</summary>
@@ -103,12 +128,13 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     internal SigmaMatchNode CompileSpec(SigmaFieldSpec spec, IReadOnlyDictionary<string, string>? fieldMap)
     {
         int line = spec.Line;
-        var mods = spec.Modifiers.Select(m => m.ToLowerInvariant()).ToList();
+        var mods = new string[spec.Modifiers.Count];
+        for (int i = 0; i < mods.Length; i++) mods[i] = spec.Modifiers[i].ToLowerInvariant();
         foreach (var m in mods)
             if (!KnownModifiers.Contains(m)) throw new SigmaRuleException(line, $"unknown value modifier '{m}'");
         int? fieldId = spec.Field is null ? null : table.IdOf(MapField(spec.Field, fieldMap));
 
-        if (mods.Contains("exists"))
+        if (Array.IndexOf(mods, "exists") >= 0)
         {
             if (fieldId is null) throw new SigmaRuleException(line, "'exists' needs a field");
             if (spec.Values.Count != 1 || !bool.TryParse(spec.Values[0], out bool expected))
@@ -122,8 +148,15 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         SigmaTimePart? timePart = null;
         Encoding encoding = Encoding.UTF8;
         bool bom = false;
-        var values = new List<Pending?>(spec.Values.Count);
-        foreach (var v in spec.Values) values.Add(v is null ? null : new Pending(v, false));
+        // The values as written, until a modifier rewrites them (windash, expand, base64...; most specs have none of those).
+        List<Pending?>? rewritten = null;
+        List<Pending?> Values()
+        {
+            if (rewritten is not null) return rewritten;
+            var list = new List<Pending?>(spec.Values.Count);
+            foreach (var v in spec.Values) list.Add(v is null ? null : new Pending(v, false));
+            return list;
+        }
 
         foreach (var m in mods)
         {
@@ -154,24 +187,29 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 case "wide" or "utf16le": encoding = new UnicodeEncoding(false, false); bom = false; break;
                 case "utf16be": encoding = new UnicodeEncoding(true, false); bom = false; break;
                 case "utf16": encoding = new UnicodeEncoding(false, false); bom = true; break;
-                case "windash": values = Map(values, p => p.Literal ? [p] : SigmaWindash.Expand(p.Text).Select(t => new Pending(t, false))); break;
-                case "expand": values = Map(values, p => p.Literal ? [p] : ExpandPlaceholders(p.Text, line).Select(t => new Pending(t, false))); break;
+                case "windash": rewritten = Map(Values(), p => p.Literal ? [p] : SigmaWindash.Expand(p.Text).Select(t => new Pending(t, false))); break;
+                case "expand": rewritten = Map(Values(), p => p.Literal ? [p] : ExpandPlaceholders(p.Text, line).Select(t => new Pending(t, false))); break;
                 case "base64":
-                    values = Map(values, p => [new Pending(Convert.ToBase64String(Encode(Unescape(p), encoding, bom)), true)]);
+                    rewritten = Map(Values(), p => [new Pending(Convert.ToBase64String(Encode(Unescape(p), encoding, bom)), true)]);
                     cased = true; // base64 text is case-sensitive by nature
                     break;
                 case "base64offset":
-                    values = Map(values, p => SigmaBase64Offset.Variants(Encode(Unescape(p), encoding, bom)).Select(t => new Pending(t, true)));
+                    rewritten = Map(Values(), p => SigmaBase64Offset.Variants(Encode(Unescape(p), encoding, bom)).Select(t => new Pending(t, true)));
                     cased = true;
                     break;
             }
         }
 
-        var matchers = new List<SigmaValueMatcher>();
-        foreach (var p in values)
+        int count = rewritten?.Count ?? spec.Values.Count;
+        var matchers = new List<SigmaValueMatcher>(count);
+        for (int i = 0; i < count; i++)
         {
-            if (p is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
-            var text = p.Text;
+            string? text;
+            bool literal = false;
+            if (rewritten is null) text = spec.Values[i];
+            else if (rewritten[i] is { } p) (text, literal) = (p.Text, p.Literal);
+            else text = null;
+            if (text is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
             SigmaValueMatcher matcher;
             try
             {
@@ -193,7 +231,7 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 {
                     // Keywords search inside any field value, so they are substring matches by nature.
                     bool kw = fieldId is null;
-                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Literal, leading || kw, trailing || kw, cased));
+                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, literal, leading || kw, trailing || kw, cased));
                 }
             }
             catch (ArgumentException e) { throw new SigmaRuleException(line, $"bad regular expression '{text}': {e.Message}"); }
