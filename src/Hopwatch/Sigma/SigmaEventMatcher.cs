@@ -50,10 +50,13 @@ internal sealed class SigmaEventMatcher
         _view.Bind(e);
         bool gated = bucket.ScanFields.Length > 0;
         if (gated) _set.Prefilter.Open(_view, bucket.ScanFields, _prefilterState);
-        foreach (var v in candidates)
+        int[] ruleIndexes = bucket.RuleIndexes, gates = bucket.GateOrdinals, matchedAt = _matchedAt;
+        int eventNo = _eventNo;
+        for (int i = 0; i < candidates.Length; i++)
         {
-            if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
-            if (gated && v.RequiredLiterals is not null && !_prefilterState.IsOpen(v.Ordinal)) continue; // lacks every text the rule needs
+            if (gated && gates[i] >= 0 && !_prefilterState.IsOpen(gates[i])) continue; // lacks every text the rule needs
+            if (matchedAt[ruleIndexes[i]] == eventNo) continue; // another variant of this rule already matched this event
+            var v = candidates[i];
             Evaluations++;
             bool hit;
             if (ProfileTicks is null) hit = v.Node.Matches(_view);
@@ -64,7 +67,7 @@ internal sealed class SigmaEventMatcher
                 ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
             }
             if (!hit) continue;
-            _matchedAt[v.RuleIndex] = _eventNo;
+            matchedAt[ruleIndexes[i]] = eventNo;
             hits.Add(v);
         }
     }
