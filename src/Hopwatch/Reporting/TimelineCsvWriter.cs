@@ -29,6 +29,9 @@ public static class TimelineCsvWriter
             int c = x.Entry.Time.CompareTo(y.Entry.Time);
             return c != 0 ? c : string.CompareOrdinal(x.Incident.Id, y.Incident.Id);
         });
+        // Outside the loop: a stackalloc inside it takes new stack on every row until the method returns (a hunt with
+        // some hundred thousand timeline rows would overflow the stack).
+        Span<char> text = stackalloc char[40];
         foreach (var (inc, t) in rows)
         {
             var utc = DateTime.SpecifyKind(t.Time, DateTimeKind.Utc);
@@ -44,7 +47,6 @@ public static class TimelineCsvWriter
             };
             // Cell by cell straight into the writer: no array of cells and no string per number or date per row.
             WriteMessage(w, t, verdict); w.Write(',');
-            Span<char> text = stackalloc char[40];
             WriteIsoMicroseconds(w, text, utc); w.Write(',');
             WriteFormatted(w, text, micros, null); w.Write(',');
             WriteCell(w, desc); w.Write(',');
