@@ -14,6 +14,8 @@ internal sealed class SigmaValueMemo
 {
     /// <summary>Shorter values are searched again: a few probes cost less than a look-up here.</summary>
     public const int MinLength = 32;
+    /// <summary>The same for the prefilter's scans, which probe at every character (not every few, as keyword lists do).</summary>
+    public const int MinScanLength = 16;
     private const int Bits = 12;
 
     private static int _lastId;

@@ -128,6 +128,29 @@ public class SigmaValueMemoTests
     }
 
     [Fact]
+    public void PrefilterAnswersTheSameAroundTheScanMemoLength()
+    {
+        var rules = Enumerable.Range(0, SigmaPrefilter.MinGatedPerBucket + 2)
+            .Select(i => ProcessRule($"selection:\n    CommandLine|contains: 'nd{i:00}q'", id: $"00000000-0000-0000-0000-0000000000{i:00}"))
+            .ToArray();
+        var set = Load(rules[0], null, rules[1..]);
+        Assert.Empty(set.Errors);
+        foreach (int length in new[] { SigmaValueMemo.MinScanLength - 1, SigmaValueMemo.MinScanLength, SigmaValueMemo.MinScanLength + 1 })
+        {
+            string pad = new('-', length - 5);
+            var values = new[] { (pad + "ND03Q", 1), ("nd03q" + pad, 1), (pad + "nd03r", 0), ("nd0" + pad + "3q", 0) };
+            var detector = new SigmaDetector(set);
+            foreach (var round in new[] { 1, 2 })
+                foreach (var (value, expected) in values)
+                {
+                    var alerts = new List<Alert>();
+                    detector.Process(Event(Sysmon, 1, ("CommandLine", value)), alerts.Add);
+                    Assert.True(expected == alerts.Count, $"length {length}, round {round}: '{value}' gave {alerts.Count}");
+                }
+        }
+    }
+
+    [Fact]
     public void MemoKeysByInstanceAndSearcher()
     {
         var memo = new SigmaValueMemo();

@@ -180,6 +180,17 @@ internal sealed class SigmaStringPattern
         _ => _hasQuestion ? MatchChars(value, _chars, !Cased) : MatchParts(value, _parts, _cmp),
     };
 
+    /// <summary>
+    /// Whether a value of <paramref name="length"/> characters can match at all: an exact pattern needs its literal's
+    /// length, prefix/suffix/contains at least that; a glob may match any (its parts are not checked here).
+    /// </summary>
+    public bool CanMatchLength(int length) => Kind switch
+    {
+        SigmaPatternKind.Exact => length == _literal.Length,
+        SigmaPatternKind.Prefix or SigmaPatternKind.Suffix or SigmaPatternKind.Contains => length >= _literal.Length,
+        _ => true,
+    };
+
     /// <summary>Case-insensitive test against a value already upper-cased (SigmaEventView.Folded): ordinal span operations only.</summary>
     public bool MatchesFolded(ReadOnlySpan<char> folded) => Kind switch
     {

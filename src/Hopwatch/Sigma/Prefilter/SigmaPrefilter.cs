@@ -170,7 +170,7 @@ internal sealed class SigmaPrefilter
             {
                 // A value instance seen before in this field (readers share repeated values) holding none of the texts:
                 // nothing to open. One holding some is scanned again (the scan is what marks the variants).
-                bool memo = value.Length >= SigmaValueMemo.MinLength;
+                bool memo = value.Length >= SigmaValueMemo.MinScanLength;
                 int slot = 0;
                 if (!memo || !view.Memo.TryGet(gate.MemoId, value, out bool found, out slot) || found)
                 {
