@@ -202,6 +202,12 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
 
         int count = rewritten?.Count ?? spec.Values.Count;
         var matchers = new List<SigmaValueMatcher>(count);
+        // OR-ed plain `contains` values (and keywords) become needles of one list search below: their text is the needle,
+        // so no pattern is compiled for them (tests are compiled on first use, in the middle of matching) unless the list
+        // ends up with fewer than two (then they are compiled in place, as any other value).
+        bool deferPlain = count >= 2 && !all && !neq && !regex && !cidr && timePart is null && compare is null && !fieldref
+                          && (fieldId is null || (leading && trailing));
+        string?[]? deferred = null; // by position in matchers: the needle of a value not compiled yet
         for (int i = 0; i < count; i++)
         {
             string? text;
@@ -229,6 +235,12 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 }
                 else
                 {
+                    if (deferPlain && text.Length > 0 && (literal || SigmaStringPattern.IsPlain(text)))
+                    {
+                        (deferred ??= new string?[count])[matchers.Count] = text;
+                        matchers.Add(SigmaNullMatcher.Instance); // its place, filled in by CombineDeferred
+                        continue;
+                    }
                     // Keywords search inside any field value, so they are substring matches by nature.
                     bool kw = fieldId is null;
                     matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, literal, leading || kw, trailing || kw, cased));
@@ -239,7 +251,8 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             matchers.Add(neq ? new SigmaNotMatcher(matcher) : matcher);
         }
         if (matchers.Count == 0) throw new SigmaRuleException(line, $"'{spec.Field}' has no values");
-        if (!all && !neq) matchers = CombineContains(matchers);
+        if (deferred is not null) matchers = CombineDeferred(matchers, deferred, cased);
+        else if (!all && !neq) matchers = CombineContains(matchers);
         // neq over a list: the field differs from every value.
         if (neq) all = true;
         var arr = matchers.ToArray();
@@ -275,6 +288,37 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             bool combined = (uncased >= 2 && IsPlainContains(m, false)) || (cased >= 2 && IsPlainContains(m, true));
             if (!combined) result.Add(m);
         }
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="CombineContains"/> for a list whose plain `contains` values were not compiled (<paramref name="deferred"/>:
+    /// their texts by position, all of one casing, as every string value of one spec is): the same needles in the same
+    /// order, the same other matchers after them; or, with fewer than two needles, those values compiled in place.
+    /// </summary>
+    private static List<SigmaValueMatcher> CombineDeferred(List<SigmaValueMatcher> matchers, string?[] deferred, bool cased)
+    {
+        int combinable = 0;
+        for (int i = 0; i < matchers.Count; i++)
+            if (deferred[i] is not null || IsPlainContains(matchers[i], cased)) combinable++;
+        if (combinable < 2)
+        {
+            // Plain texts compile straight to a contains pattern of themselves (the shape Compile gives them).
+            for (int i = 0; i < matchers.Count; i++)
+                if (deferred[i] is { } text)
+                    matchers[i] = new SigmaStringMatcher(SigmaStringPattern.Compile(text, literal: true, leadingStar: true, trailingStar: true, cased));
+            return matchers;
+        }
+        var needles = new List<string>(combinable);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < matchers.Count; i++)
+        {
+            string? needle = deferred[i] ?? (IsPlainContains(matchers[i], cased) ? ((SigmaStringMatcher)matchers[i]).Pattern.Literal : null);
+            if (needle is not null && seen.Add(needle)) needles.Add(needle);
+        }
+        var result = new List<SigmaValueMatcher> { new SigmaMultiContainsMatcher(needles, cased) };
+        for (int i = 0; i < matchers.Count; i++)
+            if (deferred[i] is null && !IsPlainContains(matchers[i], cased)) result.Add(matchers[i]);
         return result;
     }
 

@@ -52,9 +52,13 @@ internal sealed class SigmaEventMatcher
         if (gated) _set.Prefilter.Open(_view, bucket.ScanFields, _prefilterState);
         int[] ruleIndexes = bucket.RuleIndexes, gates = bucket.GateOrdinals, matchedAt = _matchedAt;
         int eventNo = _eventNo;
+        // Ungated: no variant is ever skipped for its texts (every gate is taken as open).
+        int[] open = gated ? _prefilterState.OpenMarks : [];
+        int openMark = _prefilterState.Generation;
         for (int i = 0; i < candidates.Length; i++)
         {
-            if (gated && gates[i] >= 0 && !_prefilterState.IsOpen(gates[i])) continue; // lacks every text the rule needs
+            int gate = gates[i];
+            if (gated && gate >= 0 && open[gate] != openMark) continue; // lacks every text the rule needs
             if (matchedAt[ruleIndexes[i]] == eventNo) continue; // another variant of this rule already matched this event
             var v = candidates[i];
             Evaluations++;

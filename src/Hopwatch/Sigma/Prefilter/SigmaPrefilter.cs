@@ -197,6 +197,10 @@ internal sealed class SigmaPrefilterState
 
     public bool IsOpen(int ordinal) => _variantOpen[ordinal] == _generation;
 
+    /// <summary>Per variant ordinal, the event number it was last opened for: open for the current event when equal to <see cref="Generation"/> (for loops that check many).</summary>
+    internal int[] OpenMarks => _variantOpen;
+    internal int Generation => _generation;
+
     internal Marker BeginEvent(SigmaPrefilter prefilter)
     {
         if (_variantOpen.Length != prefilter.VariantCount) _variantOpen = new int[prefilter.VariantCount];
