@@ -61,6 +61,12 @@ public sealed class EventFields
     public string NameAt(int index) => _names[index];
     public string? ValueAt(int index) => _values[index];
 
+    /// <summary>
+    /// The names array when it is full, and so never written again (see <see cref="CopySharingNames"/>): an
+    /// identity for the layout that events of one template or shape share. Null when empty or not full.
+    /// </summary>
+    internal string[]? SharedNames => _count > 0 && _count == _names.Length ? _names : null;
+
     /// <summary>Adds a field; a repeated name keeps both (first wins on lookup).</summary>
     public void Add(string name, string? value)
     {

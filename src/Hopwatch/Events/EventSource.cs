@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Hopwatch.Events;
 
 /// <summary>Which log (provider family) an event comes from — decides how its event id is read.</summary>
@@ -35,13 +37,34 @@ public static class EventSources
             _lastProvider = e.Provider;
             return _last;
         }
-        var s = Classify(e.Format, e.Channel, e.Provider);
+        // Files of a few channels and providers interleave (one per host and log): the last classifications
+        // are kept by channel and provider instance (readers hand out one per repeated value), so a change
+        // of file does not run the case-insensitive searches of Classify again.
+        var memo = t_memo ??= new SourceMemo[MemoSlots];
+        ref var slot = ref memo[(RuntimeHelpers.GetHashCode(e.Channel) * 31 + RuntimeHelpers.GetHashCode(e.Provider)) & (MemoSlots - 1)];
+        EventSource s;
+        if (ReferenceEquals(slot.Channel, e.Channel) && ReferenceEquals(slot.Provider, e.Provider) && slot.Format == e.Format) s = slot.Source;
+        else
+        {
+            s = Classify(e.Format, e.Channel, e.Provider);
+            slot = new SourceMemo { Channel = e.Channel, Provider = e.Provider, Format = e.Format, Source = s };
+        }
         _lastChannel = e.Channel;
         _lastProvider = e.Provider;
         _lastFormat = e.Format;
         _last = s;
         return s;
     }
+
+    private struct SourceMemo
+    {
+        public string? Channel, Provider;
+        public SourceFormat Format;
+        public EventSource Source;
+    }
+
+    private const int MemoSlots = 64;
+    [ThreadStatic] private static SourceMemo[]? t_memo;
 
     private static bool SameText(string a, string? b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
 

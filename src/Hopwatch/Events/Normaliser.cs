@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using static Hopwatch.Events.FieldMap;
+using N = Hopwatch.Events.NormaliserNames;
 
 namespace Hopwatch.Events;
 
@@ -79,6 +80,16 @@ public static class Normaliser
         // OpenSSH 4 and Linux sshd: the kind comes from the message (accepted / failed / disconnected).
     };
 
+    /// <summary>
+    /// <see cref="Kinds"/> by one number (source and event id), looked up once per event: a concrete dictionary with
+    /// a long key instead of an interface call and a tuple's combined hash.
+    /// </summary>
+    private static readonly Dictionary<long, EventKind> KindsByKey = Kinds.ToDictionary(kv => KindKey(kv.Key.Source, kv.Key.EventId), kv => kv.Value);
+
+    private static long KindKey(EventSource source, int eventId) => (long)source << 32 | (uint)eventId;
+
+    private static EventKind KindOf(EventSource source, int eventId) => KindsByKey.TryGetValue(KindKey(source, eventId), out var k) ? k : EventKind.Other;
+
     /// <summary>Defender Advanced Hunting rows: table and ActionType (null = any) → kind.</summary>
     public static readonly IReadOnlyList<(string Table, string? ActionType, EventKind Kind)> DefenderKinds =
     [
@@ -105,15 +116,15 @@ public static class Normaliser
     public static EventKind? KindFromHeader(LogEvent e)
     {
         if (e.Format is not (SourceFormat.Evtx or SourceFormat.WindowsXml)) return null;
-        return Kinds.TryGetValue((EventSources.Of(e), e.EventId), out var k) ? k : EventKind.Other;
+        return KindOf(EventSources.Of(e), e.EventId);
     }
 
     public static void Normalise(LogEvent e)
     {
-        var f = e.Fields;
+        var f = new NormaliserFields(e.Fields);
         SetHost(e);
         var source = EventSources.Of(e);
-        e.Kind = Kinds.TryGetValue((source, e.EventId), out var k) ? k : EventKind.Other;
+        e.Kind = KindOf(source, e.EventId);
         switch (source)
         {
             case EventSource.Security: Security(e, f); break;
@@ -131,12 +142,12 @@ public static class Normaliser
             default: Generic(e, f); break;
         }
         // auditd: an EXECVE record is a program started, with its argv as the command line.
-        if (e.Format == SourceFormat.LinuxAudit && V(f, "type") == "EXECVE") e.Kind = EventKind.ProcessStart;
+        if (e.Format == SourceFormat.LinuxAudit && V(f, N.AuditType) == "EXECVE") e.Kind = EventKind.ProcessStart;
     }
 
     // ---------------- Windows Security ----------------
 
-    private static void Security(LogEvent e, EventFields f)
+    private static void Security(LogEvent e, NormaliserFields f)
     {
         Subject(e, f);
         switch (e.EventId)
@@ -146,64 +157,64 @@ public static class Normaliser
                 break;
             case 4634 or 4647 or 4964:
                 Target(e, f);
-                e.LogonId = LogonIdOf(f, TargetLogonId);
-                e.LogonType = Int(f, LogonType);
+                e.LogonId = LogonIdOf(f, N.TargetLogonId);
+                e.LogonType = Int(f, N.LogonType);
                 break;
             case 4648:
                 Target(e, f);
-                e.TargetServer = Lower(V(f, TargetServerName));
+                e.TargetServer = Lower(V(f, N.TargetServerName));
                 e.DestinationHost = e.TargetServer is "localhost" ? e.Host : e.TargetServer;
-                e.DestinationIp = Ip(V(f, IpAddress));
-                e.DestinationPort = Port(V(f, IpPort));
-                e.LogonId = LogonIdOf(f, SubjectLogonId);
+                e.DestinationIp = Ip(V(f, N.IpAddress));
+                e.DestinationPort = Port(V(f, N.IpPort));
+                e.LogonId = LogonIdOf(f, N.SubjectLogonId);
                 ProcessNameAndId(e, f);
                 break;
             case 4672 or 4656 or 4663 or 4674 or 4697 or 4698 or 5140 or 5142 or 5143 or 5145:
                 UserFromSubject(e);
-                e.LogonId = LogonIdOf(f, SubjectLogonId);
+                e.LogonId = LogonIdOf(f, N.SubjectLogonId);
                 ProcessNameAndId(e, f);
-                e.AccessMask = V(f, AccessMask);
-                e.ShareName = V(f, ShareName);
-                e.RelativeTargetName = V(f, RelativeTargetName);
-                e.ServiceName = V(f, ServiceName);
-                e.ServiceImage = V(f, ServiceFileName);
-                e.TaskName = V(f, TaskName);
-                e.SourceIp = Ip(V(f, IpAddress));
-                e.SourcePort = Port(V(f, IpPort));
+                e.AccessMask = V(f, N.AccessMask);
+                e.ShareName = V(f, N.ShareName);
+                e.RelativeTargetName = V(f, N.RelativeTargetName);
+                e.ServiceName = V(f, N.ServiceName);
+                e.ServiceImage = V(f, N.ServiceFileName);
+                e.TaskName = V(f, N.TaskName);
+                e.SourceIp = Ip(V(f, N.IpAddress));
+                e.SourcePort = Port(V(f, N.IpPort));
                 if (e.SourceIp is not null) e.DestinationHost = e.Host;
                 break;
             case 4688:
                 Target(e, f);
                 if (e.UserName is null) UserFromSubject(e);
-                e.LogonId = LogonIdOf(f, TargetLogonId) ?? LogonIdOf(f, SubjectLogonId);
-                e.ProcessImage = V(f, NewProcessName);
-                e.CommandLine = V(f, CommandLine);
-                e.ParentImage = V(f, ParentProcessName);
-                e.ProcessId = Pid(V(f, NewProcessId));
-                e.ParentProcessId = Pid(V(f, ProcessId));
+                e.LogonId = LogonIdOf(f, N.TargetLogonId) ?? LogonIdOf(f, N.SubjectLogonId);
+                e.ProcessImage = V(f, N.NewProcessName);
+                e.CommandLine = V(f, N.CommandLine);
+                e.ParentImage = V(f, N.ParentProcessName);
+                e.ProcessId = Pid(V(f, N.NewProcessId));
+                e.ParentProcessId = Pid(V(f, N.ProcessId));
                 break;
             case 4768 or 4769 or 4770 or 4771:
                 Target(e, f);
-                e.UserSid ??= V(f, TargetSid);
-                e.ServiceName = V(f, ServiceName);
-                e.SourceIp = Ip(V(f, IpAddress));
-                e.SourcePort = Port(V(f, IpPort));
+                e.UserSid ??= V(f, N.TargetSid);
+                e.ServiceName = V(f, N.ServiceName);
+                e.SourceIp = Ip(V(f, N.IpAddress));
+                e.SourcePort = Port(V(f, N.IpPort));
                 e.DestinationHost = e.Host;
-                e.Status = V(f, Status);
+                e.Status = V(f, N.Status);
                 e.AuthPackage = "Kerberos";
                 break;
             case 4776:
                 Target(e, f);
-                e.SourceHost = HostName(V(f, Workstation));
-                e.AuthPackage = AuthPackageOf(V(f, PackageName)) ?? "NTLM";
-                e.Status = V(f, Status);
+                e.SourceHost = HostName(V(f, N.Workstation));
+                e.AuthPackage = AuthPackageOf(V(f, N.PackageName)) ?? "NTLM";
+                e.Status = V(f, N.Status);
                 break;
             case 4778 or 4779 or 4825:
-                SplitInto(e, V(f, AccountName), V(f, AccountDomain));
-                e.LogonId = LogonIdOf(f, LogonID);
-                e.SessionId = V(f, SessionName);
-                e.SourceHost = HostName(V(f, ClientName));
-                e.SourceIp = Ip(V(f, ClientAddress));
+                SplitInto(e, V(f, N.AccountName), V(f, N.AccountDomain));
+                e.LogonId = LogonIdOf(f, N.LogonID);
+                e.SessionId = V(f, N.SessionName);
+                e.SourceHost = HostName(V(f, N.ClientName));
+                e.SourceIp = Ip(V(f, N.ClientAddress));
                 e.DestinationHost = e.Host;
                 break;
             case >= 5152 and <= 5159:
@@ -216,37 +227,37 @@ public static class Normaliser
     }
 
     /// <summary>4624/4625 and every source's equivalent of them.</summary>
-    private static void Logon(LogEvent e, EventFields f)
+    private static void Logon(LogEvent e, NormaliserFields f)
     {
         Target(e, f);
-        e.SourceHost = HostName(V(f, WorkstationName));
-        e.SourceIp = Ip(V(f, IpAddress));
-        e.SourcePort = Port(V(f, IpPort));
+        e.SourceHost = HostName(V(f, N.WorkstationName));
+        e.SourceIp = Ip(V(f, N.IpAddress));
+        e.SourcePort = Port(V(f, N.IpPort));
         e.DestinationHost = e.Host;
-        e.LogonType = Int(f, LogonType);
-        e.LogonId = LogonIdOf(f, TargetLogonId);
-        e.AuthPackage = AuthPackageOf(V(f, AuthenticationPackageName));
-        if (e.AuthPackage is null or "Negotiate" && V(f, LmPackageName) is { } lm && lm.StartsWith("NTLM", StringComparison.OrdinalIgnoreCase)) e.AuthPackage ??= "NTLM";
-        e.LogonProcess = V(f, LogonProcessName)?.Trim();
-        e.KeyLength = Int(f, KeyLength);
-        e.ElevatedToken = V(f, ElevatedToken);
+        e.LogonType = Int(f, N.LogonType);
+        e.LogonId = LogonIdOf(f, N.TargetLogonId);
+        e.AuthPackage = AuthPackageOf(V(f, N.AuthenticationPackageName));
+        if (e.AuthPackage is null or "Negotiate" && V(f, N.LmPackageName) is { } lm && lm.StartsWith("NTLM", StringComparison.OrdinalIgnoreCase)) e.AuthPackage ??= "NTLM";
+        e.LogonProcess = V(f, N.LogonProcessName)?.Trim();
+        e.KeyLength = Int(f, N.KeyLength);
+        e.ElevatedToken = V(f, N.ElevatedToken);
         ProcessNameAndId(e, f);
-        e.Status = V(f, Status);
-        e.SubStatus = V(f, SubStatus);
-        e.FailureReason = V(f, FailureReason);
+        e.Status = V(f, N.Status);
+        e.SubStatus = V(f, N.SubStatus);
+        e.FailureReason = V(f, N.FailureReason);
     }
 
     /// <summary>
     /// Windows Filtering Platform (5152–5159): Source* is always the local end and Destination* the
     /// remote one; for inbound traffic (%%14592) the remote end is the real source, so swap.
     /// </summary>
-    private static void FilteringPlatform(LogEvent e, EventFields f)
+    private static void FilteringPlatform(LogEvent e, NormaliserFields f)
     {
-        e.ProcessImage = V(f, Application);
-        e.ProcessId = Pid(V(f, ProcessId));
-        string? localIp = Ip(V(f, SourceAddress)), remoteIp = Ip(V(f, DestAddress));
-        int? localPort = Port(V(f, SourcePort)), remotePort = Port(V(f, DestPort));
-        bool inbound = V(f, Direction) is { } d && (d == "%%14592" || d.Equals("Inbound", StringComparison.OrdinalIgnoreCase));
+        e.ProcessImage = V(f, N.Application);
+        e.ProcessId = Pid(V(f, N.ProcessId));
+        string? localIp = Ip(V(f, N.SourceAddress)), remoteIp = Ip(V(f, N.DestAddress));
+        int? localPort = Port(V(f, N.SourcePort)), remotePort = Port(V(f, N.DestPort));
+        bool inbound = V(f, N.Direction) is { } d && (d == "%%14592" || d.Equals("Inbound", StringComparison.OrdinalIgnoreCase));
         if (inbound)
         {
             (e.SourceIp, e.SourcePort, e.DestinationIp, e.DestinationPort) = (remoteIp, remotePort, localIp, localPort);
@@ -261,32 +272,32 @@ public static class Normaliser
 
     // ---------------- Sysmon and other process/network sources ----------------
 
-    private static void Process(LogEvent e, EventFields f)
+    private static void Process(LogEvent e, NormaliserFields f)
     {
-        UserFrom(e, V(f, User));
+        UserFrom(e, V(f, N.User));
         if (e.UserName is null) Target(e, f);
-        e.ProcessImage = V(f, Image) ?? V(f, SourceImage);
-        e.CommandLine = V(f, CommandLine);
-        e.ParentImage = V(f, ParentImage);
-        e.ParentCommandLine = V(f, ParentCommandLine);
-        e.ProcessId = Pid(V(f, ProcessId)) ?? Pid(V(f, SourceProcessId));
-        e.ParentProcessId = Pid(V(f, ParentProcessId));
-        e.TargetImage = V(f, TargetImage) ?? V(f, ImageLoaded) ?? V(f, TargetFilename);
-        e.AccessMask = V(f, GrantedAccess);
-        e.LogonId = LogonIdOf(f, LogonId);
+        e.ProcessImage = V(f, N.Image) ?? V(f, N.SourceImage);
+        e.CommandLine = V(f, N.CommandLine);
+        e.ParentImage = V(f, N.ParentImage);
+        e.ParentCommandLine = V(f, N.ParentCommandLine);
+        e.ProcessId = Pid(V(f, N.ProcessId)) ?? Pid(V(f, N.SourceProcessId));
+        e.ParentProcessId = Pid(V(f, N.ParentProcessId));
+        e.TargetImage = V(f, N.TargetImage) ?? V(f, N.ImageLoaded) ?? V(f, N.TargetFilename);
+        e.AccessMask = V(f, N.GrantedAccess);
+        e.LogonId = LogonIdOf(f, N.LogonId);
     }
 
-    private static void Network(LogEvent e, EventFields f)
+    private static void Network(LogEvent e, NormaliserFields f)
     {
-        if (!f.Contains(DestinationIp) && !f.Contains(SourceIp)) return;
-        e.SourceIp = Ip(V(f, SourceIp));
-        e.SourcePort = Port(V(f, SourcePort));
-        e.SourceHost = HostName(V(f, SourceHostname));
-        e.DestinationIp = Ip(V(f, DestinationIp));
-        e.DestinationPort = Port(V(f, DestinationPort));
-        e.DestinationHost = HostName(V(f, DestinationHostname));
+        if (!f.Contains(N.DestinationIp) && !f.Contains(N.SourceIp)) return;
+        e.SourceIp = Ip(V(f, N.SourceIp));
+        e.SourcePort = Port(V(f, N.SourcePort));
+        e.SourceHost = HostName(V(f, N.SourceHostname));
+        e.DestinationIp = Ip(V(f, N.DestinationIp));
+        e.DestinationPort = Port(V(f, N.DestinationPort));
+        e.DestinationHost = HostName(V(f, N.DestinationHostname));
         // Sysmon 3: Initiated=true means this host opened the connection.
-        if (V(f, Initiated) is { } init)
+        if (V(f, N.Initiated) is { } init)
         {
             if (init.Equals("true", StringComparison.OrdinalIgnoreCase)) e.SourceHost ??= e.Host;
             else e.DestinationHost ??= e.Host;
@@ -295,12 +306,12 @@ public static class Normaliser
 
     // ---------------- PowerShell / WinRM ----------------
 
-    private static void PowerShell(LogEvent e, EventFields f)
+    private static void PowerShell(LogEvent e, NormaliserFields f)
     {
-        UserFrom(e, V(f, User));
-        e.Message = V(f, ScriptBlockText) ?? V(f, Payload);
+        UserFrom(e, V(f, N.User));
+        e.Message = V(f, N.ScriptBlockText) ?? V(f, N.Payload);
         // 4103 ContextInfo and classic 400/800 Data hold "Key = value" / "Key=value" lines.
-        string? context = V(f, ContextInfo);
+        string? context = V(f, N.ContextInfo);
         if (context is null)
             for (int i = 0; i < f.Count; i++)
                 if (f.NameAt(i).StartsWith(Data, StringComparison.OrdinalIgnoreCase) && f.ValueAt(i) is { } dv && dv.Contains("HostApplication", StringComparison.Ordinal))
@@ -312,15 +323,15 @@ public static class Normaliser
             if (e.UserName is null) UserFrom(e, KeyValue(context, "UserId") ?? KeyValue(context, "User"));
             e.Message ??= context;
         }
-        e.ProcessImage ??= V(f, HostApplication);
-        e.UserSid ??= V(f, Security_UserID);
+        e.ProcessImage ??= V(f, N.HostApplication);
+        e.UserSid ??= V(f, N.Security_UserID);
     }
 
-    private static void WinRm(LogEvent e, EventFields f)
+    private static void WinRm(LogEvent e, NormaliserFields f)
     {
-        UserFrom(e, V(f, "username") ?? V(f, User));
-        e.AuthPackage = AuthPackageOf(V(f, AuthenticationMechanism));
-        if (V(f, Connection) is { } conn)
+        UserFrom(e, V(f, N.WinRmUserName) ?? V(f, N.User));
+        e.AuthPackage = AuthPackageOf(V(f, N.AuthenticationMechanism));
+        if (V(f, N.Connection) is { } conn)
         {
             // "host.example.com/wsman?PSVersion=5.1" or "http://host:5985/wsman"
             var c = conn;
@@ -337,39 +348,39 @@ public static class Normaliser
             e.DestinationHost = HostName(c);
             e.SourceHost = e.Host;
         }
-        e.Message = V(f, ResourceUri) ?? V(f, Connection);
+        e.Message = V(f, N.ResourceUri) ?? V(f, N.Connection);
         // WinRM 91 names no user; the event's own security context is the remote user's.
-        e.UserSid ??= V(f, Security_UserID);
+        e.UserSid ??= V(f, N.Security_UserID);
     }
 
-    private static void SmbServer(LogEvent e, EventFields f)
+    private static void SmbServer(LogEvent e, NormaliserFields f)
     {
-        UserFrom(e, V(f, UserName) ?? V(f, User));
+        UserFrom(e, V(f, N.UserName) ?? V(f, N.User));
         if (e.UserName is null) Target(e, f);
-        e.ShareName = V(f, ShareName);
-        e.SourceHost = HostName(V(f, ClientName));
-        e.SourceIp = Ip(V(f, ClientAddress) ?? V(f, IpAddress));
+        e.ShareName = V(f, N.ShareName);
+        e.SourceHost = HostName(V(f, N.ClientName));
+        e.SourceIp = Ip(V(f, N.ClientAddress) ?? V(f, N.IpAddress));
         e.DestinationHost = e.Host;
-        e.SessionId = V(f, "SessionId") ?? V(f, "SessionGUID");
+        e.SessionId = V(f, N.SessionIdLiteral) ?? V(f, N.SessionGuidLiteral);
     }
 
     // ---------------- RDP ----------------
 
-    private static void LocalSessionManager(LogEvent e, EventFields f)
+    private static void LocalSessionManager(LogEvent e, NormaliserFields f)
     {
-        UserFrom(e, V(f, User));
-        e.SessionId = V(f, SessionID) ?? V(f, "SessionId");
-        var address = V(f, Address);
+        UserFrom(e, V(f, N.User));
+        e.SessionId = V(f, N.SessionID) ?? V(f, N.SessionIdLiteral);
+        var address = V(f, N.Address);
         if (address is not null && !address.Equals("LOCAL", StringComparison.OrdinalIgnoreCase)) e.SourceIp = Ip(address);
         e.DestinationHost = e.Host;
     }
 
-    private static void RemoteConnectionManager(LogEvent e, EventFields f)
+    private static void RemoteConnectionManager(LogEvent e, NormaliserFields f)
     {
         // 1149: Param1 user, Param2 domain, Param3 client address.
-        SplitInto(e, V(f, Param1), V(f, Param2));
-        e.SourceIp = Ip(V(f, Param3));
-        if (e.UserName is null && V(f, Message) is { } msg)
+        SplitInto(e, V(f, N.Param1), V(f, N.Param2));
+        e.SourceIp = Ip(V(f, N.Param3));
+        if (e.UserName is null && V(f, N.Message) is { } msg)
         {
             // Shippers that drop UserData (NXLog) keep only the rendered message:
             // "User: alice\r\nDomain: corp\r\nSource Network Address: 10.0.0.5"
@@ -379,10 +390,10 @@ public static class Normaliser
         e.DestinationHost = e.Host;
     }
 
-    private static void RdpCoreTs(LogEvent e, EventFields f)
+    private static void RdpCoreTs(LogEvent e, NormaliserFields f)
     {
         // 131: "The server accepted a new TCP connection from client 10.0.0.5:51234." → ClientIP "10.0.0.5:51234"
-        if (V(f, ClientIP) is { } client)
+        if (V(f, N.ClientIP) is { } client)
         {
             var (ip, port) = SplitEndpoint(client);
             e.SourceIp = Ip(ip);
@@ -390,23 +401,23 @@ public static class Normaliser
         }
         e.DestinationHost = e.Host;
         e.DestinationPort = 3389;
-        e.Message = V(f, ConnType);
+        e.Message = V(f, N.ConnType);
     }
 
     // ---------------- SSH ----------------
 
-    private static void OpenSsh(LogEvent e, EventFields f)
+    private static void OpenSsh(LogEvent e, NormaliserFields f)
     {
-        var payload = V(f, SshPayload) ?? V(f, Message);
+        var payload = V(f, N.SshPayload) ?? V(f, N.Message);
         if (payload is not null) Ssh(e, payload);
     }
 
-    private static void LinuxAuth(LogEvent e, EventFields f)
+    private static void LinuxAuth(LogEvent e, NormaliserFields f)
     {
-        var program = V(f, SyslogProgram) ?? e.Provider;
-        var message = V(f, Message);
+        var program = V(f, N.SyslogProgram) ?? e.Provider;
+        var message = V(f, N.Message);
         e.Message = message;
-        e.ProcessId = Pid(V(f, SyslogPid));
+        e.ProcessId = Pid(V(f, N.SyslogPid));
         if (message is null) return;
         if (program.StartsWith("sshd", StringComparison.Ordinal)) Ssh(e, message);
         else if (program == "sudo") Sudo(e, message);
@@ -444,18 +455,18 @@ public static class Normaliser
 
     // ---------------- services, Defender, anything else ----------------
 
-    private static void Service(LogEvent e, EventFields f)
+    private static void Service(LogEvent e, NormaliserFields f)
     {
-        e.ServiceName = V(f, ServiceName);
-        e.ServiceImage = V(f, ImagePath) ?? V(f, ServiceFileName);
-        UserFrom(e, V(f, AccountName));
+        e.ServiceName = V(f, N.ServiceName);
+        e.ServiceImage = V(f, N.ImagePath) ?? V(f, N.ServiceFileName);
+        UserFrom(e, V(f, N.AccountName));
         if (e.Kind == EventKind.Other) Generic(e, f);
     }
 
-    private static void Defender(LogEvent e, EventFields f)
+    private static void Defender(LogEvent e, NormaliserFields f)
     {
-        string table = V(f, DefenderTable) ?? e.Channel;
-        string? action = V(f, ActionType);
+        string table = V(f, N.DefenderTable) ?? e.Channel;
+        string? action = V(f, N.ActionType);
         e.Kind = EventKind.Other;
         foreach (var (t, a, kind) in DefenderKinds)
             if (t == table && (a is null || a == action)) { e.Kind = kind; break; }
@@ -479,33 +490,33 @@ public static class Normaliser
             default:
                 Subject(e, f);
                 Generic(e, f);
-                e.ServiceName = V(f, ServiceName);
-                e.ServiceImage = V(f, ImagePath);
+                e.ServiceName = V(f, N.ServiceName);
+                e.ServiceImage = V(f, N.ImagePath);
                 break;
         }
         e.Message ??= action;
     }
 
     /// <summary>Events without a specific rule still get the common fields they carry.</summary>
-    private static void Generic(LogEvent e, EventFields f)
+    private static void Generic(LogEvent e, NormaliserFields f)
     {
         if (e.SubjectUserName is null) Subject(e, f);
         Target(e, f);
-        if (e.UserName is null) UserFrom(e, V(f, User) ?? V(f, AccountName));
+        if (e.UserName is null) UserFrom(e, V(f, N.User) ?? V(f, N.AccountName));
         if (e.UserName is null) UserFromSubject(e);
-        e.SourceIp ??= Ip(V(f, IpAddress));
-        e.SourcePort ??= Port(V(f, IpPort));
-        e.SourceHost ??= HostName(V(f, WorkstationName));
-        e.LogonType ??= Int(f, LogonType);
-        e.LogonId ??= LogonIdOf(f, TargetLogonId) ?? LogonIdOf(f, SubjectLogonId) ?? LogonIdOf(f, LogonId);
-        e.ProcessImage ??= V(f, Image) ?? V(f, ProcessName) ?? V(f, NewProcessName);
-        e.CommandLine ??= V(f, CommandLine);
-        e.ProcessId ??= Pid(V(f, ProcessId));
-        e.ShareName ??= V(f, ShareName);
-        e.ServiceName ??= V(f, ServiceName);
-        e.TaskName ??= V(f, TaskName);
-        e.Status ??= V(f, Status);
-        e.Message ??= V(f, Message);
+        e.SourceIp ??= Ip(V(f, N.IpAddress));
+        e.SourcePort ??= Port(V(f, N.IpPort));
+        e.SourceHost ??= HostName(V(f, N.WorkstationName));
+        e.LogonType ??= Int(f, N.LogonType);
+        e.LogonId ??= LogonIdOf(f, N.TargetLogonId) ?? LogonIdOf(f, N.SubjectLogonId) ?? LogonIdOf(f, N.LogonId);
+        e.ProcessImage ??= V(f, N.Image) ?? V(f, N.ProcessName) ?? V(f, N.NewProcessName);
+        e.CommandLine ??= V(f, N.CommandLine);
+        e.ProcessId ??= Pid(V(f, N.ProcessId));
+        e.ShareName ??= V(f, N.ShareName);
+        e.ServiceName ??= V(f, N.ServiceName);
+        e.TaskName ??= V(f, N.TaskName);
+        e.Status ??= V(f, N.Status);
+        e.Message ??= V(f, N.Message);
     }
 
     // ---------------- field helpers ----------------
@@ -526,9 +537,9 @@ public static class Normaliser
 
     [ThreadStatic] private static (string?, string?)[]? t_shortHosts;
 
-    private static void Subject(LogEvent e, EventFields f)
+    private static void Subject(LogEvent e, NormaliserFields f)
     {
-        var (name, domain) = SplitUser(V(f, SubjectUserName), V(f, SubjectDomainName));
+        var (name, domain) = SplitUser(V(f, N.SubjectUserName), V(f, N.SubjectDomainName));
         e.SubjectUserName = name;
         e.SubjectDomain = domain;
     }
@@ -538,16 +549,16 @@ public static class Normaliser
         if (e.SubjectUserName is null) return;
         e.UserName = e.SubjectUserName;
         e.UserDomain = e.SubjectDomain;
-        e.UserSid ??= V(e.Fields, SubjectUserSid);
+        e.UserSid ??= V(new NormaliserFields(e.Fields), N.SubjectUserSid);
     }
 
-    private static void Target(LogEvent e, EventFields f)
+    private static void Target(LogEvent e, NormaliserFields f)
     {
-        var (name, domain) = SplitUser(V(f, TargetUserName), V(f, TargetDomainName));
+        var (name, domain) = SplitUser(V(f, N.TargetUserName), V(f, N.TargetDomainName));
         if (name is null) return;
         e.UserName = name;
         e.UserDomain = domain;
-        e.UserSid = V(f, TargetUserSid) ?? V(f, TargetSid);
+        e.UserSid = V(f, N.TargetUserSid) ?? V(f, N.TargetSid);
     }
 
     private static void UserFrom(LogEvent e, string? raw)
@@ -565,27 +576,72 @@ public static class Normaliser
         e.UserDomain = dom;
     }
 
-    private static void ProcessNameAndId(LogEvent e, EventFields f)
+    private static void ProcessNameAndId(LogEvent e, NormaliserFields f)
     {
-        e.ProcessImage = V(f, ProcessName);
-        e.ProcessId = Pid(V(f, ProcessId));
+        e.ProcessImage = V(f, N.ProcessName);
+        e.ProcessId = Pid(V(f, N.ProcessId));
     }
 
     /// <summary>
     /// A field's value, trimmed (renderings disagree on trailing blanks: a command line keeps them in
     /// EVTX, loses them in evtx_dump's JSON), with "-" and "" (Windows' "no value") as null.
     /// </summary>
-    internal static string? V(EventFields f, string name)
+    internal static string? V(EventFields f, string name) => Clean(f.Get(name));
+
+    /// <summary><see cref="V(EventFields, string)"/> through the event's layout table (see <see cref="NormaliserFields"/>).</summary>
+    private static string? V(NormaliserFields f, CanonicalName name) => Clean(f.Get(name));
+
+    private static string? Clean(string? v)
     {
-        var v = f.Get(name);
         if (v is null || v.Length == 0) return null;
-        if (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1])) v = v.Trim();
+        if (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[^1])) v = TrimShared(v);
         if (v.Length == 0 || v == "-") return null;
         return v;
     }
 
+    /// <summary>
+    /// <paramref name="s"/> trimmed. Values with trailing blanks repeat (LogonProcessName "User32 " in every
+    /// interactive 4624), and readers hand out one instance per repeated value: the last results are kept by
+    /// instance, so the same value is not trimmed into a new string for every event.
+    /// </summary>
+    private static string TrimShared(string s)
+    {
+        var memo = t_trimmed ??= new (string?, string?)[TrimMemoSlots];
+        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (TrimMemoSlots - 1)];
+        if (ReferenceEquals(slot.Item1, s)) return slot.Item2!;
+        string trimmed = s.Trim();
+        slot = (s, trimmed);
+        return trimmed;
+    }
+
+    private const int TrimMemoSlots = 256;
+    [ThreadStatic] private static (string?, string?)[]? t_trimmed;
+
     /// <summary>"DOMAIN\user" and "user@domain" split; an explicit domain wins; both lower-cased.</summary>
     public static (string? Name, string? Domain) SplitUser(string? user, string? domain)
+    {
+        if (user is null) return SplitUserCore(user, domain);
+        // Readers hand out one instance per repeated value, and "NT AUTHORITY\SYSTEM" or "CORP\alice" repeat in most
+        // events: the last results are kept by instance, so the same account is not cut and lower-cased into new
+        // strings for every event.
+        var memo = t_splits ??= new SplitMemo[SplitMemoSlots];
+        int hash = RuntimeHelpers.GetHashCode(user) * 31 + (domain is null ? 0 : RuntimeHelpers.GetHashCode(domain));
+        ref var slot = ref memo[hash & (SplitMemoSlots - 1)];
+        if (ReferenceEquals(slot.User, user) && ReferenceEquals(slot.Domain, domain)) return (slot.Name, slot.SplitDomain);
+        var result = SplitUserCore(user, domain);
+        slot = new SplitMemo { User = user, Domain = domain, Name = result.Name, SplitDomain = result.Domain };
+        return result;
+    }
+
+    private struct SplitMemo
+    {
+        public string? User, Domain, Name, SplitDomain;
+    }
+
+    private const int SplitMemoSlots = 512;
+    [ThreadStatic] private static SplitMemo[]? t_splits;
+
+    private static (string? Name, string? Domain) SplitUserCore(string? user, string? domain)
     {
         if (string.IsNullOrWhiteSpace(user) || user == "-") { var d = NullIfDash(domain); return (null, d is null ? null : LowerShared(d)); }
         user = user.Trim();
@@ -640,7 +696,7 @@ public static class Normaliser
         return p;
     }
 
-    private static int? Int(EventFields f, string name)
+    private static int? Int(NormaliserFields f, CanonicalName name)
     {
         var s = V(f, name);
         if (s is null) return null;
@@ -659,7 +715,7 @@ public static class Normaliser
     }
 
     /// <summary>Logon ids as lower-case hex ("0x3e7"), whether the source wrote hex or decimal.</summary>
-    private static string? LogonIdOf(EventFields f, string name)
+    private static string? LogonIdOf(NormaliserFields f, CanonicalName name)
     {
         var s = V(f, name);
         if (s is null) return null;

@@ -22,7 +22,10 @@ public static class HuntRunner
         return Task.Run(() =>
         {
             var buffer = new TimeOrderedBuffer();
-            foreach (var e in EvidenceReader.Read(files, readOptions, diag, ct)) buffer.Add(e);
+            // The files as listed above: not looked up (and normalised as paths) once more per file. Their total
+            // size is known here already (EvidenceReader.Read reported it itself).
+            readOptions.OnTotalBytes?.Invoke(totalBytes);
+            foreach (var e in EvidenceReader.ReadListed(files, readOptions, diag, ct)) buffer.Add(e);
             return buffer.DrainSorted();
         }, ct);
     }

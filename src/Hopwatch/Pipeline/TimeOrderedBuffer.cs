@@ -11,11 +11,27 @@ namespace Hopwatch.Pipeline;
 /// </summary>
 public sealed class TimeOrderedBuffer
 {
-    private readonly List<LogEvent> _events = new();
+    /// <summary>
+    /// Events are kept in fixed-size blocks rather than one growing list: a hunt holds every event (in a no-GC
+    /// region, see DetectionGcHold), and a list doubling to 54k events allocated and copied twice what it kept.
+    /// </summary>
+    private const int BlockBits = 12;
+    private const int BlockSize = 1 << BlockBits;
 
-    public int Count => _events.Count;
+    private readonly List<LogEvent[]> _blocks = new();
+    private int _count;
 
-    public void Add(LogEvent e) => _events.Add(e);
+    public int Count => _count;
+
+    public void Add(LogEvent e)
+    {
+        int inBlock = _count & (BlockSize - 1);
+        if (inBlock == 0) _blocks.Add(new LogEvent[BlockSize]);
+        _blocks[^1][inBlock] = e;
+        _count++;
+    }
+
+    private LogEvent At(int i) => _blocks[i >> BlockBits][i & (BlockSize - 1)];
 
     /// <summary>Yields all events oldest first and empties the buffer.</summary>
     public IEnumerable<LogEvent> Drain()
@@ -31,36 +47,40 @@ public sealed class TimeOrderedBuffer
     /// <summary>All events oldest first, as an array; empties the buffer.</summary>
     public LogEvent[] DrainSorted()
     {
-        var keys = new long[_events.Count];
-        var index = new int[_events.Count];
+        var keys = new long[_count];
+        var index = new int[_count];
         for (int i = 0; i < keys.Length; i++)
         {
-            keys[i] = _events[i].Time.Ticks;
+            keys[i] = At(i).Time.Ticks;
             index[i] = i;
         }
         // Sorting the keys with the indexes alongside uses the primitive sort (no comparison delegate, no
         // event objects touched). It is not stable, so each run of equal times is then put in order of
         // file name and, within a file, input index (a file's events arrive in the file's own order).
         Array.Sort(keys, index);
-        IComparer<int>? byFileThenInput = null;
+        var byFileThenInput = new FileThenInputOrder(this);
         for (int start = 0; start < keys.Length;)
         {
             int end = start + 1;
             while (end < keys.Length && keys[end] == keys[start]) end++;
-            if (end - start > 1) Array.Sort(index, start, end - start, byFileThenInput ??= new FileThenInputOrder(_events));
+            // A struct comparer: the sort is specialised for it (no interface call per comparison).
+            if (end - start > 1) index.AsSpan(start, end - start).Sort(byFileThenInput);
             start = end;
         }
         var sorted = new LogEvent[index.Length];
-        for (int i = 0; i < index.Length; i++) sorted[i] = _events[index[i]];
-        _events.Clear();
+        for (int i = 0; i < index.Length; i++) sorted[i] = At(index[i]);
+        _blocks.Clear();
+        _count = 0;
         return sorted;
     }
 
-    private sealed class FileThenInputOrder(List<LogEvent> events) : IComparer<int>
+    private readonly struct FileThenInputOrder(TimeOrderedBuffer buffer) : IComparer<int>
     {
         public int Compare(int a, int b)
         {
-            int byFile = string.CompareOrdinal(events[a].File, events[b].File);
+            string fileA = buffer.At(a).File, fileB = buffer.At(b).File;
+            // Events of one file carry one path instance: most ties are settled without comparing text.
+            int byFile = ReferenceEquals(fileA, fileB) ? 0 : string.CompareOrdinal(fileA, fileB);
             return byFile != 0 ? byFile : a.CompareTo(b);
         }
     }

@@ -48,10 +48,23 @@ public static class EvidenceReader
     public static IEnumerable<LogEvent> Read(IEnumerable<string> paths, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
     {
         var files = ListFiles(paths, diag);
-        long total = 0;
-        foreach (var f in files) total += SafeLength(f);
-        options.OnTotalBytes?.Invoke(total);
+        if (options.OnTotalBytes is { } onTotal)
+        {
+            // Only when someone wants it (progress): a hunt over 1,004 small files otherwise asked the system for each size again.
+            long total = 0;
+            foreach (var f in files) total += SafeLength(f);
+            onTotal(total);
+        }
 
+        foreach (var e in ReadListed(files, options, diag, ct)) yield return e;
+    }
+
+    /// <summary>
+    /// <see cref="Read"/> for files already listed by <see cref="ListFiles"/> (a hunt lists them first to size
+    /// its memory): they are not looked up again, and nothing is reported to <see cref="EvidenceReadOptions.OnTotalBytes"/>.
+    /// </summary>
+    internal static IEnumerable<LogEvent> ReadListed(IReadOnlyList<string> files, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct = default)
+    {
         if (options.Threads > 1 && files.Count > 1)
         {
             var inOrder = options.KeepFileOrder
@@ -362,7 +375,7 @@ public static class EvidenceReader
     };
 
     /// <summary>Files read on worker threads; each file's events stay in order, files interleave.</summary>
-    private static IEnumerable<LogEvent> ParallelFiles(List<string> files, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct)
+    private static IEnumerable<LogEvent> ParallelFiles(IReadOnlyList<string> files, EvidenceReadOptions options, ReadDiagnostics diag, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var queue = new System.Collections.Concurrent.BlockingCollection<LogEvent[]>(boundedCapacity: 64);

@@ -81,7 +81,7 @@ internal static class BinXmlValueFormatter
         => TrimNul(MemoryMarshal.Cast<byte, char>(data[..(data.Length & ~1)]));
 
     /// <summary>Irregular bools (any non-zero byte pattern) count as true, as Windows treats them.</summary>
-    private static bool ReadBool(ReadOnlySpan<byte> data)
+    internal static bool ReadBool(ReadOnlySpan<byte> data)
         => (data.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(data) : data[0]) != 0;
 
     /// <summary>A string value ends at its first NUL (what follows is padding or garbage), as Windows and evtxexport read it.</summary>

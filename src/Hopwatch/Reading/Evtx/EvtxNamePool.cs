@@ -18,6 +18,24 @@ internal static class EvtxNamePool
     /// call set up the collections' event source by reflection (a tenth of a small dump's start-up).</summary>
     private static int s_count;
 
+    /// <summary>
+    /// The canonical field names are pooled first, as the very instances the normaliser and analytics look
+    /// fields up by (string literals): EventFields then finds them by reference, not by a case-insensitive scan.
+    /// The normaliser's names come first because they are the literals themselves; FieldMap.KnownNames is
+    /// built by reflection, whose strings are copies, and only adds the names no literal was found for.
+    /// Runs before <see cref="DataNames"/> (field initialisers run in order), so "Data" is pooled too.
+    /// </summary>
+    private static readonly int Seeded = Seed();
+
+    private static int Seed()
+    {
+        foreach (var name in Events.NormaliserNames.All)
+            if (Pool.TryAdd(name.Name, name.Name)) s_count++;
+        foreach (var name in Events.FieldMap.KnownNames)
+            if (Pool.TryAdd(name, name)) s_count++;
+        return s_count;
+    }
+
     public static string Get(ReadOnlySpan<char> name)
     {
         if (Lookup.TryGetValue(name, out var s)) return s;
