@@ -55,10 +55,35 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         foreach (var alt in search.Alternatives)
         {
             // Within one map every test must hold: run the cheap ones (exact values, short lists) first.
-            var parts = alt.Select(spec => CompileSpec(spec, fieldMap)).OrderBy(Cost).ToArray();
+            var parts = new SigmaMatchNode[alt.Count];
+            for (int i = 0; i < parts.Length; i++) parts[i] = CompileSpec(alt[i], fieldMap);
+            SortByCost(parts);
             alternatives.Add(parts.Length == 1 ? parts[0] : new SigmaAndNode(parts));
         }
         return alternatives.Count == 1 ? alternatives[0] : new SigmaOrNode(alternatives.ToArray());
+    }
+
+    /// <summary>
+    /// Orders AND-ed tests cheapest first, rule order kept on ties (a stable insertion sort: maps hold a few tests, and
+    /// tests are compiled on first use, in the middle of matching, where LINQ's sort cost allocations).
+    /// </summary>
+    private static void SortByCost(SigmaMatchNode[] parts)
+    {
+        if (parts.Length < 2) return;
+        var costs = parts.Length <= 32 ? stackalloc int[parts.Length] : new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++) costs[i] = Cost(parts[i]);
+        for (int i = 1; i < parts.Length; i++)
+        {
+            var node = parts[i];
+            int cost = costs[i], j = i - 1;
+            for (; j >= 0 && costs[j] > cost; j--)
+            {
+                parts[j + 1] = parts[j];
+                costs[j + 1] = costs[j];
+            }
+            parts[j + 1] = node;
+            costs[j + 1] = cost;
+        }
     }
 
     /// <summary>Rough cost of a compiled test, for ordering AND-ed tests (stable sort keeps rule order on ties).</summary>
@@ -103,12 +128,13 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
     internal SigmaMatchNode CompileSpec(SigmaFieldSpec spec, IReadOnlyDictionary<string, string>? fieldMap)
     {
         int line = spec.Line;
-        var mods = spec.Modifiers.Select(m => m.ToLowerInvariant()).ToList();
+        var mods = new string[spec.Modifiers.Count];
+        for (int i = 0; i < mods.Length; i++) mods[i] = spec.Modifiers[i].ToLowerInvariant();
         foreach (var m in mods)
             if (!KnownModifiers.Contains(m)) throw new SigmaRuleException(line, $"unknown value modifier '{m}'");
         int? fieldId = spec.Field is null ? null : table.IdOf(MapField(spec.Field, fieldMap));
 
-        if (mods.Contains("exists"))
+        if (Array.IndexOf(mods, "exists") >= 0)
         {
             if (fieldId is null) throw new SigmaRuleException(line, "'exists' needs a field");
             if (spec.Values.Count != 1 || !bool.TryParse(spec.Values[0], out bool expected))
@@ -122,8 +148,15 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
         SigmaTimePart? timePart = null;
         Encoding encoding = Encoding.UTF8;
         bool bom = false;
-        var values = new List<Pending?>(spec.Values.Count);
-        foreach (var v in spec.Values) values.Add(v is null ? null : new Pending(v, false));
+        // The values as written, until a modifier rewrites them (windash, expand, base64...; most specs have none of those).
+        List<Pending?>? rewritten = null;
+        List<Pending?> Values()
+        {
+            if (rewritten is not null) return rewritten;
+            var list = new List<Pending?>(spec.Values.Count);
+            foreach (var v in spec.Values) list.Add(v is null ? null : new Pending(v, false));
+            return list;
+        }
 
         foreach (var m in mods)
         {
@@ -154,24 +187,35 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 case "wide" or "utf16le": encoding = new UnicodeEncoding(false, false); bom = false; break;
                 case "utf16be": encoding = new UnicodeEncoding(true, false); bom = false; break;
                 case "utf16": encoding = new UnicodeEncoding(false, false); bom = true; break;
-                case "windash": values = Map(values, p => p.Literal ? [p] : SigmaWindash.Expand(p.Text).Select(t => new Pending(t, false))); break;
-                case "expand": values = Map(values, p => p.Literal ? [p] : ExpandPlaceholders(p.Text, line).Select(t => new Pending(t, false))); break;
+                case "windash": rewritten = Map(Values(), p => p.Literal ? [p] : SigmaWindash.Expand(p.Text).Select(t => new Pending(t, false))); break;
+                case "expand": rewritten = Map(Values(), p => p.Literal ? [p] : ExpandPlaceholders(p.Text, line).Select(t => new Pending(t, false))); break;
                 case "base64":
-                    values = Map(values, p => [new Pending(Convert.ToBase64String(Encode(Unescape(p), encoding, bom)), true)]);
+                    rewritten = Map(Values(), p => [new Pending(Convert.ToBase64String(Encode(Unescape(p), encoding, bom)), true)]);
                     cased = true; // base64 text is case-sensitive by nature
                     break;
                 case "base64offset":
-                    values = Map(values, p => SigmaBase64Offset.Variants(Encode(Unescape(p), encoding, bom)).Select(t => new Pending(t, true)));
+                    rewritten = Map(Values(), p => SigmaBase64Offset.Variants(Encode(Unescape(p), encoding, bom)).Select(t => new Pending(t, true)));
                     cased = true;
                     break;
             }
         }
 
-        var matchers = new List<SigmaValueMatcher>();
-        foreach (var p in values)
+        int count = rewritten?.Count ?? spec.Values.Count;
+        var matchers = new List<SigmaValueMatcher>(count);
+        // OR-ed plain `contains` values (and keywords) become needles of one list search below: their text is the needle,
+        // so no pattern is compiled for them (tests are compiled on first use, in the middle of matching) unless the list
+        // ends up with fewer than two (then they are compiled in place, as any other value).
+        bool deferPlain = count >= 2 && !all && !neq && !regex && !cidr && timePart is null && compare is null && !fieldref
+                          && (fieldId is null || (leading && trailing));
+        string?[]? deferred = null; // by position in matchers: the needle of a value not compiled yet
+        for (int i = 0; i < count; i++)
         {
-            if (p is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
-            var text = p.Text;
+            string? text;
+            bool literal = false;
+            if (rewritten is null) text = spec.Values[i];
+            else if (rewritten[i] is { } p) (text, literal) = (p.Text, p.Literal);
+            else text = null;
+            if (text is null) { matchers.Add(SigmaNullMatcher.Instance); continue; }
             SigmaValueMatcher matcher;
             try
             {
@@ -191,9 +235,15 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
                 }
                 else
                 {
+                    if (deferPlain && text.Length > 0 && (literal || SigmaStringPattern.IsPlain(text)))
+                    {
+                        (deferred ??= new string?[count])[matchers.Count] = text;
+                        matchers.Add(SigmaNullMatcher.Instance); // its place, filled in by CombineDeferred
+                        continue;
+                    }
                     // Keywords search inside any field value, so they are substring matches by nature.
                     bool kw = fieldId is null;
-                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, p.Literal, leading || kw, trailing || kw, cased));
+                    matcher = new SigmaStringMatcher(SigmaStringPattern.Compile(text, literal, leading || kw, trailing || kw, cased));
                 }
             }
             catch (ArgumentException e) { throw new SigmaRuleException(line, $"bad regular expression '{text}': {e.Message}"); }
@@ -201,7 +251,8 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             matchers.Add(neq ? new SigmaNotMatcher(matcher) : matcher);
         }
         if (matchers.Count == 0) throw new SigmaRuleException(line, $"'{spec.Field}' has no values");
-        if (!all && !neq) matchers = CombineContains(matchers);
+        if (deferred is not null) matchers = CombineDeferred(matchers, deferred, cased);
+        else if (!all && !neq) matchers = CombineContains(matchers);
         // neq over a list: the field differs from every value.
         if (neq) all = true;
         var arr = matchers.ToArray();
@@ -237,6 +288,37 @@ internal sealed class SigmaDetectionCompiler(SigmaFieldTable table, SigmaPlaceho
             bool combined = (uncased >= 2 && IsPlainContains(m, false)) || (cased >= 2 && IsPlainContains(m, true));
             if (!combined) result.Add(m);
         }
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="CombineContains"/> for a list whose plain `contains` values were not compiled (<paramref name="deferred"/>:
+    /// their texts by position, all of one casing, as every string value of one spec is): the same needles in the same
+    /// order, the same other matchers after them; or, with fewer than two needles, those values compiled in place.
+    /// </summary>
+    private static List<SigmaValueMatcher> CombineDeferred(List<SigmaValueMatcher> matchers, string?[] deferred, bool cased)
+    {
+        int combinable = 0;
+        for (int i = 0; i < matchers.Count; i++)
+            if (deferred[i] is not null || IsPlainContains(matchers[i], cased)) combinable++;
+        if (combinable < 2)
+        {
+            // Plain texts compile straight to a contains pattern of themselves (the shape Compile gives them).
+            for (int i = 0; i < matchers.Count; i++)
+                if (deferred[i] is { } text)
+                    matchers[i] = new SigmaStringMatcher(SigmaStringPattern.Compile(text, literal: true, leadingStar: true, trailingStar: true, cased));
+            return matchers;
+        }
+        var needles = new List<string>(combinable);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < matchers.Count; i++)
+        {
+            string? needle = deferred[i] ?? (IsPlainContains(matchers[i], cased) ? ((SigmaStringMatcher)matchers[i]).Pattern.Literal : null);
+            if (needle is not null && seen.Add(needle)) needles.Add(needle);
+        }
+        var result = new List<SigmaValueMatcher> { new SigmaMultiContainsMatcher(needles, cased) };
+        for (int i = 0; i < matchers.Count; i++)
+            if (deferred[i] is null && !IsPlainContains(matchers[i], cased)) result.Add(matchers[i]);
         return result;
     }
 

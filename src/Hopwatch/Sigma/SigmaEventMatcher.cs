@@ -50,10 +50,17 @@ internal sealed class SigmaEventMatcher
         _view.Bind(e);
         bool gated = bucket.ScanFields.Length > 0;
         if (gated) _set.Prefilter.Open(_view, bucket.ScanFields, _prefilterState);
-        foreach (var v in candidates)
+        int[] ruleIndexes = bucket.RuleIndexes, gates = bucket.GateOrdinals, matchedAt = _matchedAt;
+        int eventNo = _eventNo;
+        // Ungated: no variant is ever skipped for its texts (every gate is taken as open).
+        int[] open = gated ? _prefilterState.OpenMarks : [];
+        int openMark = _prefilterState.Generation;
+        for (int i = 0; i < candidates.Length; i++)
         {
-            if (_matchedAt[v.RuleIndex] == _eventNo) continue; // another variant of this rule already matched this event
-            if (gated && v.RequiredLiterals is not null && !_prefilterState.IsOpen(v.Ordinal)) continue; // lacks every text the rule needs
+            int gate = gates[i];
+            if (gated && gate >= 0 && open[gate] != openMark) continue; // lacks every text the rule needs
+            if (matchedAt[ruleIndexes[i]] == eventNo) continue; // another variant of this rule already matched this event
+            var v = candidates[i];
             Evaluations++;
             bool hit;
             if (ProfileTicks is null) hit = v.Node.Matches(_view);
@@ -64,7 +71,7 @@ internal sealed class SigmaEventMatcher
                 ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
             }
             if (!hit) continue;
-            _matchedAt[v.RuleIndex] = _eventNo;
+            matchedAt[ruleIndexes[i]] = eventNo;
             hits.Add(v);
         }
     }

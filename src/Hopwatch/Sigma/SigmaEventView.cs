@@ -33,6 +33,9 @@ internal sealed class SigmaEventView
 
     public LogEvent Event { get; private set; } = null!;
 
+    /// <summary>Answers of searches over value instances seen before (this view's thread only).</summary>
+    public SigmaValueMemo Memo { get; } = new();
+
     /// <summary>Regex time-outs seen through this view (counted, the match is taken as failed).</summary>
     public long RegexTimeouts;
 

@@ -16,20 +16,50 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     private readonly bool _cased;
     private readonly int _shortest; // a match is as long as its needle (case folding keeps lengths)
     private Searcher? _searcher; // built on first use: most rules never get this far
+    private readonly int _memoId = SigmaValueMemo.NewId();
 
     /// <summary>The texts as searched (upper-cased unless cased): the long ones in a gram table, the rest one by one.</summary>
-    private sealed class Searcher(SigmaLiteralFinder? finder, string[] others, SigmaStrideFinder? strided)
+    private sealed class Searcher
     {
+        private readonly string[] _grams; // the texts of at least a gram
+        private readonly string[] _others;
+        private readonly SigmaStrideFinder? _strided;
+        // With a strided finder, field tests never use the gram table: it is built only if a test outside a field needs it
+        // (lists are built on first use, in the middle of matching, where allocating costs page faults on fresh memory).
+        private SigmaLiteralFinder? _finder;
+
         /// <summary>Only ASCII texts of at least a gram: the raw value can be searched, upper-cased on the fly.</summary>
-        public readonly bool FoldsOnTheFly = others.Length == 0 && finder is not null && finder.AllAscii;
+        public readonly bool FoldsOnTheFly;
+
+        public Searcher(string[] grams, string[] others, SigmaStrideFinder? strided)
+        {
+            _grams = grams;
+            _others = others;
+            _strided = strided;
+            bool ascii = true;
+            foreach (var g in grams) ascii &= System.Text.Ascii.IsValid(g);
+            FoldsOnTheFly = others.Length == 0 && grams.Length > 0 && ascii;
+            if (strided is null && grams.Length > 0) _finder = new SigmaLiteralFinder(grams);
+        }
+
+        private SigmaLiteralFinder? Finder
+        {
+            get
+            {
+                if (_grams.Length == 0) return null;
+                if (_finder is { } built) return built;
+                var made = new SigmaLiteralFinder(_grams);
+                return Interlocked.CompareExchange(ref _finder, made, null) ?? made;
+            }
+        }
 
         public bool FindFolding(ReadOnlySpan<char> raw) =>
-            strided is not null ? strided.ContainsAny(raw) : finder!.ContainsAny(raw, fold: true);
+            _strided is not null ? _strided.ContainsAny(raw) : _finder!.ContainsAny(raw, fold: true);
 
         public bool Find(ReadOnlySpan<char> text)
         {
-            if (finder is not null && finder.ContainsAny(text)) return true;
-            foreach (var s in others)
+            if (Finder is { } finder && finder.ContainsAny(text)) return true;
+            foreach (var s in _others)
                 if (text.IndexOf(s) >= 0) return true;
             return false;
         }
@@ -53,11 +83,11 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
             string s = _cased ? t : t.ToUpperInvariant();
             if (s.Length > 0 && seen.Add(s)) texts.Add(s);
         }
-        var gram = texts.Where(SigmaLiteralFinder.CanFind).ToList();
+        var gram = texts.Where(SigmaLiteralFinder.CanFind).ToArray();
         var others = texts.Where(t => !SigmaLiteralFinder.CanFind(t)).ToArray();
         // Long texts, uncased: probe every few positions only (SigmaStrideFinder), the list's hot path when it is a keyword search.
         var strided = !_cased && others.Length == 0 ? SigmaStrideFinder.TryCreate(gram) : null;
-        var searcher = new Searcher(gram.Count > 0 ? new SigmaLiteralFinder(gram) : null, others, strided);
+        var searcher = new Searcher(gram, others, strided);
         return Interlocked.CompareExchange(ref _searcher, searcher, null) ?? searcher;
     }
 
@@ -72,6 +102,16 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
     {
         if (value.Length < _shortest) return false;
         var searcher = _searcher ?? Build();
+        if (value.Length < SigmaValueMemo.MinLength) return Search(searcher, fieldIndex, value, view);
+        // Keyword lists run over every field of every event, where the same value instances come back again and again.
+        if (view.Memo.TryGet(_memoId, value, out bool found, out int slot)) return found;
+        found = Search(searcher, fieldIndex, value, view);
+        view.Memo.Remember(slot, _memoId, value, found);
+        return found;
+    }
+
+    private bool Search(Searcher searcher, int fieldIndex, string value, SigmaEventView view)
+    {
         if (_cased) return searcher.Find(value);
         // Keyword lists run over every field of every event: upper-casing each value first cost more than the search.
         return searcher.FoldsOnTheFly ? searcher.FindFolding(value) : searcher.Find(view.Folded(fieldIndex, value));

@@ -8,7 +8,9 @@ internal sealed class SigmaStringMatcher(SigmaStringPattern pattern) : SigmaValu
     public override bool Matches(string? value, SigmaEventView view) => value is not null && Pattern.Matches(value);
 
     public override bool MatchesField(int fieldIndex, string value, SigmaEventView view) =>
-        Pattern.Cased ? Pattern.Matches(value) : Pattern.MatchesFolded(view.Folded(fieldIndex, value));
+        Pattern.Cased ? Pattern.Matches(value)
+            // A value of a length the pattern cannot match fails without being upper-cased first (folding keeps lengths).
+            : Pattern.CanMatchLength(value.Length) && Pattern.MatchesFolded(view.Folded(fieldIndex, value));
 
     public override string Describe() => (Pattern.Cased ? "cased " : "") + Pattern.Kind.ToString().ToLowerInvariant() + " '" + Pattern.Source + "'";
 }

@@ -48,7 +48,7 @@ internal sealed class SigmaStringPattern
     {
         // Most rule values hold no wildcard or escape: their shape follows from the modifiers alone
         // (the general path below gives the same result, slower; rule sets have tens of thousands of values).
-        if (literal || value.AsSpan().IndexOfAny('*', '?', '\\') < 0)
+        if (literal || IsPlain(value))
         {
             if (value.Length == 0)
                 return new SigmaStringPattern(value, leadingStar, trailingStar, cased, leadingStar || trailingStar ? SigmaPatternKind.Prefix : SigmaPatternKind.Exact);
@@ -58,6 +58,13 @@ internal sealed class SigmaStringPattern
         }
         return CompileGeneral(value, literal, leadingStar, trailingStar, cased);
     }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is its own literal: no wildcard, and no backslash that escapes anything (`\` escapes
+    /// only `*`, `?` and `\`, so without those a backslash is itself). Windows paths (`\cmd.exe`) are most rule values:
+    /// they took the general path below, character by character, when these were compiled on first use during matching.
+    /// </summary>
+    internal static bool IsPlain(ReadOnlySpan<char> value) => value.IndexOfAny('*', '?') < 0 && value.IndexOf(@"\\") < 0;
 
     /// <summary>Any value: wildcards and escapes resolved character by character.</summary>
     internal static SigmaStringPattern CompileGeneral(string value, bool literal, bool leadingStar, bool trailingStar, bool cased)
@@ -171,6 +178,17 @@ internal sealed class SigmaStringPattern
         SigmaPatternKind.Suffix => value.EndsWith(_literal, _cmp),
         SigmaPatternKind.Contains => value.Contains(_literal, _cmp),
         _ => _hasQuestion ? MatchChars(value, _chars, !Cased) : MatchParts(value, _parts, _cmp),
+    };
+
+    /// <summary>
+    /// Whether a value of <paramref name="length"/> characters can match at all: an exact pattern needs its literal's
+    /// length, prefix/suffix/contains at least that; a glob may match any (its parts are not checked here).
+    /// </summary>
+    public bool CanMatchLength(int length) => Kind switch
+    {
+        SigmaPatternKind.Exact => length == _literal.Length,
+        SigmaPatternKind.Prefix or SigmaPatternKind.Suffix or SigmaPatternKind.Contains => length >= _literal.Length,
+        _ => true,
     };
 
     /// <summary>Case-insensitive test against a value already upper-cased (SigmaEventView.Folded): ordinal span operations only.</summary>

@@ -14,9 +14,14 @@ internal sealed class SigmaPrefilter
     public const int MinGatedPerBucket = 12;
 
     /// <summary>Per field: its texts (and the global number of the first), and the variants any non-ASCII value opens.</summary>
-    private sealed record FieldGate(SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants);
+    private sealed record FieldGate(SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants)
+    {
+        /// <summary>This field's scans in the <see cref="SigmaValueMemo"/>.</summary>
+        public int MemoId { get; } = SigmaValueMemo.NewId();
+    }
 
-    private readonly Dictionary<int, FieldGate> _byField = new();
+    /// <summary>By field number (an array: it is read for every scanned field of every event).</summary>
+    private readonly FieldGate?[] _byField;
 
     /// <summary>
     /// Per global literal number g: the variant ordinals it opens are <see cref="LiteralOrdinals"/> from
@@ -84,6 +89,7 @@ internal sealed class SigmaPrefilter
             }
         }
         // Literals numbered field by field (ascending field numbers), each field's texts in the order first seen.
+        _byField = new FieldGate?[_fieldCount];
         int literals = 0;
         for (int field = 0; field < fields.Length; field++)
         {
@@ -157,14 +163,23 @@ internal sealed class SigmaPrefilter
             if (index < 0) continue;
             string? value = view.Event.Fields.ValueAt(index);
             if (string.IsNullOrEmpty(value)) continue;
-            var gate = _byField[field];
+            var gate = _byField[field]!;
             // ASCII texts are searched in the value itself, upper-cased on the fly: most scanned values are read by
             // no test afterwards, so copying them upper-cased (as a few texts with other letters need) is wasted.
             if (gate.Finder is not null)
             {
-                sink.FirstLiteral = gate.FirstLiteral;
-                if (gate.Finder.AllAscii) gate.Finder.Scan(value, fold: true, ref sink);
-                else gate.Finder.Scan(view.Folded(index, value), ref sink);
+                // A value instance seen before in this field (readers share repeated values) holding none of the texts:
+                // nothing to open. One holding some is scanned again (the scan is what marks the variants).
+                bool memo = value.Length >= SigmaValueMemo.MinScanLength;
+                int slot = 0;
+                if (!memo || !view.Memo.TryGet(gate.MemoId, value, out bool found, out slot) || found)
+                {
+                    sink.FirstLiteral = gate.FirstLiteral;
+                    int before = sink.Hits;
+                    if (gate.Finder.AllAscii) gate.Finder.Scan(value, fold: true, ref sink);
+                    else gate.Finder.Scan(view.Folded(index, value), ref sink);
+                    if (memo) view.Memo.Remember(slot, gate.MemoId, value, sink.Hits != before);
+                }
             }
             // Any non-ASCII character in the value: a superset of the upper-cased copy having one (ASCII stays ASCII),
             // so no rule that could match is left closed.
@@ -181,6 +196,10 @@ internal sealed class SigmaPrefilterState
     private int _generation;
 
     public bool IsOpen(int ordinal) => _variantOpen[ordinal] == _generation;
+
+    /// <summary>Per variant ordinal, the event number it was last opened for: open for the current event when equal to <see cref="Generation"/> (for loops that check many).</summary>
+    internal int[] OpenMarks => _variantOpen;
+    internal int Generation => _generation;
 
     internal Marker BeginEvent(SigmaPrefilter prefilter)
     {
@@ -199,6 +218,8 @@ internal sealed class SigmaPrefilterState
     {
         public int[] Open, Seen, Starts, Ordinals;
         public int Generation, FirstLiteral;
+        /// <summary>Literals found so far (each time one is reported, seen before or not).</summary>
+        public int Hits;
 
         public readonly void OpenAll(int[] variants)
         {
@@ -207,6 +228,7 @@ internal sealed class SigmaPrefilterState
 
         public void Found(int literal)
         {
+            Hits++;
             int g = FirstLiteral + literal;
             if (Seen[g] == Generation) return;
             Seen[g] = Generation;

@@ -43,37 +43,33 @@ internal sealed class SigmaStrideFinder
         _keys = new ulong[size];
         _firstEntry = new int[size];
         _entryCount = new int[size];
-        var slotOf = new int[entries];
-        var literalOf = new int[entries];
-        var offsetOf = new int[entries];
-        int e = 0;
+        // Lists are built on first use, in the middle of matching: two passes over the grams (file and count, then lay
+        // out) instead of per-gram scratch arrays, whose fresh memory cost more than finding each gram's slot again.
         for (int li = 0; li < literals.Length; li++)
-            for (int at = 0; at + GramLength <= literals[li].Length; at++, e++)
+            for (int at = 0; at + GramLength <= literals[li].Length; at++)
             {
                 ulong key = Key(literals[li].AsSpan(at));
                 int slot = Find(key);
                 _keys[slot] = key;
                 _entryCount[slot]++;
-                slotOf[e] = slot;
-                literalOf[e] = li;
-                offsetOf[e] = at;
             }
-        // Lay each gram's entries side by side (a counting sort by slot).
+        // Each slot's entries side by side: first the end of each slot's run, then every entry (last first) placed
+        // just before its slot's end, which moves down to the run's start — in the order the grams were filed.
         int filled = 0;
         for (int slot = 0; slot < size; slot++)
         {
-            _firstEntry[slot] = filled;
             filled += _entryCount[slot];
+            _firstEntry[slot] = filled;
         }
-        var next = (int[])_firstEntry.Clone();
         _entryLiteral = new int[entries];
         _entryOffset = new int[entries];
-        for (e = 0; e < entries; e++)
-        {
-            int at = next[slotOf[e]]++;
-            _entryLiteral[at] = literalOf[e];
-            _entryOffset[at] = offsetOf[e];
-        }
+        for (int li = literals.Length - 1; li >= 0; li--)
+            for (int at = literals[li].Length - GramLength; at >= 0; at--)
+            {
+                int pos = --_firstEntry[Find(Key(literals[li].AsSpan(at)))];
+                _entryLiteral[pos] = li;
+                _entryOffset[pos] = at;
+            }
     }
 
     /// <summary>A finder for <paramref name="upperLiterals"/>, or null when they do not suit one (too short, too many, not ASCII, NUL).</summary>

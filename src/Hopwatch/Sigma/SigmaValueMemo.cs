@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// Remembers, per thread, the answer of a search over one value instance: (searcher, string instance) → found or not.
+/// Readers share the string of a value that repeats from record to record (EVTX: values up to 256 characters), so the
+/// same provider GUIDs, computer names, paths and command lines come back event after event; keyword lists (searched in
+/// every field of every event) and the prefilter's field scans then answer them without scanning them again.
+/// Keyed by instance, never by content: an answer is exactly the one the search would give (strings are immutable).
+/// Direct-mapped and bounded: a collision just overwrites. Not thread-safe (one per <see cref="SigmaEventView"/>).
+/// </summary>
+internal sealed class SigmaValueMemo
+{
+    /// <summary>Shorter values are searched again: a few probes cost less than a look-up here.</summary>
+    public const int MinLength = 32;
+    /// <summary>The same for the prefilter's scans, which probe at every character (not every few, as keyword lists do).</summary>
+    public const int MinScanLength = 16;
+    private const int Bits = 12;
+
+    private static int _lastId;
+
+    /// <summary>A number for a searcher that uses the memo (unique in the process).</summary>
+    public static int NewId() => Interlocked.Increment(ref _lastId);
+
+    private readonly string?[] _values = new string?[1 << Bits];
+    private readonly int[] _keys = new int[1 << Bits]; // searcher id, negated when the answer was "found"
+
+    /// <summary>The remembered answer of searcher <paramref name="id"/> for this very <paramref name="value"/>, if any; <paramref name="slot"/> is where to <see cref="Remember"/> it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGet(int id, string value, out bool found, out int slot)
+    {
+        uint h = (uint)(RuntimeHelpers.GetHashCode(value) ^ id * 0x2F0B3C4D);
+        slot = (int)((h * 0x9E3779B9u) >> (32 - Bits));
+        int key = _keys[slot];
+        found = key < 0;
+        return (key == id || key == -id) && ReferenceEquals(_values[slot], value);
+    }
+
+    public void Remember(int slot, int id, string value, bool found)
+    {
+        _values[slot] = value;
+        _keys[slot] = found ? -id : id;
+    }
+}
