@@ -60,12 +60,9 @@ public sealed class DumpCommand : ICliCommand
             }
         }
 
+        // Warnings are listed at the end, ordered by file and place (ReadDiagnostics.WarningsInOrder): printed as the
+        // reading threads hit them, the first 20 differed from run to run and from one thread count to another.
         var diag = new ReadDiagnostics();
-        int printed = 0;
-        diag.OnWarning = w =>
-        {
-            if (Interlocked.Increment(ref printed) <= MaxPrintedWarnings) Console.Error.WriteLine("warning: " + Sanitise(w.ToString()));
-        };
         var sw = Stopwatch.StartNew();
         using (var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16))
         {
@@ -77,6 +74,7 @@ public sealed class DumpCommand : ICliCommand
             else WriteXml(a.Positionals, diag, stdout);
         }
         sw.Stop();
+        foreach (var w in diag.WarningsInOrder().Take(MaxPrintedWarnings)) Console.Error.WriteLine("warning: " + Sanitise(w.ToString()));
         if (diag.WarningCount > MaxPrintedWarnings)
             Console.Error.WriteLine($"warning: ... {diag.WarningCount - MaxPrintedWarnings} more warnings not shown");
         Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
