@@ -30,6 +30,9 @@ internal static class EventPrefetch
     /// <summary>Reinterprets any object to reach its first field's address.</summary>
     private sealed class RawObject
     {
+        // Never written: only its address is taken, through a reinterpreted reference to another object.
+#pragma warning disable CS0649
         public byte Data;
+#pragma warning restore CS0649
     }
 }

@@ -8,8 +8,11 @@ public sealed class SigmaRule
     public SigmaRule() { }
 
     /// <summary>A rule from the parsed-rule cache whose texts are read from <paramref name="cachedText"/> on first use (see <see cref="SigmaRuleText"/>).</summary>
+    // Id and Title (required) come from the cached text, not from an initializer: the compiler cannot see that.
+#pragma warning disable CS8618
     [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
     internal SigmaRule(ReadOnlyMemory<byte> cachedText) => _cachedText = cachedText;
+#pragma warning restore CS8618
 
     // The texts: given (when parsed), or read from the cache on first use. A load uses few of them (they describe
     // alerts), so a load from the cache leaves most rules' texts unread.
