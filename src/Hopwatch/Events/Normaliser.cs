@@ -527,15 +527,14 @@ public static class Normaliser
         e.Host = HostName(e.Computer);
         if (e.Host is null) return;
         // Remembered per host instance (HostName hands out one per computer name): no substring per event.
-        var memo = t_shortHosts ??= new (string?, string?)[HostMemoSlots];
-        ref var slot = ref memo[RuntimeHelpers.GetHashCode(e.Host) & (HostMemoSlots - 1)];
-        if (ReferenceEquals(slot.Item1, e.Host)) { e.HostShort = slot.Item2; return; }
-        int dot = e.Host.IndexOf('.');
-        e.HostShort = dot > 0 && !IsIpv4(e.Host) ? e.Host[..dot] : e.Host;
-        slot = (e.Host, e.HostShort);
+        e.HostShort = (t_shortHosts ??= new StringInstanceMemo(HostMemoSlots)).Get(e.Host, static host =>
+        {
+            int dot = host.IndexOf('.');
+            return dot > 0 && !IsIpv4(host) ? host[..dot] : host;
+        });
     }
 
-    [ThreadStatic] private static (string?, string?)[]? t_shortHosts;
+    [ThreadStatic] private static StringInstanceMemo? t_shortHosts;
 
     private static void Subject(LogEvent e, NormaliserFields f)
     {
@@ -604,18 +603,10 @@ public static class Normaliser
     /// interactive 4624), and readers hand out one instance per repeated value: the last results are kept by
     /// instance, so the same value is not trimmed into a new string for every event.
     /// </summary>
-    private static string TrimShared(string s)
-    {
-        var memo = t_trimmed ??= new (string?, string?)[TrimMemoSlots];
-        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (TrimMemoSlots - 1)];
-        if (ReferenceEquals(slot.Item1, s)) return slot.Item2!;
-        string trimmed = s.Trim();
-        slot = (s, trimmed);
-        return trimmed;
-    }
+    private static string TrimShared(string s) => (t_trimmed ??= new StringInstanceMemo(TrimMemoSlots)).Get(s, static v => v.Trim())!;
 
     private const int TrimMemoSlots = 256;
-    [ThreadStatic] private static (string?, string?)[]? t_trimmed;
+    [ThreadStatic] private static StringInstanceMemo? t_trimmed;
 
     /// <summary>"DOMAIN\user" and "user@domain" split; an explicit domain wins; both lower-cased.</summary>
     public static (string? Name, string? Domain) SplitUser(string? user, string? domain)
@@ -752,17 +743,15 @@ public static class Normaliser
         if (string.IsNullOrWhiteSpace(s) || s == "-") return null;
         // Readers hand out one string instance per repeated value, so the last results are kept
         // by instance: the same computer name is not lower-cased again for every event.
-        var memo = t_hostNames ??= new (string?, string?)[HostMemoSlots];
-        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (HostMemoSlots - 1)];
-        if (ReferenceEquals(slot.Item1, s)) return slot.Item2;
-        string? host = s.Trim().TrimStart('\\');
-        host = host.Length == 0 ? null : host.ToLowerInvariant();
-        slot = (s, host);
-        return host;
+        return (t_hostNames ??= new StringInstanceMemo(HostMemoSlots)).Get(s, static v =>
+        {
+            string host = v.Trim().TrimStart('\\');
+            return host.Length == 0 ? null : host.ToLowerInvariant();
+        });
     }
 
     private const int HostMemoSlots = 256;
-    [ThreadStatic] private static (string?, string?)[]? t_hostNames;
+    [ThreadStatic] private static StringInstanceMemo? t_hostNames;
 
     private static string? Lower(string? s) => s is null ? null : LowerShared(s);
 
@@ -771,18 +760,10 @@ public static class Normaliser
     /// and domain names repeat in almost every event), so the last results are kept by instance and the
     /// same name is not lower-cased into a new string for every event.
     /// </summary>
-    private static string LowerShared(string s)
-    {
-        var memo = t_lowered ??= new (string?, string?)[LowerMemoSlots];
-        ref var slot = ref memo[RuntimeHelpers.GetHashCode(s) & (LowerMemoSlots - 1)];
-        if (ReferenceEquals(slot.Item1, s)) return slot.Item2!;
-        string lower = s.ToLowerInvariant();
-        slot = (s, lower);
-        return lower;
-    }
+    private static string LowerShared(string s) => (t_lowered ??= new StringInstanceMemo(LowerMemoSlots)).Get(s, static v => v.ToLowerInvariant())!;
 
     private const int LowerMemoSlots = 512;
-    [ThreadStatic] private static (string?, string?)[]? t_lowered;
+    [ThreadStatic] private static StringInstanceMemo? t_lowered;
 
     private static (string? Ip, int? Port) SplitEndpoint(string s)
     {

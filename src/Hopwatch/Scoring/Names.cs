@@ -1,5 +1,5 @@
 using System.Net;
-using System.Runtime.CompilerServices;
+using Hopwatch.Events;
 
 namespace Hopwatch.Scoring;
 
@@ -24,12 +24,7 @@ internal static class Names
         if (string.IsNullOrWhiteSpace(host)) return null;
         // Scoring asks for the same few name instances again and again (every alert's entities, every
         // incident's hosts): the last answers are kept by instance, per thread.
-        var memo = t_hostKeys ??= new (string?, string?)[MemoSlots];
-        ref var slot = ref memo[RuntimeHelpers.GetHashCode(host) & (MemoSlots - 1)];
-        if (ReferenceEquals(slot.Item1, host)) return slot.Item2;
-        var key = ComputeHostKey(host);
-        slot = (host, key);
-        return key;
+        return (t_hostKeys ??= new StringInstanceMemo(MemoSlots)).Get(host, static h => ComputeHostKey(h));
     }
 
     private static string? ComputeHostKey(string host)
@@ -47,17 +42,12 @@ internal static class Names
     public static string? UserKey(string? user)
     {
         if (string.IsNullOrWhiteSpace(user)) return null;
-        var memo = t_userKeys ??= new (string?, string?)[MemoSlots];
-        ref var slot = ref memo[RuntimeHelpers.GetHashCode(user) & (MemoSlots - 1)];
-        if (ReferenceEquals(slot.Item1, user)) return slot.Item2;
-        var key = ComputeUserKey(user);
-        slot = (user, key);
-        return key;
+        return (t_userKeys ??= new StringInstanceMemo(MemoSlots)).Get(user, static u => ComputeUserKey(u));
     }
 
     private const int MemoSlots = 512;
-    [ThreadStatic] private static (string?, string?)[]? t_hostKeys;
-    [ThreadStatic] private static (string?, string?)[]? t_userKeys;
+    [ThreadStatic] private static StringInstanceMemo? t_hostKeys;
+    [ThreadStatic] private static StringInstanceMemo? t_userKeys;
 
     private static string? ComputeUserKey(string user)
     {
