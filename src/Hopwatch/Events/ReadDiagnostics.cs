@@ -42,14 +42,9 @@ public sealed class ReadDiagnostics
         return list;
     }
 
-    /// <summary>Optional live observer (e.g. print to stderr as they come).</summary>
-    public Action<ReadWarning>? OnWarning { get; set; }
-
     public void Warn(string file, string location, string message)
     {
-        var w = new ReadWarning(file, location, message);
-        if (Interlocked.Increment(ref _warnings) <= MaxKept) _kept.Enqueue(w);
-        OnWarning?.Invoke(w);
+        if (Interlocked.Increment(ref _warnings) <= MaxKept) _kept.Enqueue(new ReadWarning(file, location, message));
     }
 
     public void FileOpened() => Interlocked.Increment(ref _files);
