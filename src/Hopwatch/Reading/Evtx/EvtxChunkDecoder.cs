@@ -30,6 +30,16 @@ internal sealed class EvtxChunkDecoder
 
     public EvtxXmlRenderer Xml => _xml;
 
+    /// <summary>Extract fields by walking template trees, never by plans (the reference the plans are tested against).</summary>
+    internal bool ExtractByWalk
+    {
+        get => _fields.WalkOnly;
+        set => _fields.WalkOnly = value;
+    }
+
+    /// <summary>Extraction plans compiled by this decoder so far (for tests).</summary>
+    internal int PlansCompiled => _fields.PlansCompiled;
+
     /// <summary>
     /// Nodes one record may visit. Substitutions can repeat a BinXml value that itself repeats others,
     /// so a small hostile record could otherwise expand exponentially within the depth limit.
@@ -56,7 +66,7 @@ internal sealed class EvtxChunkDecoder
             var template = Parser.ReadTemplateInstanceHeader(ref pos, end, depth, out int count);
             var values = Arena.Push(count);
             Parser.ReadValueRefs(ref pos, end, values);
-            return new BinXmlFragment(template.Root, values);
+            return new BinXmlFragment(template.Root, values, template);
         }
         Spend(1 + (end - pos) / 16); // decoding is not cached here: charge it against the record's budget
         return new BinXmlFragment(Parser.ParseFragment(pos, end, depth, inTemplate: false), default);

@@ -252,6 +252,21 @@ public static class EvtxEventReader
         }
     }
 
+    /// <summary>Every event of the file, decoded one chunk after the other by <paramref name="decoder"/> (for tests that compare decoder settings).</summary>
+    internal static List<LogEvent> ReadFileWith(EvtxChunkDecoder decoder, string path, ReadDiagnostics diag, EventInterest? interest = null)
+    {
+        var events = new List<LogEvent>();
+        var source = EvtxChunkSource.Open(path, diag);
+        if (source is null) return events;
+        using (source)
+        {
+            diag.FileOpened();
+            if (!ReadHeader(source, path, diag)) return events;
+            foreach (var _ in DecodeChunks(decoder, source, path, diag, events, null, CancellationToken.None, interest: interest)) { }
+        }
+        return events;
+    }
+
     /// <summary>Validates the file header; false (with a warning) when this is not an EVTX file.</summary>
     private static bool ReadHeader(EvtxChunkSource source, string file, ReadDiagnostics diag)
     {

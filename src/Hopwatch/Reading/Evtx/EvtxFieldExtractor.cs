@@ -11,14 +11,12 @@ namespace Hopwatch.Reading.Evtx;
 /// (unnamed: Data, Data_2, ...), UserData leaves by element name; and fills the LogEvent header.
 /// Walks the template tree with the record's values, so most values become a string exactly once.
 /// </summary>
-internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
+internal sealed partial class EvtxFieldExtractor(EvtxChunkDecoder decoder)
 {
     private static readonly string NameAttr = EvtxNamePool.Get("Name");
-    private static readonly string DataName = EvtxNamePool.NumberedName(EvtxNamePool.Get("Data"), 1);
+    internal static readonly string DataName = EvtxNamePool.NumberedName(EvtxNamePool.Get("Data"), 1);
     private static readonly string TimeCreatedName = EvtxNamePool.Get("TimeCreated");
-    private static readonly string EventRecordIdName = EvtxNamePool.Get("EventRecordID");
-
-    private enum Scope { Root, Event, System, EventData, UserData, UserLeaves }
+    internal static readonly string EventRecordIdName = EvtxNamePool.Get("EventRecordID");
 
     /// <summary>Fields of the record being extracted; the event gets an exact-size copy (no growth, no slack per event).</summary>
     private readonly EventFields _fields = new(64);
@@ -57,7 +55,10 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         _timeTicks = -1;
         _interest = interest;
         _unwanted = false;
-        Walk(fragment.Nodes, fragment.Values, Scope.Root, 0);
+        if (fragment.Template is { } template && !WalkOnly && _plans.Get(template, EvtxExtractionScope.Root) is { } plan)
+            Run(plan, template, fragment.Values, EvtxExtractionScope.Root, 0);
+        else
+            Walk(fragment.Nodes, fragment.Values, EvtxExtractionScope.Root, 0);
         if (_unwanted) return false;
         e.Fields = _fields.Count == 0 ? new EventFields() : _fields.CopySharingNames(ref _layoutNames[LayoutSlot()]);
         if (_timeTicks < 0 && writtenFileTime > 0 && writtenFileTime <= DateTime.MaxValue.Ticks - BinXmlValueFormatter.FileTimeEpochTicks)
@@ -73,7 +74,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         return hash & (LayoutSlots - 1);
     }
 
-    private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    private void Walk(BinXmlNode[] nodes, ReadOnlySpan<BinXmlValueRef> values, EvtxExtractionScope scope, int depth)
     {
         if (depth > BinXmlParser.MaxDepth) throw new EvtxFormatException("XML nested too deeply", 0);
         decoder.Spend(nodes.Length);
@@ -99,13 +100,16 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         }
     }
 
-    private void WalkNested(BinXmlValueRef v, Scope scope, int depth)
+    private void WalkNested(BinXmlValueRef v, EvtxExtractionScope scope, int depth)
     {
         int top = decoder.Arena.Top;
         try
         {
             var f = decoder.OpenFragment(v.Offset, v.Offset + v.Size, depth);
-            Walk(f.Nodes, f.Values, scope, depth);
+            if (f.Template is { } template && !WalkOnly && _plans.Get(template, scope) is { } plan)
+                Run(plan, template, f.Values, scope, depth);
+            else
+                Walk(f.Nodes, f.Values, scope, depth);
         }
         finally
         {
@@ -113,7 +117,7 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         }
     }
 
-    private void OnElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    private void OnElement(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, EvtxExtractionScope scope, int depth)
     {
         if (EvtxXmlRenderer.IsOmitted(e, values)) return;
         // An unnamed element holding an array is one element per item (Data, Data_2, ...) as in the XML;
@@ -142,29 +146,29 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         OnElementCore(e, values, scope, depth);
     }
 
-    private void OnElementCore(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, Scope scope, int depth)
+    private void OnElementCore(BinXmlNode e, ReadOnlySpan<BinXmlValueRef> values, EvtxExtractionScope scope, int depth)
     {
         switch (scope)
         {
-            case Scope.Root:
-                Walk(e.Children, values, Scope.Event, depth);
+            case EvtxExtractionScope.Root:
+                Walk(e.Children, values, EvtxExtractionScope.Event, depth);
                 break;
-            case Scope.Event:
+            case EvtxExtractionScope.Event:
                 switch (e.Name)
                 {
                     case "System":
-                        Walk(e.Children, values, Scope.System, depth);
+                        Walk(e.Children, values, EvtxExtractionScope.System, depth);
                         // The header (channel, provider, EventID) is known: drop the record before its data if nobody wants it.
                         if (_interest is not null && !_interest.Wants(_event)) _unwanted = true;
                         break;
-                    case "EventData": Walk(e.Children, values, Scope.EventData, depth); break;
-                    case "UserData": Walk(e.Children, values, Scope.UserData, depth); break;
+                    case "EventData": Walk(e.Children, values, EvtxExtractionScope.EventData, depth); break;
+                    case "UserData": Walk(e.Children, values, EvtxExtractionScope.UserData, depth); break;
                 }
                 break;
-            case Scope.System:
+            case EvtxExtractionScope.System:
                 OnSystemElement(e, values, depth);
                 break;
-            case Scope.EventData:
+            case EvtxExtractionScope.EventData:
                 if (ReferenceEquals(e.Name, DataName) || e.Name == "Data")
                 {
                     string? name = null;
@@ -178,9 +182,9 @@ internal sealed class EvtxFieldExtractor(EvtxChunkDecoder decoder)
                     _fields.Add(e.Name, RenderParts(e.Children, values, depth));
                 }
                 break;
-            case Scope.UserData:
-            case Scope.UserLeaves:
-                if (e.HasElementChildren) Walk(e.Children, values, Scope.UserLeaves, depth);
+            case EvtxExtractionScope.UserData:
+            case EvtxExtractionScope.UserLeaves:
+                if (e.HasElementChildren) Walk(e.Children, values, EvtxExtractionScope.UserLeaves, depth);
                 else _fields.Add(e.Name, RenderParts(e.Children, values, depth));
                 break;
         }
