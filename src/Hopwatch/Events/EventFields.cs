@@ -82,6 +82,27 @@ public sealed class EventFields
         _nameBits |= NameBit(name);
     }
 
+    /// <summary>
+    /// Adds a field whose name's lookup bit (<see cref="NameBitOf"/>) the caller worked out once: readers that add the
+    /// same names record after record (EVTX extraction plans).
+    /// </summary>
+    internal void Add(string name, string? value, ulong nameBit)
+    {
+        if (_count == _names.Length)
+        {
+            int size = Math.Max(8, _count * 2);
+            Array.Resize(ref _names, size);
+            Array.Resize(ref _values, size);
+        }
+        _names[_count] = name;
+        _values[_count] = value;
+        _count++;
+        _nameBits |= nameBit;
+    }
+
+    /// <summary>The bit <paramref name="name"/> sets in the filter of names held.</summary>
+    internal static ulong NameBitOf(string name) => NameBit(name);
+
     private static ulong NameBit(string name)
     {
         if (name.Length == 0) return 1;

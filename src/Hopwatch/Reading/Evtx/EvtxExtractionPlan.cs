@@ -51,6 +51,7 @@ internal sealed class EvtxExtractionPlan
                 minValues = Math.Max(minValues, p.SubstitutionId + 1);
             }
             else steps[i] = s with { ValueSlot = -1, MemoIndex = -1 };
+            if (steps[i].Name is { } name) steps[i] = steps[i] with { NameBit = Events.EventFields.NameBitOf(name) };
         }
         return new EvtxExtractionPlan(steps, minValues, c.MaxWalkDepth, memo);
     }
@@ -90,7 +91,7 @@ internal sealed class EvtxExtractionPlan
                         break;
                     case BinXmlNodeKind.Substitution:
                         MinValues = Math.Max(MinValues, n.SubstitutionId + 1);
-                        Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.Nested, Arg = n.SubstitutionId, Scope = scope, Depth = depth + 1, Parts = BinXmlNode.None });
+                        Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.Nested, Arg = n.SubstitutionId, GuardSlot = -1, Scope = scope, Depth = depth + 1, Parts = BinXmlNode.None });
                         break;
                 }
             }
@@ -105,7 +106,7 @@ internal sealed class EvtxExtractionPlan
                 Steps[^1] = last with { Arg = last.Arg + count };
                 return;
             }
-            Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.Spend, Arg = count, Parts = BinXmlNode.None });
+            Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.Spend, Arg = count, GuardSlot = -1, Parts = BinXmlNode.None });
         }
 
         private void Element(BinXmlNode e, EvtxExtractionScope scope, int depth)
@@ -122,9 +123,12 @@ internal sealed class EvtxExtractionPlan
             int guard = Steps.Count;
             Steps.Add(default);
             ElementCore(e, scope, depth);
+            int guardSlot = e.Children is [{ Kind: BinXmlNodeKind.Substitution } only] ? only.SubstitutionId : -1;
+            if (guardSlot >= 0) MinValues = Math.Max(MinValues, guardSlot + 1);
             Steps[guard] = new EvtxExtractionStep
             {
                 Op = EvtxExtractionOp.Guard, Element = e, Scope = scope, Depth = depth, Arg = Steps.Count, Parts = BinXmlNode.None,
+                GuardSlot = guardSlot, MayBeOmitted = mayBeOmitted, MayBeArray = mayBeArray,
             };
         }
 
@@ -149,7 +153,7 @@ internal sealed class EvtxExtractionPlan
                     {
                         case "System":
                             Walk(e.Children, EvtxExtractionScope.System, depth);
-                            Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.CheckInterest, Parts = BinXmlNode.None });
+                            Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.CheckInterest, Parts = BinXmlNode.None, GuardSlot = -1 });
                             break;
                         case "EventData": Walk(e.Children, EvtxExtractionScope.EventData, depth); break;
                         case "UserData": Walk(e.Children, EvtxExtractionScope.UserData, depth); break;

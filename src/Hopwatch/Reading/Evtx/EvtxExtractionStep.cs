@@ -55,6 +55,17 @@ internal readonly struct EvtxExtractionStep
     /// </summary>
     public int ValueSlot { get; init; }
     public int MemoIndex { get; init; }
+    /// <summary>
+    /// Guard of an element whose content is one substitution: that slot, so the guard reads one value instead of
+    /// asking EvtxXmlRenderer.IsOmitted and TryArraySlot (the same answers for such an element); -1 otherwise.
+    /// </summary>
+    public int GuardSlot { get; init; }
+    /// <summary>Guard: the element may be left out (its content is only optional substitutions).</summary>
+    public bool MayBeOmitted { get; init; }
+    /// <summary>Guard: the element may be repeated per array item (no attributes, one substitution).</summary>
+    public bool MayBeArray { get; init; }
+    /// <summary>EventFields' lookup bit of <see cref="Name"/>, worked out once.</summary>
+    public ulong NameBit { get; init; }
     /// <summary>The depth the walk would pass at this point, relative to the plan's start.</summary>
     public int Depth { get; init; }
     /// <summary>Guard and Nested: the scope the walk would be in.</summary>

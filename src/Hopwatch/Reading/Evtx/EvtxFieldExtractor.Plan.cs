@@ -34,19 +34,32 @@ internal sealed partial class EvtxFieldExtractor
                     decoder.Spend(s.Count);
                     break;
                 case EvtxExtractionOp.Guard:
-                    var e = s.Element!;
-                    if (EvtxXmlRenderer.IsOmitted(e, values))
+                {
+                    bool omitted, array;
+                    if (s.GuardSlot >= 0)
+                    {
+                        var only = values[s.GuardSlot];
+                        omitted = s.MayBeOmitted && only.IsNull;
+                        array = !omitted && s.MayBeArray && BinXmlArray.IsSplittable(only);
+                    }
+                    else
+                    {
+                        omitted = EvtxXmlRenderer.IsOmitted(s.Element!, values);
+                        array = !omitted && s.Element!.Attributes.Length == 0 && EvtxXmlRenderer.TryArraySlot(s.Element, values, out _);
+                    }
+                    if (omitted)
                     {
                         i = s.Jump - 1;
                         break;
                     }
-                    if (e.Attributes.Length == 0 && EvtxXmlRenderer.TryArraySlot(e, values, out _))
+                    if (array)
                     {
-                        OnElement(e, values, s.Scope, depth + s.Depth);
+                        OnElement(s.Element!, values, s.Scope, depth + s.Depth);
                         if (_unwanted) return;
                         i = s.Jump - 1;
                     }
                     break;
+                }
                 case EvtxExtractionOp.Nested:
                     var v = values[s.Slot];
                     if (v.Type == BinXmlValueType.BinXml && v.Size > 0)
@@ -64,9 +77,9 @@ internal sealed partial class EvtxFieldExtractor
                     break;
                 case EvtxExtractionOp.SystemAttribute:
                 {
-                    if (s.Attribute is not null && !EvtxXmlRenderer.AttributePresent(s.Attribute, values)) break;
+                    if (s.Attribute is not null && !(s.ValueSlot >= 0 ? !values[s.ValueSlot].IsNull : EvtxXmlRenderer.AttributePresent(s.Attribute, values))) break;
                     string value = StepValue(s, plan, values, depth);
-                    _fields.Add(s.Name!, value);
+                    _fields.Add(s.Name!, value, s.NameBit);
                     if (s.Flag) _event.Provider = value;
                     break;
                 }
@@ -77,7 +90,7 @@ internal sealed partial class EvtxFieldExtractor
                 case EvtxExtractionOp.SystemText:
                 {
                     string text = StepValue(s, plan, values, depth, shared: s.Flag);
-                    _fields.Add(s.Name!, text);
+                    _fields.Add(s.Name!, text, s.NameBit);
                     switch (s.Header)
                     {
                         case EvtxHeaderField.EventId:
@@ -93,13 +106,18 @@ internal sealed partial class EvtxFieldExtractor
                 }
                 case EvtxExtractionOp.DataField:
                 {
-                    string? name = s.Attribute is null ? s.Name : EvtxNamePool.Get(RenderParts(s.Attribute.Parts, values, depth + s.Depth));
+                    if (s.Attribute is null && s.Name is not null)
+                    {
+                        _fields.Add(s.Name, StepValue(s, plan, values, depth), s.NameBit);
+                        break;
+                    }
+                    string? name = s.Attribute is null ? null : EvtxNamePool.Get(RenderParts(s.Attribute.Parts, values, depth + s.Depth));
                     if (string.IsNullOrEmpty(name)) name = EvtxNamePool.NumberedName(DataName, ++_unnamedData);
                     _fields.Add(name, StepValue(s, plan, values, depth));
                     break;
                 }
                 case EvtxExtractionOp.Field:
-                    _fields.Add(s.Name!, StepValue(s, plan, values, depth));
+                    _fields.Add(s.Name!, StepValue(s, plan, values, depth), s.NameBit);
                     break;
             }
         }
