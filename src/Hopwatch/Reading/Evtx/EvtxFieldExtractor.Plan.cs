@@ -134,7 +134,7 @@ internal sealed partial class EvtxFieldExtractor
         if (v.IsNull) return "";
         if (v.Type == BinXmlValueType.BinXml) return RenderParts(s.Parts, values, depth + s.Depth, shared);
         var data = decoder.Chunk.Data.AsSpan(v.Offset, v.Size);
-        if (data.Length > EvtxStepValues.MaxBytes) return _cache.Get(decoder.Text, v.Type, data);
+        if (data.Length > EvtxStepValues.MaxBytes && v.Type != BinXmlValueType.String) return _cache.Get(decoder.Text, v.Type, data);
         var memo = plan.Values;
         if (memo.Find(s.MemoIndex, v.Type, data) is { } same) return same;
         string text = _cache.Get(decoder.Text, v.Type, data);

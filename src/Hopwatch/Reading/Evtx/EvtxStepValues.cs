@@ -5,7 +5,7 @@ namespace Hopwatch.Reading.Evtx;
 /// template mostly repeat a slot's value from the record before, and comparing a few bytes beats hashing them for
 /// the value cache. Like <see cref="EvtxSlotValues"/>, but with a place of its own per step instead of a hashed slot
 /// shared by every template's nodes, so templates that take turns (a 4624 and its 4672) do not evict each other.
-/// A hit needs the same type and bytes, and the text depends on nothing else. Belongs to one plan of one decoding
+/// A hit needs the same type and bytes (for strings: the same characters), and the text depends on nothing else. Belongs to one plan of one decoding
 /// thread; made on the plan's first run.
 /// </summary>
 internal sealed class EvtxStepValues(int steps)
@@ -18,19 +18,31 @@ internal sealed class EvtxStepValues(int steps)
     private readonly byte[] _types = new byte[steps];
     private readonly byte[] _bytes = new byte[steps * MaxBytes];
 
-    /// <summary>The text step <paramref name="index"/> gave last when its value was these bytes of this type, else null.</summary>
+    /// <summary>
+    /// The text step <paramref name="index"/> gave last when its value was these bytes of this type, else null. A
+    /// string value, of any length, is compared with that text itself: its text is its characters up to the first NUL
+    /// (BinXmlValueFormatter.StringChars), so no bytes need keeping.
+    /// </summary>
     public string? Find(int index, byte type, ReadOnlySpan<byte> data)
     {
         var text = _texts[index];
-        if (text is not null && _types[index] == type && _lengths[index] == data.Length
-            && data.SequenceEqual(_bytes.AsSpan(index * MaxBytes, data.Length)))
+        if (text is null || _types[index] != type) return null;
+        if (type == BinXmlValueType.String)
+            return BinXmlValueFormatter.StringChars(data).SequenceEqual(text) ? text : null;
+        if (_lengths[index] == data.Length && data.SequenceEqual(_bytes.AsSpan(index * MaxBytes, data.Length)))
             return text;
         return null;
     }
 
-    /// <summary>Remembers <paramref name="text"/> for step <paramref name="index"/>'s value (at most <see cref="MaxBytes"/> bytes).</summary>
+    /// <summary>Remembers <paramref name="text"/> for step <paramref name="index"/>'s value (other than strings, at most <see cref="MaxBytes"/> bytes).</summary>
     public void Remember(int index, byte type, ReadOnlySpan<byte> data, string text)
     {
+        if (type == BinXmlValueType.String)
+        {
+            _texts[index] = text;
+            _types[index] = type;
+            return;
+        }
         if (data.Length > MaxBytes) return;
         _texts[index] = text;
         _types[index] = type;
