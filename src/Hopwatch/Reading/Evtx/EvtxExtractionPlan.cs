@@ -15,14 +15,17 @@ internal sealed class EvtxExtractionPlan
         Steps = steps;
         MinValues = minValues;
         MaxWalkDepth = maxWalkDepth;
-        _memoSteps = memoSteps;
+        MemoSteps = memoSteps;
     }
 
-    private readonly int _memoSteps;
-    private EvtxStepValues? _values;
+    /// <summary>How many value steps remember their last value (the size of an <see cref="EvtxStepValues"/> for this plan).</summary>
+    public int MemoSteps { get; }
 
-    /// <summary>The last values of this plan's value steps (the plan belongs to one decoding thread).</summary>
-    public EvtxStepValues Values => _values ??= new EvtxStepValues(_memoSteps);
+    /// <summary>How many scopes there are (plans are kept per template and scope).</summary>
+    public const int Scopes = (int)EvtxExtractionScope.UserLeaves + 1;
+
+    /// <summary>Stands for "no plan possible" where plans are kept, so that is not worked out again.</summary>
+    public static readonly EvtxExtractionPlan None = new([], 0, 0, 0);
 
     public EvtxExtractionStep[] Steps { get; }
     /// <summary>Values a record needs for the steps to index its slots directly; with fewer, the walk runs instead.</summary>

@@ -1,16 +1,14 @@
-using System.Runtime.CompilerServices;
-
 namespace Hopwatch.Reading.Evtx;
 
 /// <summary>
-/// The extraction plans of one decoder (one thread), by template and scope: compiled the first time a template is
-/// met in a scope and reused for its later records. Direct-mapped and bounded: a template whose slot another one took
-/// is compiled again when it comes back, which costs a walk's worth of work, never a wrong plan (the key is the very
-/// template object, and a template's tree never changes once decoded).
+/// One decoder's (one thread's) way to the extraction plans of the templates it meets, with the per-step value memory
+/// (<see cref="EvtxStepValues"/>) it keeps for each: plans are shared by all threads (on the template), the memory is
+/// this thread's. Direct-mapped and bounded: a template whose slot another one took starts with an empty memory when
+/// it comes back, never a wrong one (the key is the very template object and scope).
 /// </summary>
 internal sealed class EvtxExtractionPlans
 {
-    private const int Slots = 4096;
+    private const int Slots = 8192;
 
     private struct Entry
     {
@@ -18,20 +16,25 @@ internal sealed class EvtxExtractionPlans
         public EvtxExtractionScope Scope;
         /// <summary>Null with a template set: the template has no plan (the walk handles it).</summary>
         public EvtxExtractionPlan? Plan;
+        public EvtxStepValues? Values;
     }
 
     private readonly Entry[] _entries = new Entry[Slots];
 
-    /// <summary>Plans compiled so far (for tests).</summary>
-    public int Compiled { get; private set; }
+    /// <summary>Plans this decoder took up so far (for tests).</summary>
+    public int Taken { get; private set; }
 
-    public EvtxExtractionPlan? Get(EvtxTemplate template, EvtxExtractionScope scope)
+    /// <summary>The plan of <paramref name="template"/> in <paramref name="scope"/> (null: walk it) and this thread's memory of its values.</summary>
+    public EvtxExtractionPlan? Get(EvtxTemplate template, EvtxExtractionScope scope, out EvtxStepValues? values)
     {
-        ref var e = ref _entries[(RuntimeHelpers.GetHashCode(template) ^ (int)scope * 0x5bd1e995) & (Slots - 1)];
-        if (ReferenceEquals(e.Template, template) && e.Scope == scope) return e.Plan;
-        var plan = EvtxExtractionPlan.Compile(template.Root, scope);
-        Compiled++;
-        e = new Entry { Template = template, Scope = scope, Plan = plan };
-        return plan;
+        ref var e = ref _entries[(template.Serial * EvtxExtractionPlan.Scopes + (int)scope) & (Slots - 1)];
+        if (!ReferenceEquals(e.Template, template) || e.Scope != scope)
+        {
+            var plan = template.PlanFor(scope);
+            if (plan is not null) Taken++;
+            e = new Entry { Template = template, Scope = scope, Plan = plan, Values = plan is null ? null : new EvtxStepValues(plan.MemoSteps) };
+        }
+        values = e.Values;
+        return e.Plan;
     }
 }

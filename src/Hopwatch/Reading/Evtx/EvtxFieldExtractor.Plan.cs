@@ -11,13 +11,13 @@ internal sealed partial class EvtxFieldExtractor
     internal bool WalkOnly { get; set; }
 
     /// <summary>Plans this extractor compiled (for tests).</summary>
-    internal int PlansCompiled => _plans.Compiled;
+    internal int PlansCompiled => _plans.Taken;
 
     /// <summary>
     /// What <c>Walk(template.Root, values, scope, depth)</c> does, by the plan's steps. A record with fewer values than
     /// the steps index, or nested deeper than the walk allows, is walked (the walk reports what is wrong).
     /// </summary>
-    private void Run(EvtxExtractionPlan plan, EvtxTemplate template, ReadOnlySpan<BinXmlValueRef> values, EvtxExtractionScope scope, int depth)
+    private void Run(EvtxExtractionPlan plan, EvtxStepValues memo, EvtxTemplate template, ReadOnlySpan<BinXmlValueRef> values, EvtxExtractionScope scope, int depth)
     {
         if (values.Length < plan.MinValues || depth + plan.MaxWalkDepth > BinXmlParser.MaxDepth)
         {
@@ -78,7 +78,7 @@ internal sealed partial class EvtxFieldExtractor
                 case EvtxExtractionOp.SystemAttribute:
                 {
                     if (s.Attribute is not null && !(s.ValueSlot >= 0 ? !values[s.ValueSlot].IsNull : EvtxXmlRenderer.AttributePresent(s.Attribute, values))) break;
-                    string value = StepValue(s, plan, values, depth);
+                    string value = StepValue(s, memo, values, depth);
                     _fields.Add(s.Name!, value, s.NameBit);
                     if (s.Flag) _event.Provider = value;
                     break;
@@ -89,7 +89,7 @@ internal sealed partial class EvtxFieldExtractor
                     break;
                 case EvtxExtractionOp.SystemText:
                 {
-                    string text = StepValue(s, plan, values, depth, shared: s.Flag);
+                    string text = StepValue(s, memo, values, depth, shared: s.Flag);
                     _fields.Add(s.Name!, text, s.NameBit);
                     switch (s.Header)
                     {
@@ -108,16 +108,16 @@ internal sealed partial class EvtxFieldExtractor
                 {
                     if (s.Attribute is null && s.Name is not null)
                     {
-                        _fields.Add(s.Name, StepValue(s, plan, values, depth), s.NameBit);
+                        _fields.Add(s.Name, StepValue(s, memo, values, depth), s.NameBit);
                         break;
                     }
                     string? name = s.Attribute is null ? null : EvtxNamePool.Get(RenderParts(s.Attribute.Parts, values, depth + s.Depth));
                     if (string.IsNullOrEmpty(name)) name = EvtxNamePool.NumberedName(DataName, ++_unnamedData);
-                    _fields.Add(name, StepValue(s, plan, values, depth));
+                    _fields.Add(name, StepValue(s, memo, values, depth));
                     break;
                 }
                 case EvtxExtractionOp.Field:
-                    _fields.Add(s.Name!, StepValue(s, plan, values, depth), s.NameBit);
+                    _fields.Add(s.Name!, StepValue(s, memo, values, depth), s.NameBit);
                     break;
             }
         }
@@ -127,7 +127,7 @@ internal sealed partial class EvtxFieldExtractor
     /// The text of a value step's content: what <see cref="RenderParts"/> gives, with a one-substitution content read
     /// straight from its slot and remembered per step (<see cref="EvtxStepValues"/>) instead of per hashed node.
     /// </summary>
-    private string StepValue(in EvtxExtractionStep s, EvtxExtractionPlan plan, ReadOnlySpan<BinXmlValueRef> values, int depth, bool shared = true)
+    private string StepValue(in EvtxExtractionStep s, EvtxStepValues memo, ReadOnlySpan<BinXmlValueRef> values, int depth, bool shared = true)
     {
         if (s.ValueSlot < 0) return RenderParts(s.Parts, values, depth + s.Depth, shared);
         var v = values[s.ValueSlot];
@@ -135,7 +135,6 @@ internal sealed partial class EvtxFieldExtractor
         if (v.Type == BinXmlValueType.BinXml) return RenderParts(s.Parts, values, depth + s.Depth, shared);
         var data = decoder.Chunk.Data.AsSpan(v.Offset, v.Size);
         if (data.Length > EvtxStepValues.MaxBytes && v.Type != BinXmlValueType.String) return _cache.Get(decoder.Text, v.Type, data);
-        var memo = plan.Values;
         if (memo.Find(s.MemoIndex, v.Type, data) is { } same) return same;
         string text = _cache.Get(decoder.Text, v.Type, data);
         memo.Remember(s.MemoIndex, v.Type, data, text);

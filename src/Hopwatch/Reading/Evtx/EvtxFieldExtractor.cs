@@ -55,8 +55,8 @@ internal sealed partial class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         _timeTicks = -1;
         _interest = interest;
         _unwanted = false;
-        if (fragment.Template is { } template && !WalkOnly && _plans.Get(template, EvtxExtractionScope.Root) is { } plan)
-            Run(plan, template, fragment.Values, EvtxExtractionScope.Root, 0);
+        if (fragment.Template is { } template && !WalkOnly && _plans.Get(template, EvtxExtractionScope.Root, out var memo) is { } plan)
+            Run(plan, memo!, template, fragment.Values, EvtxExtractionScope.Root, 0);
         else
             Walk(fragment.Nodes, fragment.Values, EvtxExtractionScope.Root, 0);
         if (_unwanted) return false;
@@ -106,8 +106,8 @@ internal sealed partial class EvtxFieldExtractor(EvtxChunkDecoder decoder)
         try
         {
             var f = decoder.OpenFragment(v.Offset, v.Offset + v.Size, depth);
-            if (f.Template is { } template && !WalkOnly && _plans.Get(template, scope) is { } plan)
-                Run(plan, template, f.Values, scope, depth);
+            if (f.Template is { } template && !WalkOnly && _plans.Get(template, scope, out var memo) is { } plan)
+                Run(plan, memo!, template, f.Values, scope, depth);
             else
                 Walk(f.Nodes, f.Values, scope, depth);
         }

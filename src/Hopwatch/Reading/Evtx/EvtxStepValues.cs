@@ -6,12 +6,15 @@ namespace Hopwatch.Reading.Evtx;
 /// the value cache. Like <see cref="EvtxSlotValues"/>, but with a place of its own per step instead of a hashed slot
 /// shared by every template's nodes, so templates that take turns (a 4624 and its 4672) do not evict each other.
 /// A hit needs the same type and bytes (for strings: the same characters), and the text depends on nothing else. Belongs to one plan of one decoding
-/// thread; made on the plan's first run.
+/// thread (see <see cref="EvtxExtractionPlans"/>).
 /// </summary>
 internal sealed class EvtxStepValues(int steps)
 {
-    /// <summary>Longer values are left to the value cache: remembering them would mean copying them.</summary>
-    public const int MaxBytes = EvtxSlotValues.MaxBytes;
+    /// <summary>
+    /// Longer values other than strings are left to the value cache: remembering them would mean copying them. Enough
+    /// for numbers, GUIDs, times and SIDs (strings are compared with their text and need no bytes).
+    /// </summary>
+    public const int MaxBytes = 32;
 
     private readonly string?[] _texts = new string?[steps];
     private readonly int[] _lengths = new int[steps];
