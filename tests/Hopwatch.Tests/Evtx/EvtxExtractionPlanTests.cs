@@ -72,4 +72,40 @@ public class EvtxExtractionPlanTests
         // And the edge cases really are decoded with warnings (damage reported the same way by both).
         Assert.Contains(files, f => Read(f, walk: false).Diag.WarningCount > 0);
     }
+
+    [Fact]
+    public void A_plan_is_compiled_once_per_template_and_scope_and_a_template_holding_an_instance_has_none()
+    {
+        // <Event><EventData><Data Name="TargetUserName">%0 (optional)</Data></EventData></Event>
+        var data = new BinXmlNode
+        {
+            Kind = BinXmlNodeKind.Element, Name = "Data",
+            Attributes = [new BinXmlAttribute("Name", [new BinXmlNode { Kind = BinXmlNodeKind.Text, Text = "TargetUserName" }])],
+            Children = [new BinXmlNode { Kind = BinXmlNodeKind.Substitution, SubstitutionId = 0, Optional = true }],
+        };
+        var eventData = new BinXmlNode { Kind = BinXmlNodeKind.Element, Name = "EventData", Children = [data], HasElementChildren = true };
+        var root = new BinXmlNode { Kind = BinXmlNodeKind.Element, Name = "Event", Children = [eventData], HasElementChildren = true };
+        var template = new EvtxTemplate(Guid.NewGuid(), 0, [root]);
+
+        var plan = template.PlanFor(EvtxExtractionScope.Root);
+        Assert.NotNull(plan);
+        Assert.Same(plan, template.PlanFor(EvtxExtractionScope.Root));
+        Assert.NotSame(plan, template.PlanFor(EvtxExtractionScope.Event));
+        Assert.Equal(1, plan.MinValues);
+        // The Data element may be left out (its only content is an optional substitution): one step that checks slot 0
+        // and makes the field, named statically, from slot 0.
+        var field = Assert.Single(plan.Steps, s => s.Op == EvtxExtractionOp.DataField);
+        Assert.DoesNotContain(plan.Steps, s => s.Op == EvtxExtractionOp.Guard);
+        Assert.True(field.Guarded);
+        Assert.Equal(0, field.GuardSlot);
+        Assert.True(field.MayBeOmitted);
+        Assert.False(field.MayBeArray); // it has an attribute
+        Assert.Equal("TargetUserName", field.Name);
+        Assert.Equal(0, field.ValueSlot);
+
+        // Record data inside a template cannot be planned: such templates keep the walk.
+        var holding = new EvtxTemplate(Guid.NewGuid(), 0,
+            [new BinXmlNode { Kind = BinXmlNodeKind.TemplateInstance, Template = template, Values = [] }]);
+        Assert.Null(holding.PlanFor(EvtxExtractionScope.Root));
+    }
 }

@@ -124,16 +124,31 @@ internal sealed class EvtxExtractionPlan
                 return;
             }
             int guard = Steps.Count;
-            Steps.Add(default);
+            // A placeholder that no Spend merges into (see Spend), replaced once the element's steps are known.
+            Steps.Add(new EvtxExtractionStep { Op = EvtxExtractionOp.Guard, Parts = BinXmlNode.None });
             ElementCore(e, scope, depth);
             int guardSlot = e.Children is [{ Kind: BinXmlNodeKind.Substitution } only] ? only.SubstitutionId : -1;
             if (guardSlot >= 0) MinValues = Math.Max(MinValues, guardSlot + 1);
+            if (guardSlot >= 0 && Steps.Count == guard + 2 && IsValueStep(Steps[guard + 1].Op))
+            {
+                // The element is one value step (a Data field, the commonest case): the guard goes into that step, so
+                // a record runs one step per field instead of two.
+                Steps[guard] = Steps[guard + 1] with
+                {
+                    Guarded = true, Element = e, Scope = scope, GuardSlot = guardSlot, MayBeOmitted = mayBeOmitted, MayBeArray = mayBeArray,
+                };
+                Steps.RemoveAt(guard + 1);
+                return;
+            }
             Steps[guard] = new EvtxExtractionStep
             {
                 Op = EvtxExtractionOp.Guard, Element = e, Scope = scope, Depth = depth, Arg = Steps.Count, Parts = BinXmlNode.None,
                 GuardSlot = guardSlot, MayBeOmitted = mayBeOmitted, MayBeArray = mayBeArray,
             };
         }
+
+        private static bool IsValueStep(EvtxExtractionOp op) => op is EvtxExtractionOp.SystemAttribute or EvtxExtractionOp.SystemTime
+            or EvtxExtractionOp.SystemText or EvtxExtractionOp.DataField or EvtxExtractionOp.Field;
 
         /// <summary>The template-only half of EvtxXmlRenderer.IsOmitted: could the values ever leave the element out?</summary>
         private static bool OnlyOptionalChildren(BinXmlNode e)

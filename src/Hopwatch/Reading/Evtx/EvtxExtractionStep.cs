@@ -40,7 +40,7 @@ internal readonly struct EvtxExtractionStep
     public string? Name { get; init; }
     /// <summary>The content parts rendered as the value.</summary>
     public BinXmlNode[] Parts { get; init; }
-    /// <summary>Guard: the element. </summary>
+    /// <summary>Guard (and guarded value steps): the element.</summary>
     public BinXmlNode? Element { get; init; }
     /// <summary>SystemAttribute/SystemTime: the attribute when its presence depends on the values (else null); DataField: the Name attribute made of values.</summary>
     public BinXmlAttribute? Attribute { get; init; }
@@ -60,6 +60,12 @@ internal readonly struct EvtxExtractionStep
     /// asking EvtxXmlRenderer.IsOmitted and TryArraySlot (the same answers for such an element); -1 otherwise.
     /// </summary>
     public int GuardSlot { get; init; }
+    /// <summary>
+    /// A value step that is also its element's guard (an element whose content is one substitution and whose only step
+    /// is this one): <see cref="GuardSlot"/>, <see cref="MayBeOmitted"/>, <see cref="MayBeArray"/>, <see cref="Element"/>
+    /// and <see cref="Scope"/> say what to check before the value, as a Guard step would.
+    /// </summary>
+    public bool Guarded { get; init; }
     /// <summary>Guard: the element may be left out (its content is only optional substitutions).</summary>
     public bool MayBeOmitted { get; init; }
     /// <summary>Guard: the element may be repeated per array item (no attributes, one substitution).</summary>

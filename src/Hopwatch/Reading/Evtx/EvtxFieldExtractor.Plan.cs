@@ -28,6 +28,18 @@ internal sealed partial class EvtxFieldExtractor
         for (int i = 0; i < steps.Length; i++)
         {
             ref readonly var s = ref steps[i];
+            if (s.Guarded)
+            {
+                // The guard of the step's element (see EvtxExtractionOp.Guard), for an element whose content is one substitution.
+                var only = values[s.GuardSlot];
+                if (s.MayBeOmitted && only.IsNull) continue;
+                if (s.MayBeArray && BinXmlArray.IsSplittable(only))
+                {
+                    OnElement(s.Element!, values, s.Scope, depth + s.Depth);
+                    if (_unwanted) return;
+                    continue;
+                }
+            }
             switch (s.Op)
             {
                 case EvtxExtractionOp.Spend:
