@@ -10,12 +10,12 @@ namespace Hopwatch.Tests.Evtx;
 /// </summary>
 public class EvtxExtractionPlanTests
 {
-    private static (List<LogEvent> Events, ReadDiagnostics Diag, int Plans) Read(string path, bool walk, EventInterest? interest = null)
+    private static (List<LogEvent> Events, ReadDiagnostics Diag, int Plans, long Nodes) Read(string path, bool walk, EventInterest? interest = null)
     {
         var decoder = new EvtxChunkDecoder { ExtractByWalk = walk };
         var diag = new ReadDiagnostics();
         var events = EvtxEventReader.ReadFileWith(decoder, path, diag, interest);
-        return (events, diag, decoder.PlansCompiled);
+        return (events, diag, decoder.PlansCompiled, decoder.NodesSpent);
     }
 
     /// <summary>Everything an event carries out of the reader, in one line.</summary>
@@ -37,6 +37,8 @@ public class EvtxExtractionPlanTests
             if (expected != actual) Assert.Fail($"{path}: event {i} differs\nwalk: {expected}\nplan: {actual}");
         }
         Assert.Equal(Warnings(walked.Diag), Warnings(planned.Diag));
+        // The record's node budget (against hostile expansion) is charged as the walk charges it.
+        Assert.Equal(walked.Nodes, planned.Nodes);
         return planned.Plans;
     }
 

@@ -47,8 +47,12 @@ internal sealed class EvtxChunkDecoder
     public const int NodeBudgetPerRecord = 2_000_000;
     private int _nodeBudget;
 
+    /// <summary>Nodes charged over all records so far (tests compare what extraction by plans and by the walk charge).</summary>
+    internal long NodesSpent { get; private set; }
+
     public void Spend(int nodes)
     {
+        NodesSpent += nodes;
         _nodeBudget -= nodes;
         if (_nodeBudget < 0) throw new EvtxFormatException("record expands to too many nodes", 0);
     }
