@@ -110,4 +110,20 @@ public class EvtxExtractionPlanTests
             [new BinXmlNode { Kind = BinXmlNodeKind.TemplateInstance, Template = template, Values = [] }]);
         Assert.Null(holding.PlanFor(EvtxExtractionScope.Root));
     }
+
+    [Fact]
+    public void Plans_shared_by_threads_reading_at_once_give_the_walks_fields()
+    {
+        // Files read at once on several threads, each file on two: the threads compile and share the same templates'
+        // plans while they use them.
+        var files = EvtxTestFiles.AllSharedFiles().Where((_, i) => i % 3 == 0).ToList();
+        var planned = new string[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var diag = new ReadDiagnostics();
+            planned[i] = string.Join("\n", EvtxEventReader.ReadFile(files[i], diag, threads: 2).Select(Describe));
+        });
+        for (int i = 0; i < files.Count; i++)
+            Assert.True(string.Join("\n", Read(files[i], walk: true).Events.Select(Describe)) == planned[i], $"{files[i]} differs");
+    }
 }
