@@ -53,6 +53,10 @@ public class EvtxStepValuesTests
         Assert.Null(memo.Find(0, BinXmlValueType.String, Utf16(command[..^1])));
         // A string's text ends at its first NUL, so padding after it gives the same text.
         Assert.Same(command, memo.Find(0, BinXmlValueType.String, Utf16(command + "\0junk")));
+        // A NUL inside the text cuts it short: not the same text.
+        Assert.Null(memo.Find(0, BinXmlValueType.String, Utf16(command[..10] + "\0" + command[11..])));
+        // An odd trailing byte is not a character.
+        Assert.Same(command, memo.Find(0, BinXmlValueType.String, [.. Utf16(command), 0x41]));
         // The same characters as another type are not the same value.
         Assert.Null(memo.Find(0, BinXmlValueType.AnsiString, Utf16(command)));
         // After a binary value the step answers for that one only.

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Hopwatch.Reading.Evtx;
 
 /// <summary>
@@ -30,11 +32,22 @@ internal sealed class EvtxStepValues(int steps)
     {
         var text = _texts[index];
         if (text is null || _types[index] != type) return null;
-        if (type == BinXmlValueType.String)
-            return BinXmlValueFormatter.StringChars(data).SequenceEqual(text) ? text : null;
+        if (type == BinXmlValueType.String) return SameString(data, text) ? text : null;
         if (_lengths[index] == data.Length && data.SequenceEqual(_bytes.AsSpan(index * MaxBytes, data.Length)))
             return text;
         return null;
+    }
+
+    /// <summary>
+    /// Whether the string value <paramref name="data"/> reads as <paramref name="text"/> (its characters up to the first
+    /// NUL, see BinXmlValueFormatter.StringChars), without searching it for the NUL: <paramref name="text"/> holds none,
+    /// so the value matches when it starts with the text and ends there or has a NUL next.
+    /// </summary>
+    private static bool SameString(ReadOnlySpan<byte> data, string text)
+    {
+        var chars = MemoryMarshal.Cast<byte, char>(data[..(data.Length & ~1)]);
+        return chars.Length >= text.Length && chars[..text.Length].SequenceEqual(text)
+            && (chars.Length == text.Length || chars[text.Length] == '\0');
     }
 
     /// <summary>Remembers <paramref name="text"/> for step <paramref name="index"/>'s value (other than strings, at most <see cref="MaxBytes"/> bytes).</summary>
