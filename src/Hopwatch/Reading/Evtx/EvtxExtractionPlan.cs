@@ -55,6 +55,8 @@ internal sealed class EvtxExtractionPlan
             }
             else steps[i] = s with { ValueSlot = -1, MemoIndex = -1 };
             if (steps[i].Name is { } name) steps[i] = steps[i] with { NameBit = Events.EventFields.NameBitOf(name) };
+            if (steps[i].Op == EvtxExtractionOp.Field || (steps[i].Op == EvtxExtractionOp.DataField && steps[i].Name is not null && steps[i].Attribute is null))
+                steps[i] = steps[i] with { Simple = true };
         }
         return new EvtxExtractionPlan(steps, minValues, c.MaxWalkDepth, memo);
     }

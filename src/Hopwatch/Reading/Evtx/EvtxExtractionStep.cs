@@ -70,6 +70,11 @@ internal readonly struct EvtxExtractionStep
     public bool MayBeOmitted { get; init; }
     /// <summary>Guard: the element may be repeated per array item (no attributes, one substitution).</summary>
     public bool MayBeArray { get; init; }
+    /// <summary>
+    /// A field with a static name whose value is its content and nothing else to do (Field, and DataField named in the
+    /// template): the commonest step, tested before the switch so runs of them take a well-predicted branch.
+    /// </summary>
+    public bool Simple { get; init; }
     /// <summary>EventFields' lookup bit of <see cref="Name"/>, worked out once.</summary>
     public ulong NameBit { get; init; }
     /// <summary>The depth the walk would pass at this point, relative to the plan's start.</summary>

@@ -40,6 +40,11 @@ internal sealed partial class EvtxFieldExtractor
                     continue;
                 }
             }
+            if (s.Simple)
+            {
+                _fields.Add(s.Name!, StepValue(s, memo, values, depth), s.NameBit);
+                continue;
+            }
             switch (s.Op)
             {
                 case EvtxExtractionOp.Spend:
