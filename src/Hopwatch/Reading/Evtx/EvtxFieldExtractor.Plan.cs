@@ -10,7 +10,7 @@ internal sealed partial class EvtxFieldExtractor
     /// <summary>Always walk the tree (the reference the plans are tested against).</summary>
     internal bool WalkOnly { get; set; }
 
-    /// <summary>Plans this extractor compiled (for tests).</summary>
+    /// <summary>Plans this extractor took up, one per template and scope met (for tests).</summary>
     internal int PlansCompiled => _plans.Taken;
 
     /// <summary>
