@@ -19,7 +19,8 @@ internal sealed class EvtxExtractionPlans
         public EvtxStepValues? Values;
     }
 
-    private readonly Entry[] _entries = new Entry[Slots];
+    /// <summary>Made on first use: decoders that only dump JSON never extract fields.</summary>
+    private Entry[]? _entries;
 
     /// <summary>Plans this decoder took up so far (for tests).</summary>
     public int Taken { get; private set; }
@@ -27,7 +28,8 @@ internal sealed class EvtxExtractionPlans
     /// <summary>The plan of <paramref name="template"/> in <paramref name="scope"/> (null: walk it) and this thread's memory of its values.</summary>
     public EvtxExtractionPlan? Get(EvtxTemplate template, EvtxExtractionScope scope, out EvtxStepValues? values)
     {
-        ref var e = ref _entries[(template.Serial * EvtxExtractionPlan.Scopes + (int)scope) & (Slots - 1)];
+        var entries = _entries ??= new Entry[Slots];
+        ref var e = ref entries[(template.Serial * EvtxExtractionPlan.Scopes + (int)scope) & (Slots - 1)];
         if (!ReferenceEquals(e.Template, template) || e.Scope != scope)
         {
             var plan = template.PlanFor(scope);
