@@ -13,7 +13,7 @@ internal sealed class SigmaPrefilter
     /// <summary>Per field: its texts (and the global number of the first), and the variants any non-ASCII value opens.</summary>
     private sealed record FieldGate(SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants)
     {
-        /// <summary>This field's scans in the <see cref="SigmaValueMemo"/>.</summary>
+        /// <summary>This field's scans in the <see cref="SigmaScanMemo"/>.</summary>
         public int MemoId { get; } = SigmaValueMemo.NewId();
     }
 
@@ -167,27 +167,37 @@ internal sealed class SigmaPrefilter
             string? value = view.Event.Fields.ValueAt(index);
             if (string.IsNullOrEmpty(value)) continue;
             var gate = _byField[field]!;
-            // ASCII texts are searched in the value itself, upper-cased on the fly: most scanned values are read by
-            // no test afterwards, so copying them upper-cased (as a few texts with other letters need) is wasted.
             if (gate.Finder is not null)
             {
-                // A value instance seen before in this field (readers share repeated values) holding none of the texts:
-                // nothing to open. One holding some is scanned again (the scan is what marks the variants).
-                bool memo = value.Length >= SigmaValueMemo.MinScanLength;
-                int slot = 0;
-                if (!memo || !view.Memo.TryGet(gate.MemoId, value, out bool found, out slot) || found)
+                sink.FirstLiteral = gate.FirstLiteral;
+                if (value.Length < SigmaValueMemo.MinScanLength) Scan(gate.Finder, view, index, value, ref sink);
+                else if (view.ScanMemo.TryGet(gate.MemoId, value, out var found, out int slot))
                 {
-                    sink.FirstLiteral = gate.FirstLiteral;
-                    int before = sink.Hits;
-                    if (gate.Finder.AllAscii) gate.Finder.Scan(value, fold: true, ref sink);
-                    else gate.Finder.Scan(view.Folded(index, value), ref sink);
-                    if (memo) view.Memo.Remember(slot, gate.MemoId, value, sink.Hits != before);
+                    // A value instance seen before in this field: report what its scan found (usually nothing).
+                    foreach (int literal in found) sink.Found(literal);
+                }
+                else
+                {
+                    var recorded = state.Recorded;
+                    recorded.Clear();
+                    sink.Recorded = recorded;
+                    Scan(gate.Finder, view, index, value, ref sink);
+                    sink.Recorded = null;
+                    view.ScanMemo.Remember(slot, gate.MemoId, value, recorded.Count == 0 ? [] : recorded.ToArray());
                 }
             }
             // Any non-ASCII character in the value: a superset of the upper-cased copy having one (ASCII stays ASCII),
             // so no rule that could match is left closed.
             if (gate.NonAsciiVariants.Length > 0 && !System.Text.Ascii.IsValid(value)) sink.OpenAll(gate.NonAsciiVariants);
         }
+    }
+
+    private static void Scan(SigmaLiteralFinder finder, SigmaEventView view, int index, string value, ref SigmaPrefilterState.Marker sink)
+    {
+        // ASCII texts are searched in the value itself, upper-cased on the fly: most scanned values are read by no test
+        // afterwards, so copying them upper-cased (as a few texts with other letters need) is wasted.
+        if (finder.AllAscii) finder.Scan(value, fold: true, ref sink);
+        else finder.Scan(view.Folded(index, value), ref sink);
     }
 }
 
@@ -198,6 +208,9 @@ internal sealed class SigmaPrefilterState
     private ulong[] _openBits = [];
     private int[] _literalSeen = [];
     private int _generation;
+
+    /// <summary>Scratch for the literals one scan finds (to remember them in the <see cref="SigmaScanMemo"/>).</summary>
+    internal List<int> Recorded { get; } = new();
 
     public bool IsOpen(int ordinal) => (_openBits[ordinal >> 6] & (1UL << ordinal)) != 0;
 
@@ -226,8 +239,8 @@ internal sealed class SigmaPrefilterState
         public ulong[] Open;
         public int[] Seen, Starts, Ordinals;
         public int Generation, FirstLiteral;
-        /// <summary>Literals found so far (each time one is reported, seen before or not).</summary>
-        public int Hits;
+        /// <summary>When set, each literal newly found for this event is added to it (field-relative numbers, as reported).</summary>
+        public List<int>? Recorded;
 
         public readonly void OpenAll(int[] variants)
         {
@@ -236,10 +249,10 @@ internal sealed class SigmaPrefilterState
 
         public void Found(int literal)
         {
-            Hits++;
             int g = FirstLiteral + literal;
             if (Seen[g] == Generation) return;
             Seen[g] = Generation;
+            Recorded?.Add(literal);
             var open = Open;
             for (int k = Starts[g], end = Starts[g + 1]; k < end; k++)
             {
