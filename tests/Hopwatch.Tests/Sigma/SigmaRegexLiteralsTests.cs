@@ -66,6 +66,19 @@ public class SigmaRegexLiteralsTests
     }
 
     [Fact]
+    public void DeeplyNestedOrHugePatternsGiveUpOrAnswerWithoutExhaustingTheStack()
+    {
+        // A hostile rule: 100,000 nested groups. No texts (and no crash), however the engine would take it.
+        string nested = new string('(', 100_000) + "abcd" + new string(')', 100_000);
+        Assert.Null(Texts(nested));
+        // A few levels are read as usual.
+        Assert.Equal(["ABCD"], Texts("((((abcd))))"));
+        // A long alternation: too many texts to keep, so none.
+        Assert.Null(Texts(string.Join("|", Enumerable.Range(0, 500).Select(i => $"word{i:000}"))));
+        Assert.Equal(["WORD000", "WORD001"], Texts("word000|word001"));
+    }
+
+    [Fact]
     public void CaseInsensitiveTextsWithAKAlsoOpenOnNonAsciiValues()
     {
         Assert.True(SigmaRegexLiterals.Of("kerberos", ignoreCase: true, 4)!.AlsoNonAscii);

@@ -24,6 +24,8 @@ internal static class SigmaRegexLiterals
     private const int MaxTextLength = 64;
     /// <summary>Most characters a class may stand for and still count as an exact set.</summary>
     private const int MaxClassChars = 8;
+    /// <summary>Deepest group nesting read (the parser recurses per group: a hostile rule must not exhaust the stack).</summary>
+    private const int MaxDepth = 64;
 
     /// <summary>
     /// ASCII letters that .NET's case-insensitive regex matching takes as equal to a non-ASCII character the prefilter's
@@ -67,7 +69,7 @@ internal static class SigmaRegexLiterals
 
     private sealed class Parser(string pattern)
     {
-        private int _at;
+        private int _at, _depth;
         public bool InlineIgnoreCase { get; private set; }
         public bool AtEnd => _at >= pattern.Length;
 
@@ -75,6 +77,13 @@ internal static class SigmaRegexLiterals
         private bool Next(char c) => _at < pattern.Length && pattern[_at] == c;
 
         public Piece Alternation()
+        {
+            if (++_depth > MaxDepth) throw new GiveUp();
+            try { return AlternationCore(); }
+            finally { _depth--; }
+        }
+
+        private Piece AlternationCore()
         {
             var branches = new List<Piece> { Sequence() };
             while (Next('|'))
