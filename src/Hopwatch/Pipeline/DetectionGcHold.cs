@@ -9,16 +9,12 @@ namespace Hopwatch.Pipeline;
 /// collections of that stretch cost ~0.25 s CPU of a ~2 s hunt. Reserving the memory up front costs one
 /// collection while the heap is still empty (it starts before the rules are set up) and ~35 MB more peak memory. The reservation is an
 /// estimate: should the hunt allocate more, the runtime simply collects and leaves the region.
-/// It lasts until the hunt's reports are written: ended after the ordered pass, as it was, it left the runtime
-/// free to collect during scoring, which one bench hunt in ~12 did (a compacting collection of a heap of dead
-/// events: +0.07 s CPU, a sixth of the hunt).
 /// </summary>
 internal sealed class DetectionGcHold : IDisposable
 {
     /// <summary>
     /// Reading allocates ~0.8 byte per input byte of EVTX; detection ~60 MB more for the bench's 3616 alerts;
-    /// the rule set-up (the region starts before it) ~35 MB for all Windows rules from a warm rule cache;
-    /// scoring and reports ~15 MB.
+    /// the rule set-up (the region starts before it) ~35 MB for all Windows rules from a warm rule cache.
     /// </summary>
     private const long ExtraBytes = 136L << 20;
     /// <summary>The reservation is committed memory: beyond this, hunts collect as usual.</summary>

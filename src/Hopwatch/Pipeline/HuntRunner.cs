@@ -147,9 +147,7 @@ public static class HuntRunner
         }
         foreach (var d in plan.Detectors) d.Complete(emit);
         plan.Finish();
-        // The region is kept (it ends when the hunt returns): the events are garbage now, but a collection
-        // would still mark and compact the whole heap around what survives, and scoring and the reports
-        // allocate a few MB (a hunt that allocates past the reservation collects anyway).
+        gcHold?.Dispose(); // the events are dropped now: scoring and reports collect as usual
         phases?.End("ordered pass");
 
         alerts.Sort((a, b) =>

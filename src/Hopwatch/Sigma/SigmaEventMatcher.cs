@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Hopwatch.Events;
 
 namespace Hopwatch.Sigma;
@@ -50,29 +51,40 @@ internal sealed class SigmaEventMatcher
         _view.Bind(e);
         bool gated = bucket.ScanFields.Length > 0;
         if (gated) _set.Prefilter.Open(_view, bucket.ScanFields, _prefilterState);
-        int[] ruleIndexes = bucket.RuleIndexes, gates = bucket.GateOrdinals, matchedAt = _matchedAt;
+        var walk = bucket.Walk;
+        var segments = walk.Segments;
+        ulong[] gatedMasks = walk.Gated, ungatedMasks = walk.Ungated, open = _prefilterState.OpenBits;
+        var byOrdinal = _set.Index.ByOrdinal;
+        int[] ruleIndexOf = _set.Index.RuleIndexByOrdinal, matchedAt = _matchedAt;
         int eventNo = _eventNo;
-        // Ungated: no variant is ever skipped for its texts (every gate is taken as open).
-        int[] open = gated ? _prefilterState.OpenMarks : [];
-        int openMark = _prefilterState.Generation;
-        for (int i = 0; i < candidates.Length; i++)
+        // Only the ungated variants and those the prefilter opened (the others lack every text they need), in bucket order.
+        foreach (var s in segments)
         {
-            int gate = gates[i];
-            if (gated && gate >= 0 && open[gate] != openMark) continue; // lacks every text the rule needs
-            if (matchedAt[ruleIndexes[i]] == eventNo) continue; // another variant of this rule already matched this event
-            var v = candidates[i];
-            Evaluations++;
-            bool hit;
-            if (ProfileTicks is null) hit = v.Node.Matches(_view);
-            else
+            for (int w = 0; w < s.Words; w++)
             {
-                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                hit = v.Node.Matches(_view);
-                ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+                ulong bits = ungatedMasks[s.MaskStart + w];
+                if (gated) bits |= gatedMasks[s.MaskStart + w] & open[s.FirstWord + w];
+                while (bits != 0)
+                {
+                    int ordinal = ((s.FirstWord + w) << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    int rule = ruleIndexOf[ordinal];
+                    if (matchedAt[rule] == eventNo) continue; // another variant of this rule already matched this event
+                    var v = byOrdinal[ordinal];
+                    Evaluations++;
+                    bool hit;
+                    if (ProfileTicks is null) hit = v.Node.Matches(_view);
+                    else
+                    {
+                        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                        hit = v.Node.Matches(_view);
+                        ProfileTicks[v.RuleIndex] += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+                    }
+                    if (!hit) continue;
+                    matchedAt[rule] = eventNo;
+                    hits.Add(v);
+                }
             }
-            if (!hit) continue;
-            matchedAt[ruleIndexes[i]] = eventNo;
-            hits.Add(v);
         }
     }
 }

@@ -36,6 +36,9 @@ internal sealed class SigmaEventView
     /// <summary>Answers of searches over value instances seen before (this view's thread only).</summary>
     public SigmaValueMemo Memo { get; } = new();
 
+    /// <summary>What the prefilter's field scans found in value instances seen before (this view's thread only).</summary>
+    public SigmaScanMemo ScanMemo { get; } = new();
+
     /// <summary>Regex time-outs seen through this view (counted, the match is taken as failed).</summary>
     public long RegexTimeouts;
 

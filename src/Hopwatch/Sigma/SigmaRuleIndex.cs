@@ -7,24 +7,17 @@ internal sealed class SigmaCandidates
     {
         Variants = variants;
         ScanFields = scanFields;
-        RuleIndexes = new int[variants.Length];
-        GateOrdinals = new int[variants.Length];
-        for (int i = 0; i < variants.Length; i++)
-        {
-            RuleIndexes[i] = variants[i].RuleIndex;
-            GateOrdinals[i] = variants[i].RequiredLiterals is null ? -1 : variants[i].Ordinal;
-        }
     }
 
     public SigmaCompiledVariant[] Variants { get; }
     public int[] ScanFields { get; }
-    // What the matcher checks before testing a variant, side by side in flat arrays: a bucket holds up to ~1,200 variants
-    // and an event opens a few dozen, so reading these from each variant object (one cache miss each) cost more than
-    // the tests themselves.
-    /// <summary>Per variant: its <see cref="SigmaCompiledVariant.RuleIndex"/>.</summary>
-    public int[] RuleIndexes { get; }
-    /// <summary>Per variant: its <see cref="SigmaCompiledVariant.Ordinal"/> when the prefilter may leave it closed (it has required texts), else -1.</summary>
-    public int[] GateOrdinals { get; }
+
+    /// <summary>
+    /// What the matcher walks (<see cref="SigmaCandidateWalk"/>), made on the bucket's first event: of the thousands of
+    /// buckets, a run meets a few dozen. Detectors on several threads may make it at once: each makes the same, any is kept.
+    /// </summary>
+    public SigmaCandidateWalk Walk => _walk ??= new SigmaCandidateWalk(Variants, gated: ScanFields.Length > 0);
+    private SigmaCandidateWalk? _walk;
 }
 
 /// <summary>
@@ -44,10 +37,21 @@ internal sealed class SigmaRuleIndex
     private readonly SigmaCandidates _genericWindows, _genericOther;
 
     public int VariantCount { get; }
+    /// <summary>Every variant by its <see cref="SigmaCompiledVariant.Ordinal"/>, and its rule index (what the matcher reads per variant it visits).</summary>
+    public SigmaCompiledVariant[] ByOrdinal { get; }
+    public int[] RuleIndexByOrdinal { get; }
 
     public SigmaRuleIndex(IReadOnlyList<SigmaCompiledVariant> variants, SigmaPrefilter prefilter)
     {
         VariantCount = variants.Count;
+        ByOrdinal = new SigmaCompiledVariant[variants.Count];
+        RuleIndexByOrdinal = new int[variants.Count];
+        for (int i = 0; i < variants.Count; i++)
+        {
+            if (variants[i].Ordinal != i) throw new ArgumentException("variants must be given in ordinal order", nameof(variants));
+            ByOrdinal[i] = variants[i];
+            RuleIndexByOrdinal[i] = variants[i].RuleIndex;
+        }
         SigmaCandidates Bucket(SigmaCompiledVariant[] list) => new(list, prefilter.ScanFieldsFor(list));
         var generic = variants.Where(v => v.Mapping is null).ToList();
         var genericWindows = generic.Where(v => v.Rule.LogSource.Product is null or "windows").ToArray();
@@ -104,4 +108,8 @@ internal sealed class SigmaRuleIndex
     }
 
     public IEnumerable<string> Channels => _channels.Keys;
+
+    /// <summary>Every bucket (for tests).</summary>
+    internal IEnumerable<SigmaCandidates> Buckets =>
+        _channels.Values.SelectMany(b => b.ById.Values.Prepend(b.AnyId)).Append(_genericWindows).Append(_genericOther);
 }

@@ -6,7 +6,8 @@ namespace Hopwatch.Sigma;
 /// Remembers, per thread, the answer of a search over one value instance: (searcher, string instance) → found or not.
 /// Readers share the string of a value that repeats from record to record (EVTX: values up to 256 characters), so the
 /// same provider GUIDs, computer names, paths and command lines come back event after event; keyword lists (searched in
-/// every field of every event) and the prefilter's field scans then answer them without scanning them again.
+/// every field of every event) then answer them without scanning them again (the prefilter's field scans have their
+/// own memo of what they found, <see cref="SigmaScanMemo"/>).
 /// Keyed by instance, never by content: an answer is exactly the one the search would give (strings are immutable).
 /// Direct-mapped and bounded: a collision just overwrites. Not thread-safe (one per <see cref="SigmaEventView"/>).
 /// </summary>
@@ -14,7 +15,7 @@ internal sealed class SigmaValueMemo
 {
     /// <summary>Shorter values are searched again: a few probes cost less than a look-up here.</summary>
     public const int MinLength = 32;
-    /// <summary>The same for the prefilter's scans, which probe at every character (not every few, as keyword lists do).</summary>
+    /// <summary>The same for the prefilter's scans (<see cref="SigmaScanMemo"/>), which probe at every character (not every few, as keyword lists do).</summary>
     public const int MinScanLength = 16;
     private const int Bits = 12;
 

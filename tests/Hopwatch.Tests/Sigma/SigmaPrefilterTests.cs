@@ -88,8 +88,8 @@ public class SigmaPrefilterTests
     /// <summary>A process-creation rule with one selection line.</summary>
     private static string Rule(string id, string line, string condition = "selection") => ProcessRule("selection:\n    " + line, condition, id);
 
-    /// <summary>Enough plain rules that the process-creation bucket is gated.</summary>
-    private static IEnumerable<string> Fillers(int n = 2 * SigmaPrefilter.MinGatedPerBucket) =>
+    /// <summary>Plain rules that gate the process-creation bucket, some of which the tests match.</summary>
+    private static IEnumerable<string> Fillers(int n = 24) =>
         Enumerable.Range(0, n).Select(i => Rule($"11111111-1111-1111-1111-{i:000000000000}", $"Image|endswith: '\\tool{i:00}.exe'"));
 
     private static List<string> Hits(SigmaRuleSet set, params (string, string?)[] fields) =>

@@ -101,9 +101,9 @@ public class SigmaValueMemoTests
     [Fact]
     public void PrefilterScansRememberedPerField()
     {
-        // Enough process-creation rules that the bucket is gated by the prefilter, each needing its own text in CommandLine
+        // Process-creation rules the prefilter gates, each needing its own text in CommandLine
         // (and one in Image), so a remembered "none of the texts" for one field must not close rules of another.
-        var rules = Enumerable.Range(0, SigmaPrefilter.MinGatedPerBucket + 2)
+        var rules = Enumerable.Range(0, 14)
             .Select(i => ProcessRule($"selection:\n    CommandLine|contains: 'needle-{i:00}-in-the-line'", id: $"00000000-0000-0000-0000-0000000000{i:00}"))
             .Append(ProcessRule("selection:\n    Image|contains: 'needle-00-in-the-line'", id: "00000000-0000-0000-0000-000000000099"))
             .ToArray();
@@ -130,7 +130,7 @@ public class SigmaValueMemoTests
     [Fact]
     public void PrefilterAnswersTheSameAroundTheScanMemoLength()
     {
-        var rules = Enumerable.Range(0, SigmaPrefilter.MinGatedPerBucket + 2)
+        var rules = Enumerable.Range(0, 14)
             .Select(i => ProcessRule($"selection:\n    CommandLine|contains: 'nd{i:00}q'", id: $"00000000-0000-0000-0000-0000000000{i:00}"))
             .ToArray();
         var set = Load(rules[0], null, rules[1..]);

@@ -153,4 +153,8 @@ internal sealed class SigmaRegexMatcher : SigmaValueMatcher
     }
 
     public override string Describe() => "re '" + _pattern + "'";
+
+    /// <summary>The pattern as written, and whether it runs case-insensitively (`i`; inline options are in the pattern).</summary>
+    public string Pattern => _pattern;
+    public bool IgnoreCase => (_options & RegexOptions.IgnoreCase) != 0;
 }

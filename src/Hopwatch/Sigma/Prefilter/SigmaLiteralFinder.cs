@@ -22,6 +22,16 @@ internal sealed class SigmaLiteralFinder
     // tuples: code touching ValueTuple fields cannot be precompiled (ReadyToRun) outside the framework.
     private readonly int[] _entryLiteral, _entryOffset;
     private readonly int _shift;
+    /// <summary>
+    /// For big tables only: one bit per gram hash (the top <see cref="FilterBits"/> bits of the same product the slot
+    /// comes from), set for every filed gram. A scan probes every character of a value; the prefilter's table of a
+    /// field like CommandLine (thousands of texts) is tens of KB, so most probes missed the L1 cache only to find an
+    /// empty slot. This 8 KB of bits answers most of them.
+    /// </summary>
+    private readonly ulong[]? _filter;
+    private const int FilterBits = 16;
+    /// <summary>Tables at least this many slots get <see cref="_filter"/> (smaller ones fit the L1 cache themselves).</summary>
+    private const int FilterFromSlots = 2048;
 
     public int LiteralCount => _literals.Length;
 
@@ -89,6 +99,16 @@ internal sealed class SigmaLiteralFinder
             next[e] = head[at] - 1;
             head[at] = e + 1;
         }
+        if (size >= FilterFromSlots)
+        {
+            _filter = new ulong[(1 << FilterBits) / 64];
+            foreach (ulong k in _keys)
+                if (k != 0)
+                {
+                    int bit = FilterBit(k);
+                    _filter[bit >> 6] |= 1UL << bit;
+                }
+        }
         // Lay each gram's entries side by side, in the order they were filed.
         _entryLiteral = new int[n];
         _entryOffset = new int[n];
@@ -147,6 +167,9 @@ internal sealed class SigmaLiteralFinder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Slot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FilterBit(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - FilterBits));
+
     /// <summary>Calls <paramref name="sink"/> with the index of each literal found in <paramref name="text"/> (at least once per literal present).</summary>
     public void Scan<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : struct, ILiteralSink =>
         Scan(text, fold: false, ref sink);
@@ -160,6 +183,7 @@ internal sealed class SigmaLiteralFinder
     {
         if (text.Length < GramLength) return;
         ulong[] keys = _keys;
+        ulong[]? filter = _filter;
         int mask = keys.Length - 1;
         ulong key = fold
             ? (ulong)Up(text[0]) << 16 | (ulong)Up(text[1]) << 32 | (ulong)Up(text[2]) << 48
@@ -168,7 +192,13 @@ internal sealed class SigmaLiteralFinder
         {
             char c = text[end - 1];
             key = key >> 16 | (ulong)(fold ? Up(c) : c) << 48;
-            int slot = Slot(key);
+            ulong hash = key * 0x9E3779B97F4A7C15UL;
+            if (filter is not null)
+            {
+                int bit = (int)(hash >> (64 - FilterBits));
+                if ((filter[bit >> 6] & (1UL << bit)) == 0) continue; // no literal is filed under this gram
+            }
+            int slot = (int)(hash >> _shift);
             while (true)
             {
                 ulong k = keys[slot];
@@ -187,6 +217,7 @@ internal sealed class SigmaLiteralFinder
     {
         if (text.Length < GramLength) return false;
         ulong[] keys = _keys;
+        ulong[]? filter = _filter;
         int mask = keys.Length - 1;
         ulong key = fold
             ? (ulong)Up(text[0]) << 16 | (ulong)Up(text[1]) << 32 | (ulong)Up(text[2]) << 48
@@ -195,7 +226,13 @@ internal sealed class SigmaLiteralFinder
         {
             char c = text[end - 1];
             key = key >> 16 | (ulong)(fold ? Up(c) : c) << 48;
-            int slot = Slot(key);
+            ulong hash = key * 0x9E3779B97F4A7C15UL;
+            if (filter is not null)
+            {
+                int bit = (int)(hash >> (64 - FilterBits));
+                if ((filter[bit >> 6] & (1UL << bit)) == 0) continue; // no literal is filed under this gram
+            }
+            int slot = (int)(hash >> _shift);
             while (true)
             {
                 ulong k = keys[slot];

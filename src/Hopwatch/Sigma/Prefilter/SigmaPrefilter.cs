@@ -10,13 +10,10 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaPrefilter
 {
-    /// <summary>Below this many gated variants a channel/EventID bucket tests its rules directly (scanning would cost more).</summary>
-    public const int MinGatedPerBucket = 12;
-
     /// <summary>Per field: its texts (and the global number of the first), and the variants any non-ASCII value opens.</summary>
     private sealed record FieldGate(SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants)
     {
-        /// <summary>This field's scans in the <see cref="SigmaValueMemo"/>.</summary>
+        /// <summary>This field's scans in the <see cref="SigmaScanMemo"/>.</summary>
         public int MemoId { get; } = SigmaValueMemo.NewId();
     }
 
@@ -129,13 +126,19 @@ internal sealed class SigmaPrefilter
         LiteralOrdinals = filled == ordinals.Length ? ordinals : ordinals[..filled];
     }
 
-    /// <summary>The fields to scan for a bucket of candidates, or empty when the bucket should not be gated.</summary>
+    /// <summary>
+    /// The fields to scan for a bucket of candidates, or empty when none of them has required texts. Every bucket with
+    /// such a variant is gated, however few: the rules without a log-source mapping (file_access, file_rename: a few
+    /// each) are in every Windows bucket, and buckets below a dozen gated rules (the threshold until session 9) ran
+    /// them on three events in four of the bench corpus — 60 % of all rule tests, for fields those events mostly lack,
+    /// which costs a scan almost nothing.
+    /// </summary>
     public int[] ScanFieldsFor(IReadOnlyList<SigmaCompiledVariant> candidates)
     {
         int gated = 0;
         foreach (var v in candidates)
             if (v.RequiredLiterals is not null) gated++;
-        if (gated < MinGatedPerBucket) return [];
+        if (gated == 0) return [];
         // Plain loops over ints: LINQ's int instantiations are compiled at run time on every load. Fields marked
         // rather than listed and sorted: a bucket of a thousand rules names a few dozen fields, thousands of times.
         var named = new bool[_fieldCount];
@@ -164,21 +167,23 @@ internal sealed class SigmaPrefilter
             string? value = view.Event.Fields.ValueAt(index);
             if (string.IsNullOrEmpty(value)) continue;
             var gate = _byField[field]!;
-            // ASCII texts are searched in the value itself, upper-cased on the fly: most scanned values are read by
-            // no test afterwards, so copying them upper-cased (as a few texts with other letters need) is wasted.
             if (gate.Finder is not null)
             {
-                // A value instance seen before in this field (readers share repeated values) holding none of the texts:
-                // nothing to open. One holding some is scanned again (the scan is what marks the variants).
-                bool memo = value.Length >= SigmaValueMemo.MinScanLength;
-                int slot = 0;
-                if (!memo || !view.Memo.TryGet(gate.MemoId, value, out bool found, out slot) || found)
+                sink.FirstLiteral = gate.FirstLiteral;
+                if (value.Length < SigmaValueMemo.MinScanLength) Scan(gate.Finder, view, index, value, ref sink);
+                else if (view.ScanMemo.TryGet(gate.MemoId, value, out var found, out int slot))
                 {
-                    sink.FirstLiteral = gate.FirstLiteral;
-                    int before = sink.Hits;
-                    if (gate.Finder.AllAscii) gate.Finder.Scan(value, fold: true, ref sink);
-                    else gate.Finder.Scan(view.Folded(index, value), ref sink);
-                    if (memo) view.Memo.Remember(slot, gate.MemoId, value, sink.Hits != before);
+                    // A value instance seen before in this field: report what its scan found (usually nothing).
+                    foreach (int literal in found) sink.Found(literal);
+                }
+                else
+                {
+                    var recorded = state.Recorded;
+                    recorded.Clear();
+                    sink.Recorded = recorded;
+                    Scan(gate.Finder, view, index, value, ref sink);
+                    sink.Recorded = null;
+                    view.ScanMemo.Remember(slot, gate.MemoId, value, recorded.Count == 0 ? [] : recorded.ToArray());
                 }
             }
             // Any non-ASCII character in the value: a superset of the upper-cased copy having one (ASCII stays ASCII),
@@ -186,53 +191,74 @@ internal sealed class SigmaPrefilter
             if (gate.NonAsciiVariants.Length > 0 && !System.Text.Ascii.IsValid(value)) sink.OpenAll(gate.NonAsciiVariants);
         }
     }
+
+    private static void Scan(SigmaLiteralFinder finder, SigmaEventView view, int index, string value, ref SigmaPrefilterState.Marker sink)
+    {
+        // ASCII texts are searched in the value itself, upper-cased on the fly: most scanned values are read by no test
+        // afterwards, so copying them upper-cased (as a few texts with other letters need) is wasted.
+        if (finder.AllAscii) finder.Scan(value, fold: true, ref sink);
+        else finder.Scan(view.Folded(index, value), ref sink);
+    }
 }
 
 /// <summary>One detector's scratch for <see cref="SigmaPrefilter"/>: which variants are open for the current event.</summary>
 internal sealed class SigmaPrefilterState
 {
-    private int[] _variantOpen = [];
+    /// <summary>Bit per variant ordinal: opened for the current event (cleared at each event: a few dozen words).</summary>
+    private ulong[] _openBits = [];
     private int[] _literalSeen = [];
     private int _generation;
 
-    public bool IsOpen(int ordinal) => _variantOpen[ordinal] == _generation;
+    /// <summary>Scratch for the literals one scan finds (to remember them in the <see cref="SigmaScanMemo"/>).</summary>
+    internal List<int> Recorded { get; } = new();
 
-    /// <summary>Per variant ordinal, the event number it was last opened for: open for the current event when equal to <see cref="Generation"/> (for loops that check many).</summary>
-    internal int[] OpenMarks => _variantOpen;
-    internal int Generation => _generation;
+    public bool IsOpen(int ordinal) => (_openBits[ordinal >> 6] & (1UL << ordinal)) != 0;
+
+    /// <summary>
+    /// The open variants as bits, ordinal k at bit k % 64 of word k / 64: the matcher walks them against a bucket's
+    /// members a word at a time (<see cref="SigmaCandidateWalk"/>) instead of checking every candidate.
+    /// </summary>
+    internal ulong[] OpenBits => _openBits;
 
     internal Marker BeginEvent(SigmaPrefilter prefilter)
     {
-        if (_variantOpen.Length != prefilter.VariantCount) _variantOpen = new int[prefilter.VariantCount];
+        int words = (prefilter.VariantCount + 63) >> 6;
+        if (_openBits.Length != words) _openBits = new ulong[words];
+        else Array.Clear(_openBits);
         if (_literalSeen.Length != prefilter.LiteralCount) _literalSeen = new int[prefilter.LiteralCount];
         if (++_generation == int.MaxValue)
         {
-            Array.Clear(_variantOpen);
             Array.Clear(_literalSeen);
             _generation = 1;
         }
-        return new Marker { Open = _variantOpen, Seen = _literalSeen, Generation = _generation, Starts = prefilter.LiteralStarts, Ordinals = prefilter.LiteralOrdinals };
+        return new Marker { Open = _openBits, Seen = _literalSeen, Generation = _generation, Starts = prefilter.LiteralStarts, Ordinals = prefilter.LiteralOrdinals };
     }
 
     internal struct Marker : ILiteralSink
     {
-        public int[] Open, Seen, Starts, Ordinals;
+        public ulong[] Open;
+        public int[] Seen, Starts, Ordinals;
         public int Generation, FirstLiteral;
-        /// <summary>Literals found so far (each time one is reported, seen before or not).</summary>
-        public int Hits;
+        /// <summary>When set, each literal newly found for this event is added to it (field-relative numbers, as reported).</summary>
+        public List<int>? Recorded;
 
         public readonly void OpenAll(int[] variants)
         {
-            foreach (int v in variants) Open[v] = Generation;
+            foreach (int v in variants) Open[v >> 6] |= 1UL << v;
         }
 
         public void Found(int literal)
         {
-            Hits++;
             int g = FirstLiteral + literal;
             if (Seen[g] == Generation) return;
             Seen[g] = Generation;
-            for (int k = Starts[g], end = Starts[g + 1]; k < end; k++) Open[Ordinals[k]] = Generation;
+            Recorded?.Add(literal);
+            var open = Open;
+            for (int k = Starts[g], end = Starts[g + 1]; k < end; k++)
+            {
+                int v = Ordinals[k];
+                open[v >> 6] |= 1UL << v;
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ internal sealed record SigmaLiteralAtom(int FieldId, string Text, bool NonAscii 
 /// Works out, from a compiled detection, texts of which at least one must occur in a given field for the
 /// detection to match: a necessary condition, never a sufficient one. A rule whose texts are all absent
 /// from an event cannot match it, so the prefilter need not run it. Where no such condition can be proven
-/// (negations, regexes, numbers, null values, keyword searches, texts shorter than a gram) the answer is
+/// (negations, numbers, null values, keyword searches, texts shorter than a gram, regexes without such texts) the answer is
 /// null: the rule always runs.
 /// </summary>
 internal static class SigmaRequiredLiterals
@@ -61,8 +61,16 @@ internal static class SigmaRequiredLiterals
                     else return null;
                 }
                 return atoms;
+            case SigmaRegexMatcher re:
+                // Texts every match of the pattern holds (upper-cased ASCII, compared with the upper-cased value as the
+                // others are); case-insensitive ones with a letter .NET also matches by a non-ASCII character open on those too.
+                if (SigmaRegexLiterals.Of(re.Pattern, re.IgnoreCase, SigmaLiteralFinder.GramLength) is not { } found) return null;
+                var texts = new List<SigmaLiteralAtom>(found.Texts.Length + 1);
+                foreach (var t in found.Texts) texts.Add(Atom(fieldId, t));
+                if (found.AlsoNonAscii) texts.Add(new SigmaLiteralAtom(fieldId, "", NonAscii: true));
+                return texts;
             default:
-                return null; // regex, numbers, CIDR, null, neq, field references
+                return null; // numbers, CIDR, null, neq, field references
         }
     }
 
