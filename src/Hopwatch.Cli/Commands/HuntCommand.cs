@@ -83,6 +83,14 @@ public sealed class HuntCommand : ICliCommand
                 return 1;
             }
 
+        // Checked before any evidence is read: a folder that cannot be made or written to (a file of that name, no
+        // permission) used to surface only once the hunt was done, as an unhandled exception.
+        if (OutDirProblem(outDir) is { } problem)
+        {
+            Console.Error.WriteLine($"hopwatch hunt: cannot write to --out {outDir}: {problem}");
+            return 1;
+        }
+
         var diag = new ReadDiagnostics();
         bool interactive = !quiet && !json && !Console.IsErrorRedirected;
         // Made on first use: a --quiet run never needs it (setting up the console library costs ~20 ms of JIT).
@@ -148,5 +156,23 @@ public sealed class HuntCommand : ICliCommand
         if (showSuppressed && !json)
             HuntConsole.PrintSuppressed(errConsole.Value, result);
         return 0;
+    }
+
+    /// <summary>Why reports cannot be written to <paramref name="outDir"/> (made when missing), or null when they can.</summary>
+    private static string? OutDirProblem(string outDir)
+    {
+        if (File.Exists(outDir)) return "it is a file";
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            // Writable? A probe file that is gone when closed.
+            using (new FileStream(Path.Combine(outDir, $".hopwatch-write-check-{Environment.ProcessId}"), FileMode.CreateNew, FileAccess.Write,
+                       FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return e.Message;
+        }
     }
 }

@@ -47,4 +47,35 @@ public sealed class HuntCommandTests
         Assert.Equal(1, code);
         Assert.Contains("no such file or folder", err);
     }
+
+    [Fact]
+    public void An_out_path_that_is_a_file_is_an_error_before_anything_is_read()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var (code, _, err) = RunHopwatch("hunt", "samples/demo", "--out", file, "--quiet");
+            Assert.Equal(1, code);
+            Assert.Contains("cannot write to --out", err);
+            Assert.Contains("it is a file", err);
+            Assert.DoesNotContain("Unhandled exception", err);
+            Assert.Equal(0, new FileInfo(file).Length); // left as it was
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void A_missing_out_folder_is_made_and_no_probe_file_is_left_in_it()
+    {
+        var root = Directory.CreateTempSubdirectory("hopwatch-cli-out-");
+        try
+        {
+            var outDir = Path.Combine(root.FullName, "new", "deeper");
+            var (code, _, _) = RunHopwatch("hunt", "samples/demo/evtx", "--out", outDir, "--quiet", "--no-analytics");
+            Assert.Equal(0, code);
+            Assert.True(File.Exists(Path.Combine(outDir, "alerts.jsonl")));
+            Assert.DoesNotContain(Directory.GetFiles(outDir), f => Path.GetFileName(f).StartsWith(".hopwatch-write-check", StringComparison.Ordinal));
+        }
+        finally { root.Delete(true); }
+    }
 }
