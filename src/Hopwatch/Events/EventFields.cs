@@ -68,19 +68,7 @@ public sealed class EventFields
     internal string[]? SharedNames => _count > 0 && _count == _names.Length ? _names : null;
 
     /// <summary>Adds a field; a repeated name keeps both (first wins on lookup).</summary>
-    public void Add(string name, string? value)
-    {
-        if (_count == _names.Length)
-        {
-            int size = Math.Max(8, _count * 2);
-            Array.Resize(ref _names, size);
-            Array.Resize(ref _values, size);
-        }
-        _names[_count] = name;
-        _values[_count] = value;
-        _count++;
-        _nameBits |= NameBit(name);
-    }
+    public void Add(string name, string? value) => Add(name, value, NameBitOf(name));
 
     /// <summary>
     /// Adds a field whose name's lookup bit (<see cref="NameBitOf"/>) the caller worked out once: readers that add the
@@ -101,9 +89,7 @@ public sealed class EventFields
     }
 
     /// <summary>The bit <paramref name="name"/> sets in the filter of names held.</summary>
-    internal static ulong NameBitOf(string name) => NameBit(name);
-
-    private static ulong NameBit(string name)
+    internal static ulong NameBitOf(string name)
     {
         if (name.Length == 0) return 1;
         char c = name[0];
@@ -146,7 +132,7 @@ public sealed class EventFields
         if (found >= 0) return found;
         // A miss scans again ignoring case, unless no held name has this one's length and first letter;
         // names of another length cannot match, so skip those cheaply.
-        if (name.Length > 0 && name[0] < 128 && (_nameBits & NameBit(name)) == 0) return -1;
+        if (name.Length > 0 && name[0] < 128 && (_nameBits & NameBitOf(name)) == 0) return -1;
         if (_count == 0 || _count != _names.Length) return IndexOfIgnoringCase(name);
         // A full names array is never written in place (see CopySharingNames), and records of one layout
         // share it: the answer for (this array, this name) is remembered, so the case-insensitive scan
