@@ -17,6 +17,8 @@ internal sealed class SigmaFieldTable
 
     public int Count => _names.Count;
     public string NameOf(int id) => _names[id];
+    /// <summary>Every name, by number (what the rule-set snapshot keeps).</summary>
+    public IReadOnlyList<string> Names => _names;
 
     /// <summary>When set, every name asked for by <see cref="IdOf"/> is appended (to replay a compilation's field numbering).</summary>
     public List<string>? Recording { get; set; }

@@ -18,6 +18,12 @@ public sealed class SigmaOptions
     /// </summary>
     public string? RuleCacheDirectory { get; set; }
 
+    /// <summary>
+    /// With <see cref="RuleCacheDirectory"/>: keep the whole loaded set there too (<see cref="SigmaRuleSetSnapshot"/>), and
+    /// load from it when nothing changed. Off only to test the load without it.
+    /// </summary>
+    internal bool RuleSetSnapshot { get; set; } = true;
+
     /// <summary>$XDG_CACHE_HOME/hopwatch, else ~/.cache/hopwatch.</summary>
     public static string DefaultRuleCacheDirectory => SigmaParseCache.DefaultDirectory();
 

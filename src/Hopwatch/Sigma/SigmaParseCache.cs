@@ -61,15 +61,20 @@ internal sealed class SigmaParseCache
     /// <summary>The cache for these rule roots in <paramref name="directory"/> (empty when there is none yet or it is unreadable).</summary>
     public static SigmaParseCache Open(string directory, IEnumerable<string> roots)
     {
-        var key = string.Join("\n", roots.Select(Path.GetFullPath));
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16].ToLowerInvariant();
-        var cache = new SigmaParseCache(Path.Combine(directory, $"sigma-rules-{hash}.bin"));
+        var cache = new SigmaParseCache(Path.Combine(directory, $"sigma-rules-{RootsHash(roots)}.bin"));
         try { cache.Read(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or FormatException or InvalidDataException)
         {
             cache._entries.Clear(); // damaged or from an older format: start afresh (entries are only mapped once all read well)
         }
         return cache;
+    }
+
+    /// <summary>What names the cache files of a set of rule roots (the rule-set snapshot's too): 16 hex digits of a hash of their full paths.</summary>
+    internal static string RootsHash(IEnumerable<string> roots)
+    {
+        var key = string.Join("\n", roots.Select(Path.GetFullPath));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16].ToLowerInvariant();
     }
 
     private void Read()

@@ -236,13 +236,7 @@ internal static class SigmaParseCacheFormat
     private static void WriteRule(BinaryWriter w, SigmaRule rule)
     {
         if (rule.Correlation is not null) throw new InvalidOperationException("correlation rules are not cached");
-        w.Write(rule.Id);
-        w.Write(rule.Title);
-        Opt(w, rule.Name);
-        Opt(w, rule.Status);
-        Opt(w, rule.Description);
-        Opt(w, rule.Level);
-        Strings(w, rule.Tags);
+        WriteRuleText(w, rule);
         Opt(w, rule.LogSource.Product);
         Opt(w, rule.LogSource.Category);
         Opt(w, rule.LogSource.Service);
@@ -283,6 +277,18 @@ internal static class SigmaParseCacheFormat
         };
     }
 
+    /// <summary>The texts <see cref="ReadRuleText"/> reads (from id to tags; the status between them).</summary>
+    internal static void WriteRuleText(BinaryWriter w, SigmaRule rule)
+    {
+        w.Write(rule.Id);
+        w.Write(rule.Title);
+        Opt(w, rule.Name);
+        Opt(w, rule.Status);
+        Opt(w, rule.Description);
+        Opt(w, rule.Level);
+        Strings(w, rule.Tags);
+    }
+
     /// <summary>The texts of a rule <see cref="ReadRule"/> left for later (from id to tags, as written).</summary>
     public static SigmaRuleText ReadRuleText(ReadOnlyMemory<byte> data)
     {
@@ -297,7 +303,8 @@ internal static class SigmaParseCacheFormat
 
     private static string? OptPooled(ref SigmaCacheReader r, SigmaStringPool pool) => r.ReadBoolean() ? pool.Get(r.ReadStringBytes()) : null;
 
-    private static void WriteDetection(BinaryWriter w, SigmaDetection d)
+    /// <summary>A detection in the form <see cref="ReadDetection(ReadOnlyMemory{byte})"/> reads.</summary>
+    internal static void WriteDetection(BinaryWriter w, SigmaDetection d)
     {
         w.Write(d.Searches.Count);
         foreach (var s in d.Searches)

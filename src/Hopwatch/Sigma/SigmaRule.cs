@@ -19,6 +19,8 @@ public sealed class SigmaRule
     private SigmaRuleText? _text;
     private readonly ReadOnlyMemory<byte> _cachedText;
     private SigmaRuleText Given => _text ??= new SigmaRuleText();
+    /// <summary>The texts in the parsed-rule cache's form (<see cref="SigmaParseCacheFormat.ReadRuleText"/>); empty when given.</summary>
+    internal ReadOnlyMemory<byte> CachedText => _cachedText;
     private SigmaRuleText Text
     {
         get

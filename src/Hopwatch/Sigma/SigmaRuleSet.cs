@@ -6,7 +6,7 @@ namespace Hopwatch.Sigma;
 /// (<see cref="Skipped"/>, with the reason). Immutable once loaded; detectors built from it may run
 /// on several threads at once.
 /// </summary>
-public sealed class SigmaRuleSet
+public sealed partial class SigmaRuleSet
 {
     private readonly List<SigmaRule> _rules = new();
     private readonly List<SigmaRuleError> _errors = new();
@@ -61,6 +61,11 @@ public sealed class SigmaRuleSet
     public static SigmaRuleSet Load(IReadOnlyList<string> ruleDirsOrFiles, SigmaOptions? options = null)
     {
         options ??= new SigmaOptions();
+        // The whole set as an earlier load of exactly these rules and settings left it, when there is one (the rule files
+        // are examined first: one changed while this load parses it then gives another key next time).
+        var snapshot = options.RuleCacheDirectory is { } snapshotDir ? SigmaRuleSetSnapshot.For(snapshotDir, ruleDirsOrFiles, options) : null;
+        options.OnLoadStep?.Invoke("rule files examined");
+        if (snapshot?.TryLoad(options) is { } restored) return restored;
         SigmaLogSourcePipeline pipeline;
         var early = new List<SigmaRuleError>();
         var cache = options.RuleCacheDirectory is { } cacheDir ? SigmaParseCache.Open(cacheDir, ruleDirsOrFiles) : null;
@@ -118,6 +123,8 @@ public sealed class SigmaRuleSet
                 Parallel.For(0, toParse.Count, k => parsed[toParse[k]] = cache.ParseAndKeep(files[toParse[k]]));
         }
         set.CachedFileCount = cache?.Hits ?? 0;
+        foreach (var r in parsed)
+            if (r.CacheEntry is not null) set._cacheableFiles++;
         options.OnLoadStep?.Invoke("rule files parsed/decoded");
         foreach (var r in parsed)
         {
@@ -145,6 +152,8 @@ public sealed class SigmaRuleSet
             options.OnLoadStep?.Invoke("compile facts remembered");
             cache.SaveIfChanged();
             options.OnLoadStep?.Invoke("cache saved if changed");
+            snapshot?.Save(set);
+            options.OnLoadStep?.Invoke("snapshot saved");
         }
         return set;
     }
@@ -328,19 +337,21 @@ public sealed class SigmaRuleSet
         for (int k = 0; k < required.Length; k++)
         {
             var mapping = mappings.Count == 0 ? null : mappings[k];
-            SigmaMatchNode Build()
-            {
-                try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }
-                catch (Exception e) when (e is SigmaRuleException or SigmaUnfilledPlaceholderException)
-                {
-                    // The facts say this rule compiled under this pipeline; only a bug can make it fail now.
-                    throw new InvalidOperationException($"{rule.File}: rule '{rule.Title}' compiled on an earlier load but not now: {e.Message}", e);
-                }
-            }
-            result.Add(new PendingVariant(mapping, null, Build, required[k]));
+            result.Add(new PendingVariant(mapping, null, LazyBuild(compiler, rule, mapping), required[k]));
         }
         return result;
     }
+
+    /// <summary>Compiles a variant that compiled on an earlier load (cached facts, snapshot) when it is first used.</summary>
+    private Func<SigmaMatchNode> LazyBuild(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping) => () =>
+    {
+        try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }
+        catch (Exception e) when (e is SigmaRuleException or SigmaUnfilledPlaceholderException)
+        {
+            // An earlier load compiled this rule under this pipeline; only a bug can make it fail now.
+            throw new InvalidOperationException($"{rule.File}: rule '{rule.Title}' compiled on an earlier load but not now: {e.Message}", e);
+        }
+    };
 
     /// <summary>Whether the detection expands placeholders (its compiled form then depends on the placeholder file too).</summary>
     private static bool UsesPlaceholders(SigmaDetection d) =>

@@ -8,7 +8,8 @@ namespace Hopwatch.Tests.Sigma;
 /// <summary>
 /// Rules loaded with compile facts from the parsed-rule cache are indexed without compiling them and compiled on
 /// first use: they must find exactly what rules compiled at load find, and facts must never outlive what they
-/// depend on (the rule file, the log-source pipeline, meta-filters, placeholders).
+/// depend on (the rule file, the log-source pipeline, meta-filters, placeholders). Without the rule-set snapshot, which
+/// would serve the unchanged loads here (<see cref="SigmaRuleSetSnapshotTests"/>).
 /// </summary>
 public class SigmaCompileFactsTests
 {
@@ -40,9 +41,9 @@ public class SigmaCompileFactsTests
         {
             var rules = new[] { Path.Combine(SharedData.Sigma, "rules") };
             var compiled = SigmaRuleSet.Load(rules);
-            var cold = SigmaRuleSet.Load(rules, new SigmaOptions { RuleCacheDirectory = cacheDir });
-            var warm = SigmaRuleSet.Load(rules, new SigmaOptions { RuleCacheDirectory = cacheDir });
-            var warmToo = SigmaRuleSet.Load(rules, new SigmaOptions { RuleCacheDirectory = cacheDir });
+            var cold = SigmaRuleSet.Load(rules, new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir });
+            var warm = SigmaRuleSet.Load(rules, new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir });
+            var warmToo = SigmaRuleSet.Load(rules, new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir });
 
             // Without facts every test is compiled at load; with them (almost) none is.
             Assert.All(compiled.Variants, v => Assert.True(v.IsBuilt));
@@ -101,7 +102,7 @@ public class SigmaCompileFactsTests
             var securityEvent = Event("Security", 4688, ("NewProcessName", @"C:\x\tool.exe"));
 
             SigmaRuleSet Load(string pipeline) =>
-                SigmaRuleSet.Load([ruleDir], new SigmaOptions { RuleCacheDirectory = cacheDir, PipelinePath = pipeline });
+                SigmaRuleSet.Load([ruleDir], new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir, PipelinePath = pipeline });
             Load(sysmonPipeline);
             var sysmon = Load(sysmonPipeline);
             Assert.False(Assert.Single(sysmon.Variants).IsBuilt); // indexed from the facts
@@ -136,7 +137,7 @@ public class SigmaCompileFactsTests
             File.WriteAllText(Path.Combine(ruleDir, "expand.yml"),
                 ProcessRule("selection:\n    User|expand: '%admins%'", id: "22222222-2222-2222-2222-222222222222"));
             var placeholders = TempFile("placeholders:\n  admins: ['alice']\n");
-            var options = new SigmaOptions { RuleCacheDirectory = cacheDir, PlaceholderConfigPath = placeholders };
+            var options = new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir, PlaceholderConfigPath = placeholders };
             SigmaRuleSet.Load([ruleDir], options);
             var warm = SigmaRuleSet.Load([ruleDir], options);
             Assert.Equal(2, warm.Rules.Count);
@@ -163,7 +164,7 @@ public class SigmaCompileFactsTests
                         Computer|startswith: 'ws01'
                     condition: selection
                 """);
-            var filtered = SigmaRuleSet.Load([ruleDir], new SigmaOptions { RuleCacheDirectory = cacheDir, PlaceholderConfigPath = placeholders, FilterPaths = [filter] });
+            var filtered = SigmaRuleSet.Load([ruleDir], new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir, PlaceholderConfigPath = placeholders, FilterPaths = [filter] });
             Assert.Empty(filtered.Errors);
             Assert.Empty(Run(filtered, [tool]));
             // ... and no longer once it is gone.
@@ -186,7 +187,7 @@ public class SigmaCompileFactsTests
             File.WriteAllText(Path.Combine(ruleDir, "bad.yml"), ProcessRule("selection:\n    CommandLine|re: 'a(b'"));
             File.WriteAllText(Path.Combine(ruleDir, "good.yml"),
                 ProcessRule("selection:\n    CommandLine|re: '^whoami\\s+/(priv|all)$'", id: "33333333-3333-3333-3333-333333333333"));
-            var options = new SigmaOptions { RuleCacheDirectory = cacheDir };
+            var options = new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir };
             for (int i = 0; i < 3; i++)
             {
                 var set = SigmaRuleSet.Load([ruleDir], options);

@@ -57,7 +57,8 @@ public class SigmaParseCacheTests
             var second = SigmaRuleSet.Load(rules, new SigmaOptions { RuleCacheDirectory = cacheDir });
             Assert.Equal(0, first.CachedFileCount);
             Assert.True(second.CachedFileCount > 3000, $"{second.CachedFileCount} of {second.FileCount} files from the cache");
-            Assert.Single(Directory.GetFiles(cacheDir));
+            Assert.Single(Directory.GetFiles(cacheDir, "sigma-rules-*.bin"));
+            Assert.Single(Directory.GetFiles(cacheDir, "sigma-snapshot-*.bin")); // the rule-set snapshot beside it (its own tests)
 
             string expected = DumpSet(parsed);
             Assert.Contains("SigmaFieldSpec{", expected); // the dump does reach into detections
@@ -84,7 +85,8 @@ public class SigmaParseCacheTests
         {
             string file = Path.Combine(ruleDir, "r.yml");
             File.WriteAllText(file, ProcessRule("selection:\n    Image|endswith: '\\a.exe'"));
-            var options = new SigmaOptions { RuleCacheDirectory = cacheDir };
+            // The parse cache alone (the rule-set snapshot would serve unchanged loads; SigmaRuleSetSnapshotTests check it).
+            var options = new SigmaOptions { RuleCacheDirectory = cacheDir, RuleSetSnapshot = false };
             SigmaRuleSet.Load([ruleDir], options);
             Assert.Equal(1, SigmaRuleSet.Load([ruleDir], options).CachedFileCount);
 
@@ -107,7 +109,7 @@ public class SigmaParseCacheTests
             // Damage the cache file: the load parses instead, and rewrites it.
             File.WriteAllText(file, ProcessRule("selection:\n    Image|endswith: '\\c.exe'"));
             SigmaRuleSet.Load([ruleDir], options);
-            var cacheFile = Assert.Single(Directory.GetFiles(cacheDir));
+            var cacheFile = Assert.Single(Directory.GetFiles(cacheDir, "sigma-rules-*.bin"));
             var bytes = File.ReadAllBytes(cacheFile);
             File.WriteAllBytes(cacheFile, bytes[..(bytes.Length - 7)]);
             var afterDamage = SigmaRuleSet.Load([ruleDir], options);

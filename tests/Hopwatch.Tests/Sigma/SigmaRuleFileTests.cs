@@ -53,8 +53,8 @@ public class SigmaRuleFileTests
         {
             string full = Path.Combine(SharedData.Sigma, "rules", "windows", "builtin", "security");
             string relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
-            var cold = SigmaRuleSet.Load([full], new SigmaOptions { RuleCacheDirectory = cacheDir });
-            var warm = SigmaRuleSet.Load([relative], new SigmaOptions { RuleCacheDirectory = cacheDir });
+            var cold = SigmaRuleSet.Load([full], new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir });
+            var warm = SigmaRuleSet.Load([relative], new SigmaOptions { RuleSetSnapshot = false, RuleCacheDirectory = cacheDir });
             Assert.Equal(0, cold.CachedFileCount);
             Assert.Equal(warm.FileCount, warm.CachedFileCount);
             Assert.Equal(cold.Rules.Select(r => r.Id + r.Title + r.Description), warm.Rules.Select(r => r.Id + r.Title + r.Description));

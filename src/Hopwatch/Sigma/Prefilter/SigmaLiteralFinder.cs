@@ -285,6 +285,46 @@ internal sealed class SigmaLiteralFinder
             if (Up(text[i]) != literal[i]) return false;
         return true;
     }
+
+    // --- The rule-set snapshot (SigmaRuleSetSnapshot) keeps a finder as these arrays and makes it again from them. ---
+
+    /// <summary>The finder's tables, as the constructor built them.</summary>
+    internal (string[] Literals, ulong[] Keys, int[] FirstEntry, int[] EntryCount, int[] EntryLiteral, int[] EntryOffset, ulong[]? Filter) Tables =>
+        (_literals, _keys, _firstEntry, _entryCount, _entryLiteral, _entryOffset, _filter);
+
+    /// <summary>
+    /// A finder from the <see cref="Tables"/> of one built before (the same literals give the same tables). Every array
+    /// is checked against the others (sizes, slots, entries in range), so a bad one throws <see cref="InvalidDataException"/>
+    /// here rather than an index error during a scan.
+    /// </summary>
+    internal SigmaLiteralFinder(string[] literals, ulong[] keys, int[] firstEntry, int[] entryCount, int[] entryLiteral, int[] entryOffset, ulong[]? filter)
+    {
+        int size = keys.Length, n = literals.Length;
+        if (size < 16 || !System.Numerics.BitOperations.IsPow2(size) || size < n * 2 || firstEntry.Length != size || entryCount.Length != size
+            || entryLiteral.Length != n || entryOffset.Length != n || (filter is not null && filter.Length != (1 << FilterBits) / 64)
+            || (filter is null) != (size < FilterFromSlots))
+            throw new InvalidDataException("literal finder tables of inconsistent sizes");
+        foreach (var lit in literals)
+            if (lit.Length < GramLength) throw new InvalidDataException("a literal finder's literal is too short");
+        for (int slot = 0; slot < size; slot++)
+        {
+            if (keys[slot] == 0 ? entryCount[slot] != 0 : (uint)entryCount[slot] > (uint)n || (uint)firstEntry[slot] > (uint)(n - entryCount[slot]))
+                throw new InvalidDataException("a literal finder's slot out of range");
+        }
+        for (int e = 0; e < n; e++)
+            if ((uint)entryLiteral[e] >= (uint)n || (uint)entryOffset[e] > (uint)(literals[entryLiteral[e]].Length - GramLength))
+                throw new InvalidDataException("a literal finder's entry out of range");
+        _literals = literals;
+        _keys = keys;
+        _firstEntry = firstEntry;
+        _entryCount = entryCount;
+        _entryLiteral = entryLiteral;
+        _entryOffset = entryOffset;
+        _filter = filter;
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+        AllAscii = true;
+        foreach (var lit in literals) AllAscii &= System.Text.Ascii.IsValid(lit);
+    }
 }
 
 /// <summary>Receives the literals <see cref="SigmaLiteralFinder.Scan"/> finds (a struct, so the call inlines).</summary>

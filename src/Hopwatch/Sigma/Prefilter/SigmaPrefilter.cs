@@ -126,6 +126,45 @@ internal sealed class SigmaPrefilter
         LiteralOrdinals = filled == ordinals.Length ? ordinals : ordinals[..filled];
     }
 
+    /// <summary>One field's part of the prefilter (what the rule-set snapshot keeps), or null when no variant requires a text of it.</summary>
+    internal (SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants)? GateOf(int field) =>
+        _byField[field] is { } gate ? (gate.Finder, gate.FirstLiteral, gate.NonAsciiVariants) : null;
+
+    /// <summary>One more than the highest field number of a required text (the fields <see cref="GateOf"/> answers for).</summary>
+    internal int FieldCount => _fieldCount;
+
+    /// <summary>
+    /// A prefilter from the parts of one built before (<see cref="GateOf"/>, <see cref="LiteralStarts"/>,
+    /// <see cref="LiteralOrdinals"/>), by the rule-set snapshot. Checked as far as a scan relies on it: literal numbers
+    /// and variant ordinals in range, so a bad snapshot throws <see cref="InvalidDataException"/> here.
+    /// </summary>
+    internal SigmaPrefilter(int variantCount, (SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants)?[] gates, int[] literalStarts, int[] literalOrdinals)
+    {
+        VariantCount = variantCount;
+        _fieldCount = gates.Length;
+        _byField = new FieldGate?[gates.Length];
+        int literals = literalStarts.Length - 1;
+        if (literals < 0 || literalStarts[0] != 0 || literalStarts[literals] != literalOrdinals.Length) throw new InvalidDataException("prefilter literal table of a wrong size");
+        for (int g = 0; g < literals; g++)
+            if (literalStarts[g + 1] < literalStarts[g]) throw new InvalidDataException("prefilter literal table out of order");
+        foreach (int v in literalOrdinals)
+            if ((uint)v >= (uint)variantCount) throw new InvalidDataException("prefilter variant out of range");
+        int next = 0;
+        for (int field = 0; field < gates.Length; field++)
+        {
+            if (gates[field] is not { } gate) continue;
+            foreach (int v in gate.NonAsciiVariants)
+                if ((uint)v >= (uint)variantCount) throw new InvalidDataException("prefilter variant out of range");
+            // Literals are numbered field by field, each field's after the previous field's.
+            if (gate.FirstLiteral != next) throw new InvalidDataException("prefilter literal numbers out of order");
+            next += gate.Finder?.LiteralCount ?? 0;
+            _byField[field] = new FieldGate(gate.Finder, gate.FirstLiteral, gate.NonAsciiVariants);
+        }
+        if (next != literals) throw new InvalidDataException("prefilter literal count differs from its finders'");
+        LiteralStarts = literalStarts;
+        LiteralOrdinals = literalOrdinals;
+    }
+
     /// <summary>
     /// The fields to scan for a bucket of candidates, or empty when none of them has required texts. Every bucket with
     /// such a variant is gated, however few: the rules without a log-source mapping (file_access, file_rename: a few

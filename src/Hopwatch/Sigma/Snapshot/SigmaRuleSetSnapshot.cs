@@ -1,0 +1,142 @@
+using System.IO.Hashing;
+using System.Text;
+
+namespace Hopwatch.Sigma;
+
+/// <summary>
+/// A whole loaded rule set kept on disk beside the parsed-rule cache (<see cref="SigmaParseCache"/>), so that a load of
+/// exactly the same rules under exactly the same settings is one file read and a check instead of a set-up: the rules
+/// (their texts and detections, read on first use as from the parse cache), the skipped ones, the field table, every
+/// variant with its EventIDs and required texts, and the prefilter's literal finders and tables. The tests themselves are
+/// not kept: they are compiled on first use, as for rules with cached compile facts.
+/// </summary>
+/// <remarks>
+/// Used only when its key matches: this build of Hopwatch (module version id), the rule paths (as given and in full), the
+/// rule files' set (<see cref="SigmaRuleFileSetDigest"/>: paths, sizes, modification times), the pipeline and placeholder
+/// files (path, size, time) and the options that change the set. Loads with meta-filters are never snapshotted, nor loads
+/// that found errors or correlations (their messages and checks stay where they are). The payload carries a checksum: a
+/// damaged, cut off or foreign snapshot is ignored (the load takes the ordinary path and writes a fresh one). Written
+/// atomically by any load that did not use it.
+/// </remarks>
+internal sealed class SigmaRuleSetSnapshot
+{
+    private const string Magic = "HWSNAP1";
+    private static readonly Guid BuildId = typeof(SigmaRuleSetSnapshot).Assembly.ManifestModule.ModuleVersionId;
+
+    private readonly string _path;
+    private readonly byte[] _key;
+
+    private SigmaRuleSetSnapshot(string path, byte[] key)
+    {
+        _path = path;
+        _key = key;
+    }
+
+    /// <summary>Where the snapshot of these rule paths lives, and the key this load needs it to have.</summary>
+    public string Path => _path;
+
+    /// <summary>
+    /// The snapshot for loading <paramref name="paths"/> with <paramref name="options"/> from <paramref name="directory"/>;
+    /// null when such a load cannot be snapshotted (meta-filters, a rule path missing or unreadable, a big-endian machine).
+    /// Walks the rule files: call before anything is parsed, so that a file changed during the load changes the key.
+    /// </summary>
+    public static SigmaRuleSetSnapshot? For(string directory, IReadOnlyList<string> paths, SigmaOptions options)
+    {
+        // Arrays are kept in the machine's byte order; filters are not (they apply to rules by their texts at load).
+        if (!options.RuleSetSnapshot || !BitConverter.IsLittleEndian || options.FilterPaths.Count > 0 || paths.Count == 0) return null;
+        if (SigmaRuleFileSetDigest.Of(paths) is not { } digest) return null;
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(paths.Count);
+            foreach (var p in paths) { w.Write(p); w.Write(System.IO.Path.GetFullPath(p)); }
+            w.Write(digest.Count);
+            w.Write((ulong)(digest.Sum >> 64));
+            w.Write((ulong)digest.Sum);
+            Stamped(w, options.PipelinePath);
+            Stamped(w, options.PlaceholderConfigPath);
+            w.Write(options.SkipDeprecated);
+            w.Write(options.Prefilter);
+        }
+        return new SigmaRuleSetSnapshot(System.IO.Path.Combine(directory, $"sigma-snapshot-{SigmaParseCache.RootsHash(paths)}.bin"), ms.ToArray());
+    }
+
+    /// <summary>A settings file by full path, size and modification time (missing: no size and time).</summary>
+    private static void Stamped(BinaryWriter w, string? path)
+    {
+        w.Write(path is not null);
+        if (path is null) return;
+        w.Write(System.IO.Path.GetFullPath(path));
+        var info = new FileInfo(path);
+        w.Write(info.Exists ? info.Length : -1);
+        w.Write(info.Exists ? info.LastWriteTimeUtc.Ticks : -1);
+    }
+
+    /// <summary>The rule set as snapshotted, or null when there is no usable snapshot for this key (then load as usual).</summary>
+    public SigmaRuleSet? TryLoad(SigmaOptions options)
+    {
+        try
+        {
+            if (!File.Exists(_path)) return null;
+            var file = File.ReadAllBytes(_path);
+            if (Payload(file) is not { } payload) return null;
+            var r = new SigmaCacheReader(payload.Span);
+            if (!r.ReadStringBytes().SequenceEqual(_key)) return null; // another rule set, other settings
+            return SigmaRuleSet.FromSnapshot(payload, r.Position, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or InvalidDataException or FormatException
+                                    or ArgumentException or OverflowException or SigmaSnapshotMismatchException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The payload of a snapshot file when its header is this build's and its checksum holds; else null.</summary>
+    private static ReadOnlyMemory<byte>? Payload(byte[] file)
+    {
+        var r = new SigmaCacheReader(file);
+        if (!r.ReadStringBytes().SequenceEqual(Encoding.UTF8.GetBytes(Magic))) return null;
+        if (!new Guid(file.AsSpan(r.Skip(16), 16)).Equals(BuildId)) return null;
+        long length = r.ReadInt64();
+        ulong checksum = (ulong)r.ReadInt64();
+        int start = r.Position;
+        if (length != file.Length - start) return null;
+        var payload = file.AsMemory(start);
+        return XxHash3.HashToUInt64(payload.Span) == checksum ? payload : null;
+    }
+
+    /// <summary>Writes the snapshot of <paramref name="set"/> (loaded under this key) when it can be snapshotted; problems writing it are not errors.</summary>
+    public void Save(SigmaRuleSet set)
+    {
+        if (!set.CanSnapshot) return;
+        string temp = _path + "." + Environment.ProcessId + ".tmp";
+        try
+        {
+            using var ms = new MemoryStream();
+            using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write7BitEncodedInt(_key.Length);
+                w.Write(_key);
+                set.WriteSnapshot(w);
+            }
+            var payload = ms.GetBuffer().AsSpan(0, (int)ms.Length);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+            using (var w = new BinaryWriter(File.Create(temp), Encoding.UTF8))
+            {
+                w.Write(Magic);
+                w.Write(BuildId.ToByteArray());
+                w.Write((long)payload.Length);
+                w.Write(XxHash3.HashToUInt64(payload));
+                w.Write(payload);
+            }
+            File.Move(temp, _path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (Exception e2) when (e2 is IOException or UnauthorizedAccessException) { }
+        }
+    }
+}
+
+/// <summary>A snapshot whose content does not fit this load (a rule's log source no longer maps as it did, ...): load as usual.</summary>
+internal sealed class SigmaSnapshotMismatchException(string message) : Exception(message);
