@@ -25,6 +25,13 @@ internal sealed class SigmaCompiledVariant
     /// <summary>Compiles the test on first use (instead of <see cref="Node"/> given at once).</summary>
     public Func<SigmaMatchNode>? Build { init => _build = value; }
 
+    /// <summary>
+    /// As <see cref="Build"/>, one function for many variants, given the variant (its rule and mapping say what to
+    /// compile): a set from a snapshot makes no closure and delegate per variant.
+    /// </summary>
+    public Func<SigmaCompiledVariant, SigmaMatchNode>? BuildFrom { init => _buildFrom = value; }
+    private Func<SigmaCompiledVariant, SigmaMatchNode>? _buildFrom;
+
     /// <summary>Whether the test has been compiled (given at once or built since).</summary>
     public bool IsBuilt => _node is not null;
 
@@ -37,11 +44,11 @@ internal sealed class SigmaCompiledVariant
 
     private SigmaMatchNode BuildOnce()
     {
-        var build = _build ?? throw new InvalidOperationException("variant has neither a test nor a way to build one");
+        if (_build is null && _buildFrom is null) throw new InvalidOperationException("variant has neither a test nor a way to build one");
         // Detectors on several threads may reach the same variant at once: one builds, the others wait for it.
-        lock (build)
+        lock (this)
         {
-            return _node ??= build();
+            return _node ??= _build is { } build ? build() : _buildFrom!(this);
         }
     }
 }

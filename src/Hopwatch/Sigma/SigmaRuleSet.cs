@@ -343,7 +343,11 @@ public sealed partial class SigmaRuleSet
     }
 
     /// <summary>Compiles a variant that compiled on an earlier load (cached facts, snapshot) when it is first used.</summary>
-    private Func<SigmaMatchNode> LazyBuild(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping) => () =>
+    private Func<SigmaMatchNode> LazyBuild(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping) =>
+        () => CompileLate(compiler, rule, mapping);
+
+    /// <summary>The test of a variant that compiled on an earlier load (cached facts, snapshot), compiled now (on its first use).</summary>
+    private SigmaMatchNode CompileLate(SigmaDetectionCompiler compiler, SigmaRule rule, SigmaLogSourceMapping? mapping)
     {
         try { return CompileNode(compiler, rule, mapping, [], required: false).Node; }
         catch (Exception e) when (e is SigmaRuleException or SigmaUnfilledPlaceholderException)
@@ -351,7 +355,7 @@ public sealed partial class SigmaRuleSet
             // An earlier load compiled this rule under this pipeline; only a bug can make it fail now.
             throw new InvalidOperationException($"{rule.File}: rule '{rule.Title}' compiled on an earlier load but not now: {e.Message}", e);
         }
-    };
+    }
 
     /// <summary>Whether the detection expands placeholders (its compiled form then depends on the placeholder file too).</summary>
     private static bool UsesPlaceholders(SigmaDetection d) =>

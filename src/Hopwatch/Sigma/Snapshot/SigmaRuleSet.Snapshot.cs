@@ -196,6 +196,7 @@ public sealed partial class SigmaRuleSet
         options.OnLoadStep?.Invoke("snapshot: field table, prefilter");
 
         var compiler = new SigmaDetectionCompiler(set.FieldTable, placeholders, options.RegexTimeout) { RegexesChecked = true };
+        Func<SigmaCompiledVariant, SigmaMatchNode> build = v => set.CompileLate(compiler, v.Rule, v.Mapping);
         if (Count(ref r) != variantCount) throw new InvalidDataException("a snapshot's variant count differs from its prefilter's");
         set.Variants.Capacity = variantCount;
         for (int i = 0; i < variantCount; i++)
@@ -233,7 +234,7 @@ public sealed partial class SigmaRuleSet
             }
             set.Variants.Add(new SigmaCompiledVariant
             {
-                Rule = rule, RuleIndex = ruleIndex, Mapping = mapping, Build = set.LazyBuild(compiler, rule, mapping), EventIds = eventIds,
+                Rule = rule, RuleIndex = ruleIndex, Mapping = mapping, BuildFrom = build, EventIds = eventIds,
                 Ordinal = i, RequiredLiterals = options.Prefilter ? required : null,
             });
         }

@@ -75,33 +75,40 @@ internal sealed class SigmaRuleSetSnapshot
     /// <summary>The rule set as snapshotted, or null when there is no usable snapshot for this key (then load as usual).</summary>
     public SigmaRuleSet? TryLoad(SigmaOptions options)
     {
+        SigmaMappedFile? mapped = null;
         try
         {
-            if (!File.Exists(_path)) return null;
-            var file = File.ReadAllBytes(_path);
-            if (Payload(file) is not { } payload) return null;
+            if (!File.Exists(_path) || (mapped = SigmaMappedFile.Open(_path)) is null) return null;
+            if (Payload(mapped.Memory) is not { } payload) return null;
             var r = new SigmaCacheReader(payload.Span);
             if (!r.ReadStringBytes().SequenceEqual(_key)) return null; // another rule set, other settings
-            return SigmaRuleSet.FromSnapshot(payload, r.Position, options);
+            var set = SigmaRuleSet.FromSnapshot(payload, r.Position, options);
+            mapped = null; // the set's rules read from it from now on
+            return set;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or EndOfStreamException or InvalidDataException or FormatException
                                     or ArgumentException or OverflowException or SigmaSnapshotMismatchException)
         {
             return null;
         }
+        finally
+        {
+            // Not used: unmapped now (a mapped file cannot be replaced on every system, and this load writes a new one).
+            ((IDisposable?)mapped)?.Dispose();
+        }
     }
 
     /// <summary>The payload of a snapshot file when its header is this build's and its checksum holds; else null.</summary>
-    private static ReadOnlyMemory<byte>? Payload(byte[] file)
+    private static ReadOnlyMemory<byte>? Payload(ReadOnlyMemory<byte> file)
     {
-        var r = new SigmaCacheReader(file);
+        var r = new SigmaCacheReader(file.Span);
         if (!r.ReadStringBytes().SequenceEqual(Encoding.UTF8.GetBytes(Magic))) return null;
-        if (!new Guid(file.AsSpan(r.Skip(16), 16)).Equals(BuildId)) return null;
+        if (!new Guid(file.Span.Slice(r.Skip(16), 16)).Equals(BuildId)) return null;
         long length = r.ReadInt64();
         ulong checksum = (ulong)r.ReadInt64();
         int start = r.Position;
         if (length != file.Length - start) return null;
-        var payload = file.AsMemory(start);
+        var payload = file[start..];
         return XxHash3.HashToUInt64(payload.Span) == checksum ? payload : null;
     }
 
