@@ -60,7 +60,15 @@ public sealed class SigmaRule
     /// </summary>
     internal ReadOnlyMemory<byte> CachedDetection { get; init; }
     public SigmaCorrelation? Correlation { get; init; }
-    public string File { get; init; } = "";
+    public string File
+    {
+        // A rule from the rule-set snapshot decodes its path on first use: a hunt names no rule file (2,400 strings of ~100 characters).
+        get => _file ??= CachedFile.IsEmpty ? "" : System.Text.Encoding.UTF8.GetString(CachedFile.Span);
+        init => _file = value;
+    }
+    private string? _file;
+    /// <summary>The rule file's path in UTF-8 (from the rule-set snapshot), read on first use of <see cref="File"/>; empty: as given.</summary>
+    internal ReadOnlyMemory<byte> CachedFile { get; init; }
     public int Line { get; init; }
 
     public bool IsCorrelation => Correlation is not null;

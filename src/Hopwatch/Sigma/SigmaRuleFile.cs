@@ -45,9 +45,7 @@ internal sealed class SigmaRuleFile
             var options = new EnumerationOptions { RecurseSubdirectories = true, MatchType = MatchType.Win32, AttributesToSkip = 0, IgnoreInaccessible = false };
             var found = new FileSystemEnumerable<SigmaRuleFile>(p, (ref FileSystemEntry e) =>
             {
-                (long, long)? stamp = null;
-                try { stamp = (e.Length, e.LastWriteTimeUtc.UtcTicks); }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+                var stamp = StampOf(ref e);
                 var entry = System.IO.Path.TryJoin(e.Directory, e.FileName, buffer, out int n) ? cache.Find(buffer.AsSpan(0, n)) : cache.Find(e.ToFullPath());
                 return new SigmaRuleFile { Path = e.ToSpecifiedFullPath(), Stamp = stamp, Entry = entry, FullPath = entry is null ? e.ToFullPath() : null };
             }, options)
@@ -64,11 +62,27 @@ internal sealed class SigmaRuleFile
         return files;
     }
 
+    /// <summary>
+    /// A listed file's size and time: its own, or for a symbolic link those of the file it leads to (the listing's are the
+    /// link's own, which do not change when the file linked to does); null when it cannot be examined.
+    /// </summary>
+    internal static (long Size, long Ticks)? StampOf(ref FileSystemEntry e)
+    {
+        try
+        {
+            if ((e.Attributes & FileAttributes.ReparsePoint) == 0) return (e.Length, e.LastWriteTimeUtc.UtcTicks);
+            return File.ResolveLinkTarget(e.ToFullPath(), returnFinalTarget: true) is FileInfo { Exists: true } target
+                ? (target.Length, target.LastWriteTimeUtc.Ticks) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+    }
+
     private static (long Size, long Ticks)? StampOf(string file)
     {
         try
         {
             var info = new FileInfo(file);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target) info = target;
             return (info.Length, info.LastWriteTimeUtc.Ticks);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }

@@ -272,4 +272,39 @@ public class SigmaRuleSetSnapshotTests
         }
         finally { Directory.Delete(cacheDir, true); }
     }
+
+    [Fact]
+    public void TheDigestCountsWhatDirectoryEnumerationListsAndFollowsLinks()
+    {
+        var windows = Path.Combine(SharedData.Sigma, "rules", "windows");
+        int listed = Directory.EnumerateFiles(windows, "*", SearchOption.AllDirectories)
+            .Count(f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase));
+        var digest = SigmaRuleFileSetDigest.Of([windows]);
+        Assert.Equal(listed, digest!.Value.Count);
+
+        // A rule file reached through a symbolic link: a change of the file linked to takes effect.
+        var cacheDir = Directory.CreateTempSubdirectory("hopwatch-cache-").FullName;
+        var ruleDir = Directory.CreateTempSubdirectory("hopwatch-rules-").FullName;
+        var targetDir = Directory.CreateTempSubdirectory("hopwatch-target-").FullName;
+        try
+        {
+            string target = Path.Combine(targetDir, "t.yml");
+            File.WriteAllText(target, ProcessRule("selection:\n    Image|endswith: '\\tool.exe'"));
+            File.CreateSymbolicLink(Path.Combine(ruleDir, "linked.yml"), target);
+            Assert.Equal(1, SigmaRuleFileSetDigest.Of([ruleDir])!.Value.Count);
+            var events = new List<LogEvent> { Event(Sysmon, 1, ("Image", @"C:\x\tool.exe")), Event(Sysmon, 1, ("Image", @"C:\x\other.exe")) };
+            LoadAndCompare(ruleDir, cacheDir, events, expectSnapshot: false, expectedAlerts: 1);
+            LoadAndCompare(ruleDir, cacheDir, events, expectSnapshot: true, expectedAlerts: 1);
+            File.WriteAllText(target, ProcessRule("selection:\n    Image|endswith: '\\other.exe'"));
+            Touch(target);
+            var changed = LoadAndCompare(ruleDir, cacheDir, events, expectSnapshot: false, expectedAlerts: 1);
+            Assert.Equal(events[1].RecordId, Run(changed, events).Single().Evidence[0].RecordId);
+        }
+        finally
+        {
+            Directory.Delete(cacheDir, true);
+            Directory.Delete(ruleDir, true);
+            Directory.Delete(targetDir, true);
+        }
+    }
 }

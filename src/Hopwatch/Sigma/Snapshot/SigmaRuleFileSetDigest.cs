@@ -28,6 +28,8 @@ internal readonly record struct SigmaRuleFileSetDigest(int Count, UInt128 Sum)
                 if (File.Exists(p))
                 {
                     var info = new FileInfo(p);
+                    if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target)
+                        sum += Hash(p, "->", target.Length, target.LastWriteTimeUtc.Ticks); // the file linked to changes, not the link
                     sum += Hash(p, [], info.Length, info.LastWriteTimeUtc.Ticks);
                     count++;
                     continue;
@@ -77,6 +79,12 @@ internal readonly record struct SigmaRuleFileSetDigest(int Count, UInt128 Sum)
             try
             {
                 Sum += Hash(e.Directory[e.RootDirectory.Length..], e.FileName, e.Length, e.LastWriteTimeUtc.UtcTicks);
+                // A link: the file it leads to as well (the link's own size and time do not change when that file does).
+                if ((e.Attributes & FileAttributes.ReparsePoint) != 0)
+                {
+                    if (SigmaRuleFile.StampOf(ref e) is not var (size, ticks)) Failed = true;
+                    else Sum += Hash(e.Directory[e.RootDirectory.Length..], string.Concat(e.FileName, "->"), size, ticks);
+                }
                 Count++;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { Failed = true; }

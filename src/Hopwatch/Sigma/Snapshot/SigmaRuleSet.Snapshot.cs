@@ -38,7 +38,7 @@ public sealed partial class SigmaRuleSet
         foreach (var rule in _rules)
         {
             w.Write(rule.File == lastFile);
-            if (rule.File != lastFile) w.Write(lastFile = rule.File);
+            if (rule.File != lastFile) Bytes(w, Encoding.UTF8.GetBytes(lastFile = rule.File));
             w.Write(rule.Line);
             Opt(w, rule.Status);
             Opt(w, rule.LogSource.Product);
@@ -144,15 +144,24 @@ public sealed partial class SigmaRuleSet
         options.OnLoadStep?.Invoke("snapshot: pipeline, skipped");
 
         int ruleCount = Count(ref r);
-        var pool = new SigmaStringPool(ruleCount);
+        var pool = new SigmaStringPool(16); // statuses and log sources: a few dozen texts
         var mappingsOf = new Dictionary<SigmaLogSource, List<SigmaLogSourceMapping>>();
-        string file = "";
+        // One log source object per distinct source (the texts are pooled, so the same source has the same instances).
+        var sources = new Dictionary<(string?, string?, string?), SigmaLogSource>();
+        var file = ReadOnlyMemory<byte>.Empty;
         set._rules.Capacity = ruleCount;
+        set._mappings.EnsureCapacity(ruleCount);
         for (int i = 0; i < ruleCount; i++)
         {
-            if (!r.ReadBoolean()) file = r.ReadString();
+            if (!r.ReadBoolean())
+            {
+                int fileLength = Count(ref r);
+                file = payload.Slice(r.Skip(fileLength), fileLength);
+            }
             int line = r.ReadInt32();
             string? status = Pooled(ref r, pool), product = Pooled(ref r, pool), category = Pooled(ref r, pool), service = Pooled(ref r, pool);
+            if (!sources.TryGetValue((product, category, service), out var source))
+                sources[(product, category, service)] = source = product is null && category is null && service is null ? SigmaLogSource.Empty : new SigmaLogSource(product, category, service);
             int textLength = Count(ref r);
             var text = payload.Slice(r.Skip(textLength), textLength);
             int detectionLength = Count(ref r);
@@ -161,8 +170,7 @@ public sealed partial class SigmaRuleSet
             var rule = new SigmaRule(text)
             {
                 Status = status,
-                LogSource = product is null && category is null && service is null ? SigmaLogSource.Empty : new SigmaLogSource(product, category, service),
-                CachedDetection = detection, File = file, Line = line,
+                LogSource = source, CachedDetection = detection, CachedFile = file, Line = line,
             };
             if (!mappingsOf.TryGetValue(rule.LogSource, out var mappings)) mappingsOf[rule.LogSource] = mappings = pipeline.MappingsFor(rule.LogSource);
             set._rules.Add(rule);
