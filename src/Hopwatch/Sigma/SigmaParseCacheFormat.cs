@@ -8,15 +8,23 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal static class SigmaParseCacheFormat
 {
+    /// <remarks>Each rule's texts and detection in this form are noted on it (<see cref="SigmaRule.CacheForm"/>): the rule-set snapshot copies them.</remarks>
     public static byte[] WriteResult(SigmaParseResult result)
     {
         using var ms = new MemoryStream();
+        var forms = new (int TextStart, int TextEnd, int DetectionStart, int DetectionEnd)[result.Rules.Count];
         using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(result.Rules.Count);
-            foreach (var rule in result.Rules) WriteRule(w, rule);
+            for (int i = 0; i < forms.Length; i++) forms[i] = WriteRule(w, ms, result.Rules[i]);
         }
-        return ms.ToArray();
+        var bytes = ms.ToArray();
+        for (int i = 0; i < forms.Length; i++)
+        {
+            var (textStart, textEnd, detectionStart, detectionEnd) = forms[i];
+            result.Rules[i].CacheForm = (bytes.AsMemory(textStart, textEnd - textStart), bytes.AsMemory(detectionStart, detectionEnd - detectionStart));
+        }
+        return bytes;
     }
 
     /// <summary>
@@ -233,16 +241,25 @@ internal static class SigmaParseCacheFormat
         return Enum.IsDefined(typeof(Hopwatch.Events.SourceFormat), f) ? (Hopwatch.Events.SourceFormat)f : throw new InvalidDataException("unknown source format " + f);
     }
 
-    private static void WriteRule(BinaryWriter w, SigmaRule rule)
+    /// <summary>Writes a rule; returns where its texts and its detection lie in <paramref name="ms"/> (the stream under <paramref name="w"/>).</summary>
+    private static (int, int, int, int) WriteRule(BinaryWriter w, MemoryStream ms, SigmaRule rule)
     {
         if (rule.Correlation is not null) throw new InvalidOperationException("correlation rules are not cached");
+        w.Flush();
+        int textStart = (int)ms.Position;
         WriteRuleText(w, rule);
+        w.Flush();
+        int textEnd = (int)ms.Position;
         Opt(w, rule.LogSource.Product);
         Opt(w, rule.LogSource.Category);
         Opt(w, rule.LogSource.Service);
         w.Write(rule.Line);
         w.Write(rule.Detection is not null);
+        w.Flush();
+        int detectionStart = (int)ms.Position;
         if (rule.Detection is { } d) WriteDetection(w, d);
+        w.Flush();
+        return (textStart, textEnd, detectionStart, (int)ms.Position);
     }
 
     /// <summary>

@@ -67,6 +67,12 @@ public sealed class SigmaRule
         init => _file = value;
     }
     private string? _file;
+    /// <summary>
+    /// The texts and detection in the parsed-rule cache's form, as this load wrote them there after parsing the rule
+    /// (<see cref="SigmaParseCacheFormat.WriteResult"/>): the rule-set snapshot copies them instead of writing them again.
+    /// </summary>
+    internal (ReadOnlyMemory<byte> Text, ReadOnlyMemory<byte> Detection) CacheForm { get; set; }
+
     /// <summary>The rule file's path in UTF-8 (from the rule-set snapshot), read on first use of <see cref="File"/>; empty: as given.</summary>
     internal ReadOnlyMemory<byte> CachedFile { get; init; }
     public int Line { get; init; }

@@ -45,6 +45,7 @@ public sealed partial class SigmaRuleSet
             Opt(w, rule.LogSource.Category);
             Opt(w, rule.LogSource.Service);
             if (!rule.CachedText.IsEmpty) Bytes(w, rule.CachedText.Span);
+            else if (!rule.CacheForm.Text.IsEmpty) Bytes(w, rule.CacheForm.Text.Span); // parsed by this load, in the cache's form already
             else
             {
                 scratch.SetLength(0);
@@ -53,6 +54,7 @@ public sealed partial class SigmaRuleSet
                 Bytes(w, scratch.GetBuffer().AsSpan(0, (int)scratch.Length));
             }
             if (!rule.CachedDetection.IsEmpty) Bytes(w, rule.CachedDetection.Span);
+            else if (!rule.CacheForm.Detection.IsEmpty) Bytes(w, rule.CacheForm.Detection.Span);
             else
             {
                 scratch.SetLength(0);

@@ -119,22 +119,30 @@ internal sealed class SigmaRuleSetSnapshot
         string temp = _path + "." + Environment.ProcessId + ".tmp";
         try
         {
-            using var ms = new MemoryStream();
-            using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
-            {
-                w.Write7BitEncodedInt(_key.Length);
-                w.Write(_key);
-                set.WriteSnapshot(w);
-            }
-            var payload = ms.GetBuffer().AsSpan(0, (int)ms.Length);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
-            using (var w = new BinaryWriter(File.Create(temp), Encoding.UTF8))
+            // Written straight to the file and hashed on the way, in 64 KB pieces: a payload built in memory first (a
+            // growing 4 MB stream) cost a cold load more than the writing itself.
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                w.Write(Magic);
-                w.Write(BuildId.ToByteArray());
-                w.Write((long)payload.Length);
-                w.Write(XxHash3.HashToUInt64(payload));
-                w.Write(payload);
+                using (var head = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+                {
+                    head.Write(Magic);
+                    head.Write(BuildId.ToByteArray());
+                    head.Write(0L); // payload length and checksum, filled in below
+                    head.Write(0UL);
+                }
+                long lengthAt = file.Position - 16;
+                var hashing = new HashingStream(file);
+                using (var w = new BinaryWriter(new BufferedStream(hashing, 1 << 16), Encoding.UTF8))
+                {
+                    w.Write7BitEncodedInt(_key.Length);
+                    w.Write(_key);
+                    set.WriteSnapshot(w);
+                }
+                file.Position = lengthAt;
+                using var tail = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true);
+                tail.Write(hashing.Written);
+                tail.Write(hashing.Hash.GetCurrentHashAsUInt64());
             }
             File.Move(temp, _path, overwrite: true);
         }
@@ -143,6 +151,32 @@ internal sealed class SigmaRuleSetSnapshot
             try { File.Delete(temp); } catch (Exception e2) when (e2 is IOException or UnauthorizedAccessException) { }
         }
     }
+}
+
+/// <summary>Passes what is written on to a stream, hashing it (<see cref="XxHash3"/>, as <see cref="SigmaRuleSetSnapshot"/> checks it) and counting it.</summary>
+file sealed class HashingStream(Stream inner) : Stream
+{
+    public XxHash3 Hash { get; } = new();
+    public long Written { get; private set; }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        Hash.Append(buffer);
+        inner.Write(buffer);
+        Written += buffer.Length;
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public override void WriteByte(byte value) => Write([value]);
+    public override void Flush() => inner.Flush();
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>A snapshot whose content does not fit this load (a rule's log source no longer maps as it did, ...): load as usual.</summary>
