@@ -49,7 +49,27 @@ public sealed partial class SigmaRuleSet
     /// </summary>
     internal string[] KeyFieldsOf(int ruleIndex) =>
         // Detectors on several threads may ask at once: each works out the same array, any one of them is kept.
-        _keyFields[ruleIndex] ??= _rules[ruleIndex].Detection?.FieldNames().Where(f => !f.Equals("EventID", StringComparison.OrdinalIgnoreCase)).ToArray() ?? [];
+        _keyFields[ruleIndex] ??= KeyFields(_rules[ruleIndex].Detection);
+
+    /// <summary>
+    /// <see cref="SigmaDetection.FieldNames"/> but EventID, in order. Plain loops over the few fields of a detection: the
+    /// LINQ chain (a set, four iterators) was ~0.5 % of the bench hunt, run for every rule that hits.
+    /// </summary>
+    private static string[] KeyFields(SigmaDetection? detection)
+    {
+        if (detection is null) return [];
+        var fields = new List<string>();
+        foreach (var search in detection.Searches)
+            foreach (var alternative in search.Alternatives)
+                foreach (var spec in alternative)
+                {
+                    if (spec.Field is not { } field || field.Equals("EventID", StringComparison.OrdinalIgnoreCase)) continue;
+                    bool seen = false;
+                    foreach (var f in fields) seen |= f.Equals(field, StringComparison.OrdinalIgnoreCase);
+                    if (!seen) fields.Add(field);
+                }
+        return fields.ToArray();
+    }
 
     private SigmaRuleSet(SigmaOptions options, SigmaLogSourcePipeline pipeline)
     {
