@@ -41,7 +41,7 @@ internal sealed class SigmaCandidateWalk
             {
                 var v = variants[k];
                 int word = seg.MaskStart + (v.Ordinal >> 6) - seg.FirstWord;
-                if (gated && v.RequiredLiterals is not null) Gated[word] |= 1UL << v.Ordinal;
+                if (gated && v.HasRequiredLiterals) Gated[word] |= 1UL << v.Ordinal;
                 else Ungated[word] |= 1UL << v.Ordinal;
             }
     }

@@ -40,7 +40,23 @@ internal sealed class SigmaCompiledVariant
     /// <summary>Position in <see cref="SigmaRuleSet.Variants"/> (the prefilter marks variants by it).</summary>
     public int Ordinal { get; init; }
     /// <summary>Texts one of which the event must contain for the variant to match (<see cref="SigmaRequiredLiterals"/>); null: none known, always test.</summary>
-    public SigmaLiteralAtom[]? RequiredLiterals { get; init; }
+    public SigmaLiteralAtom[]? RequiredLiterals
+    {
+        // Several threads may ask at once: each reads the same texts, any one array is kept.
+        get => _required ?? (_requiredFrom is { } read ? _required = read(this) : null);
+        init => _required = value;
+    }
+    private SigmaLiteralAtom[]? _required;
+
+    /// <summary>
+    /// As <see cref="RequiredLiterals"/> (then not null), read on first use: a set from a snapshot has its prefilter and
+    /// index already, and a hunt reads no variant's texts after that (14,000 of them for the Windows rules).
+    /// </summary>
+    public Func<SigmaCompiledVariant, SigmaLiteralAtom[]>? RequiredLiteralsFrom { init => _requiredFrom = value; }
+    private Func<SigmaCompiledVariant, SigmaLiteralAtom[]>? _requiredFrom;
+
+    /// <summary>Whether <see cref="RequiredLiterals"/> is not null (the prefilter may leave the variant closed), without reading them.</summary>
+    public bool HasRequiredLiterals => _required is not null || _requiredFrom is not null;
 
     private SigmaMatchNode BuildOnce()
     {

@@ -89,8 +89,94 @@ internal sealed class SigmaRuleIndex
         }
     }
 
+    /// <summary>An index from its parts, by <see cref="FromSnapshot"/>.</summary>
+    private SigmaRuleIndex(IReadOnlyList<SigmaCompiledVariant> variants, SigmaCandidates genericWindows, SigmaCandidates genericOther)
+    {
+        VariantCount = variants.Count;
+        ByOrdinal = new SigmaCompiledVariant[variants.Count];
+        RuleIndexByOrdinal = new int[variants.Count];
+        for (int i = 0; i < variants.Count; i++)
+        {
+            if (variants[i].Ordinal != i) throw new ArgumentException("variants must be given in ordinal order", nameof(variants));
+            ByOrdinal[i] = variants[i];
+            RuleIndexByOrdinal[i] = variants[i].RuleIndex;
+        }
+        _genericWindows = genericWindows;
+        _genericOther = genericOther;
+    }
+
+    /// <summary>
+    /// Writes the buckets for the rule-set snapshot: the rules without mapping (Windows, other), then per channel its
+    /// any-EventID rules and per EventID its own rules — each bucket is its own rules, the channel's any-EventID rules and
+    /// the Windows rules without mapping, one after the other (<see cref="Joined"/>), so only the first part is written.
+    /// </summary>
+    internal void WriteSnapshot(BinaryWriter w)
+    {
+        void Part(SigmaCandidates bucket, int tail)
+        {
+            var ordinals = new int[bucket.Variants.Length - tail];
+            for (int i = 0; i < ordinals.Length; i++) ordinals[i] = bucket.Variants[i].Ordinal;
+            SigmaRuleSet.Ints(w, ordinals);
+            SigmaRuleSet.Ints(w, bucket.ScanFields);
+        }
+        int windows = _genericWindows.Variants.Length;
+        Part(_genericWindows, 0);
+        Part(_genericOther, 0);
+        w.Write(_channels.Count);
+        foreach (var (channel, bucket) in _channels)
+        {
+            w.Write(channel);
+            int any = bucket.AnyId.Variants.Length - windows;
+            Part(bucket.AnyId, windows);
+            w.Write(bucket.ById.Count);
+            foreach (var (id, candidates) in bucket.ById)
+            {
+                w.Write(id);
+                Part(candidates, any + windows);
+            }
+        }
+    }
+
+    /// <summary>The index <see cref="WriteSnapshot"/> wrote, over <paramref name="variants"/>; variant ordinals and scanned fields checked.</summary>
+    internal static SigmaRuleIndex FromSnapshot(ref SigmaCacheReader r, ReadOnlySpan<byte> data, IReadOnlyList<SigmaCompiledVariant> variants, SigmaPrefilter prefilter)
+    {
+        SigmaCompiledVariant[] Variants(ref SigmaCacheReader r, ReadOnlySpan<byte> data)
+        {
+            var ordinals = SigmaRuleSet.Ints(ref r, data);
+            var list = new SigmaCompiledVariant[ordinals.Length];
+            for (int i = 0; i < ordinals.Length; i++)
+                list[i] = (uint)ordinals[i] < (uint)variants.Count ? variants[ordinals[i]] : throw new InvalidDataException("an index bucket's variant out of range");
+            return list;
+        }
+        int[] ScanFields(ref SigmaCacheReader r, ReadOnlySpan<byte> data)
+        {
+            var fields = SigmaRuleSet.Ints(ref r, data);
+            foreach (int f in fields)
+                if ((uint)f >= (uint)prefilter.FieldCount || prefilter.GateOf(f) is null) throw new InvalidDataException("an index bucket scans a field the prefilter has no texts for");
+            return fields;
+        }
+        var genericWindows = Variants(ref r, data);
+        var windows = new SigmaCandidates(genericWindows, ScanFields(ref r, data));
+        var other = new SigmaCandidates(Variants(ref r, data), ScanFields(ref r, data));
+        var index = new SigmaRuleIndex(variants, windows, other);
+        for (int c = SigmaRuleSet.Count(ref r); c > 0; c--)
+        {
+            string channel = r.ReadString();
+            var any = Variants(ref r, data);
+            var bucket = new ChannelBucket { AnyId = new SigmaCandidates(Joined([], any, genericWindows), ScanFields(ref r, data)) };
+            for (int n = SigmaRuleSet.Count(ref r); n > 0; n--)
+            {
+                int id = r.ReadInt32();
+                var own = Variants(ref r, data);
+                bucket.ById[id] = new SigmaCandidates(Joined(own, any, genericWindows), ScanFields(ref r, data));
+            }
+            index._channels[channel] = bucket;
+        }
+        return index;
+    }
+
     /// <summary>The three lists one after the other, in one array (a bucket per channel and EventID: thousands of them).</summary>
-    private static SigmaCompiledVariant[] Joined(List<SigmaCompiledVariant> first, List<SigmaCompiledVariant> second, SigmaCompiledVariant[] third)
+    private static SigmaCompiledVariant[] Joined(ICollection<SigmaCompiledVariant> first, ICollection<SigmaCompiledVariant> second, SigmaCompiledVariant[] third)
     {
         var all = new SigmaCompiledVariant[first.Count + second.Count + third.Length];
         first.CopyTo(all, 0);

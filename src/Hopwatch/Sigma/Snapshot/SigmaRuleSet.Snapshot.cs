@@ -116,6 +116,7 @@ public sealed partial class SigmaRuleSet
                 w.Write(numbers[atom.Text]);
             }
         }
+        Index.WriteSnapshot(w);
     }
 
     private static Dictionary<string, int> Numbered(string[] texts)
@@ -209,6 +210,8 @@ public sealed partial class SigmaRuleSet
         Func<SigmaCompiledVariant, SigmaMatchNode> build = v => set.CompileLate(compiler, v.Rule, v.Mapping);
         if (Count(ref r) != variantCount) throw new InvalidDataException("a snapshot's variant count differs from its prefilter's");
         set.Variants.Capacity = variantCount;
+        var atomsAtByOrdinal = new int[variantCount];
+        Func<SigmaCompiledVariant, SigmaLiteralAtom[]> readAtoms = v => ReadAtoms(payload.Span[atomsAtByOrdinal[v.Ordinal]..], gates);
         for (int i = 0; i < variantCount; i++)
         {
             int ruleIndex = r.ReadInt32(), mappingIndex = r.ReadInt32();
@@ -226,29 +229,28 @@ public sealed partial class SigmaRuleSet
                 2 => Ints(ref r, data),
                 var b => throw new InvalidDataException($"unknown EventID tag {b}"),
             };
-            SigmaLiteralAtom[]? required = null;
+            // The required texts are checked now and read on first use (see SigmaCompiledVariant.RequiredLiteralsFrom).
+            int atomsAt = r.Position;
             int atoms = r.ReadInt32();
             if (atoms >= 0)
             {
-                required = new SigmaLiteralAtom[atoms];
                 for (int a = 0; a < atoms; a++)
                 {
                     int fieldId = r.ReadInt32();
                     if ((uint)fieldId >= (uint)set.FieldTable.Count) throw new InvalidDataException("a required text of no field");
-                    if (r.ReadBoolean()) { required[a] = new SigmaLiteralAtom(fieldId, r.ReadString(), NonAscii: true); continue; }
+                    if (r.ReadBoolean()) { r.SkipString(); continue; }
                     int local = r.ReadInt32();
-                    var literals = (uint)fieldId < (uint)gates.Length && gates[fieldId]?.Finder is { } finder ? finder.Tables.Literals
-                        : throw new InvalidDataException("a required text of a field the prefilter does not scan");
-                    required[a] = new SigmaLiteralAtom(fieldId, (uint)local < (uint)literals.Length ? literals[local] : throw new InvalidDataException("a required text out of range"));
+                    if ((uint)fieldId >= (uint)gates.Length || gates[fieldId]?.Finder is not { } finder || (uint)local >= (uint)finder.LiteralCount)
+                        throw new InvalidDataException("a required text out of range");
                 }
+                atomsAtByOrdinal[i] = atomsAt;
             }
             set.Variants.Add(new SigmaCompiledVariant
             {
                 Rule = rule, RuleIndex = ruleIndex, Mapping = mapping, BuildFrom = build, EventIds = eventIds,
-                Ordinal = i, RequiredLiterals = options.Prefilter ? required : null,
+                Ordinal = i, RequiredLiteralsFrom = options.Prefilter && atoms >= 0 ? readAtoms : null,
             });
         }
-        if (!r.AtEnd) throw new InvalidDataException("trailing bytes in a snapshot");
         options.OnLoadStep?.Invoke("snapshot: variants");
 
         // What Compile does after the variants, for a set without correlations.
@@ -262,21 +264,36 @@ public sealed partial class SigmaRuleSet
             set.FieldTable.AddAliases(format, map, pipeline.FormatPrefixes.TryGetValue(format, out var p) ? p : []);
         set.FieldTable.Freeze();
         set.Prefilter = prefilter;
-        set.Index = new SigmaRuleIndex(set.Variants, prefilter);
+        set.Index = SigmaRuleIndex.FromSnapshot(ref r, data, set.Variants, prefilter);
+        if (!r.AtEnd) throw new InvalidDataException("trailing bytes in a snapshot");
         options.OnLoadStep?.Invoke("snapshot: index");
         set.ParseTime = clock.Elapsed;
         return set;
     }
 
+    /// <summary>A variant's required texts as <see cref="WriteSnapshot"/> wrote them (checked when the snapshot was read).</summary>
+    private static SigmaLiteralAtom[] ReadAtoms(ReadOnlySpan<byte> data, (SigmaLiteralFinder? Finder, int FirstLiteral, int[] NonAsciiVariants)?[] gates)
+    {
+        var r = new SigmaCacheReader(data);
+        var atoms = new SigmaLiteralAtom[r.ReadInt32()];
+        for (int a = 0; a < atoms.Length; a++)
+        {
+            int fieldId = r.ReadInt32();
+            atoms[a] = r.ReadBoolean() ? new SigmaLiteralAtom(fieldId, r.ReadString(), NonAscii: true)
+                : new SigmaLiteralAtom(fieldId, gates[fieldId]!.Value.Finder!.Tables.Literals[r.ReadInt32()]);
+        }
+        return atoms;
+    }
+
     private static string? Pooled(ref SigmaCacheReader r, SigmaStringPool pool) => r.ReadBoolean() ? pool.Get(r.ReadStringBytes()) : null;
 
-    private static int Count(ref SigmaCacheReader r)
+    internal static int Count(ref SigmaCacheReader r)
     {
         int n = r.ReadInt32();
         return n is >= 0 and <= 100_000_000 ? n : throw new InvalidDataException("bad count " + n);
     }
 
-    private static int[] Ints(ref SigmaCacheReader r, ReadOnlySpan<byte> data)
+    internal static int[] Ints(ref SigmaCacheReader r, ReadOnlySpan<byte> data)
     {
         int n = Count(ref r);
         if (n == 0) return [];
@@ -293,7 +310,7 @@ public sealed partial class SigmaRuleSet
         return result;
     }
 
-    private static void Ints(BinaryWriter w, int[] values)
+    internal static void Ints(BinaryWriter w, int[] values)
     {
         w.Write(values.Length);
         w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
