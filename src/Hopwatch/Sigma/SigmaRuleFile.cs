@@ -23,7 +23,8 @@ internal sealed class SigmaRuleFile
     /// the cache examined every file through a FileInfo and its full path (for a relative rule path: two getcwd calls
     /// and three path strings per file).
     /// </summary>
-    public static List<SigmaRuleFile> List(IEnumerable<string> paths, List<SigmaRuleError> errors, SigmaParseCache cache)
+    /// <param name="digest">When given, each file's hash for the rule-set snapshot's key is added to it (<see cref="SigmaRuleFileSetDigest"/>).</param>
+    public static List<SigmaRuleFile> List(IEnumerable<string> paths, List<SigmaRuleError> errors, SigmaParseCache cache, SigmaRuleFileSetDigest.Builder? digest = null)
     {
         var files = new List<SigmaRuleFile>();
         var buffer = new char[1024];
@@ -34,11 +35,13 @@ internal sealed class SigmaRuleFile
                 string full = System.IO.Path.GetFullPath(p);
                 var entry = cache.Find(full);
                 files.Add(new SigmaRuleFile { Path = p, Stamp = StampOf(p), Entry = entry, FullPath = entry is null ? full : null });
+                digest?.Add(SigmaRuleFileSetDigest.OfFile(p));
                 continue;
             }
             if (!Directory.Exists(p))
             {
                 errors.Add(new SigmaRuleError(p, 0, "no such file or directory"));
+                digest?.Fail();
                 continue;
             }
             // The options and test Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) uses.
@@ -46,12 +49,12 @@ internal sealed class SigmaRuleFile
             var found = new FileSystemEnumerable<SigmaRuleFile>(p, (ref FileSystemEntry e) =>
             {
                 var stamp = StampOf(ref e);
+                digest?.Add(SigmaRuleFileSetDigest.OfEntry(ref e));
                 var entry = System.IO.Path.TryJoin(e.Directory, e.FileName, buffer, out int n) ? cache.Find(buffer.AsSpan(0, n)) : cache.Find(e.ToFullPath());
                 return new SigmaRuleFile { Path = e.ToSpecifiedFullPath(), Stamp = stamp, Entry = entry, FullPath = entry is null ? e.ToFullPath() : null };
             }, options)
             {
-                ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory &&
-                    (e.FileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || e.FileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)),
+                ShouldIncludePredicate = IsRuleFile,
             };
             var sorted = found.ToList();
             // All start with the path as given: compare what follows it (the same order, fewer characters compared).
@@ -61,6 +64,10 @@ internal sealed class SigmaRuleFile
         }
         return files;
     }
+
+    /// <summary>A *.yml / *.yaml file (not a folder).</summary>
+    internal static bool IsRuleFile(ref FileSystemEntry e) => !e.IsDirectory &&
+        (e.FileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || e.FileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// A listed file's size and time: its own, or for a symbolic link those of the file it leads to (the listing's are the

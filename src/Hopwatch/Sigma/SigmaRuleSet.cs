@@ -100,6 +100,7 @@ public sealed partial class SigmaRuleSet
             pipeline = SigmaLogSourcePipeline.BuiltIn();
         }
         var set = new SigmaRuleSet(options, pipeline);
+        var listed = snapshot is not null ? new SigmaRuleFileSetDigest.Builder() : null; // the rule files' part of its key
         set._errors.AddRange(early);
         cache?.UsePipeline(pipeline);
         options.OnLoadStep?.Invoke("cache read, pipeline");
@@ -128,7 +129,7 @@ public sealed partial class SigmaRuleSet
         }
         else
         {
-            var files = SigmaRuleFile.List(ruleDirsOrFiles, set._errors, cache);
+            var files = SigmaRuleFile.List(ruleDirsOrFiles, set._errors, cache, listed);
             options.OnLoadStep?.Invoke("rule files listed");
             parsed = new SigmaParseResult[files.Count];
             // Files from the cache first, on this thread: with detections read on first use that is a few milliseconds,
@@ -172,7 +173,7 @@ public sealed partial class SigmaRuleSet
             options.OnLoadStep?.Invoke("compile facts remembered");
             cache.SaveIfChanged();
             options.OnLoadStep?.Invoke("cache saved if changed");
-            snapshot?.Save(set);
+            snapshot?.Save(set, listed?.Result);
             options.OnLoadStep?.Invoke("snapshot saved");
         }
         return set;

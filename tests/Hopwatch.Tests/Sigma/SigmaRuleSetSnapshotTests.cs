@@ -154,7 +154,14 @@ public class SigmaRuleSetSnapshotTests
             // A file with an error: never snapshotted, reported on every load.
             File.WriteAllText(Path.Combine(ruleDir, "bad.yml"), ProcessRule("selection:\n    CommandLine|re: 'a(b'", id: "44444444-4444-4444-4444-444444444444"));
             for (int i = 0; i < 2; i++)
+            {
                 Assert.Single(LoadAndCompare(ruleDir, cacheDir, events, expectSnapshot: false, expectedAlerts: 2).Errors);
+                Assert.Empty(Directory.GetFiles(cacheDir, "sigma-snapshot-*.bin")); // the stale one removed: later loads do not check it
+            }
+            // The error fixed: snapshotted again.
+            File.Delete(Path.Combine(ruleDir, "bad.yml"));
+            LoadAndCompare(ruleDir, cacheDir, events, expectSnapshot: false, expectedAlerts: 2);
+            LoadAndCompare(ruleDir, cacheDir, events, expectSnapshot: true, expectedAlerts: 2);
         }
         finally
         {

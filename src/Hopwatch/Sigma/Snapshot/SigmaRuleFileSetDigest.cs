@@ -19,31 +19,71 @@ internal readonly record struct SigmaRuleFileSetDigest(int Count, UInt128 Sum)
     /// </summary>
     public static SigmaRuleFileSetDigest? Of(IReadOnlyList<string> paths)
     {
-        int count = 0;
-        UInt128 sum = 0;
+        var digest = new Builder();
         try
         {
             foreach (var p in paths)
             {
-                if (File.Exists(p))
-                {
-                    var info = new FileInfo(p);
-                    if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target)
-                        sum += Hash(p, "->", target.Length, target.LastWriteTimeUtc.Ticks); // the file linked to changes, not the link
-                    sum += Hash(p, [], info.Length, info.LastWriteTimeUtc.Ticks);
-                    count++;
-                    continue;
-                }
+                if (File.Exists(p)) { digest.Add(OfFile(p)); continue; }
                 if (!Directory.Exists(p)) return null;
-                using var walk = new Walker(p);
+                using var walk = new Walker(p, digest);
                 while (walk.MoveNext()) { }
-                if (walk.Failed) return null;
-                count += walk.Count;
-                sum += walk.Sum;
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        return new SigmaRuleFileSetDigest(count, sum);
+        return digest.Result;
+    }
+
+    /// <summary>Adds up the files' hashes (<see cref="OfFile"/>, <see cref="OfEntry"/>) as a listing finds them.</summary>
+    internal sealed class Builder
+    {
+        private int _count;
+        private UInt128 _sum;
+        private bool _failed;
+
+        /// <summary>One file's hash; null: it could not be examined (then there is no digest).</summary>
+        public void Add(UInt128? hash)
+        {
+            if (hash is not { } h) { _failed = true; return; }
+            _sum += h;
+            _count++;
+        }
+
+        public void Fail() => _failed = true;
+
+        public SigmaRuleFileSetDigest? Result => _failed ? null : new SigmaRuleFileSetDigest(_count, _sum);
+    }
+
+    /// <summary>The hash of a rule file given as a path (not found in a folder); null when it cannot be examined.</summary>
+    internal static UInt128? OfFile(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            var hash = Hash(path, [], info.Length, info.LastWriteTimeUtc.Ticks);
+            // A link: the file it leads to as well (the link's own size and time do not change when that file does).
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target)
+                hash += Hash(path, "->", target.Length, target.LastWriteTimeUtc.Ticks);
+            return hash;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>The hash of a rule file found in a folder (its path below the folder, size and time); null when it cannot be examined.</summary>
+    internal static UInt128? OfEntry(ref FileSystemEntry e)
+    {
+        try
+        {
+            var below = e.Directory[e.RootDirectory.Length..];
+            var hash = Hash(below, e.FileName, e.Length, e.LastWriteTimeUtc.UtcTicks);
+            if ((e.Attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                if (SigmaRuleFile.StampOf(ref e) is not var (size, ticks)) return null;
+                hash += Hash(below, string.Concat(e.FileName, "->"), size, ticks);
+            }
+            return hash;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
     }
 
     [System.Runtime.CompilerServices.SkipLocalsInit]
@@ -63,37 +103,21 @@ internal readonly record struct SigmaRuleFileSetDigest(int Count, UInt128 Sum)
     }
 
     /// <summary>The listing of <see cref="SigmaRuleFile.List"/> for one folder, hashing each file instead of making an object of it.</summary>
-    private sealed class Walker(string root) : FileSystemEnumerator<int>(root, Options)
+    private sealed class Walker(string root, Builder digest) : FileSystemEnumerator<int>(root, Options)
     {
         private static readonly EnumerationOptions Options = new() { RecurseSubdirectories = true, MatchType = MatchType.Win32, AttributesToSkip = 0, IgnoreInaccessible = false };
 
-        public int Count;
-        public UInt128 Sum;
-        public bool Failed;
-
-        protected override bool ShouldIncludeEntry(ref FileSystemEntry e) => !e.IsDirectory &&
-            (e.FileName.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || e.FileName.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase));
+        protected override bool ShouldIncludeEntry(ref FileSystemEntry e) => SigmaRuleFile.IsRuleFile(ref e);
 
         protected override int TransformEntry(ref FileSystemEntry e)
         {
-            try
-            {
-                Sum += Hash(e.Directory[e.RootDirectory.Length..], e.FileName, e.Length, e.LastWriteTimeUtc.UtcTicks);
-                // A link: the file it leads to as well (the link's own size and time do not change when that file does).
-                if ((e.Attributes & FileAttributes.ReparsePoint) != 0)
-                {
-                    if (SigmaRuleFile.StampOf(ref e) is not var (size, ticks)) Failed = true;
-                    else Sum += Hash(e.Directory[e.RootDirectory.Length..], string.Concat(e.FileName, "->"), size, ticks);
-                }
-                Count++;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { Failed = true; }
+            digest.Add(OfEntry(ref e));
             return 0;
         }
 
         protected override bool ContinueOnError(int error)
         {
-            Failed = true;
+            digest.Fail();
             return false; // the walk throws, and the digest is null
         }
     }

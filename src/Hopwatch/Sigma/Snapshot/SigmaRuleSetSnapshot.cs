@@ -24,11 +24,15 @@ internal sealed class SigmaRuleSetSnapshot
     private static readonly Guid BuildId = typeof(SigmaRuleSetSnapshot).Assembly.ManifestModule.ModuleVersionId;
 
     private readonly string _path;
-    private readonly byte[] _key;
+    /// <summary>The key but the rule files' digest: rule paths, settings files' stamps, options (taken before anything is read).</summary>
+    private readonly byte[] _settings;
+    /// <summary>The whole key, when there was a snapshot file to check against (else the load's listing gives it to <see cref="Save"/>).</summary>
+    private readonly byte[]? _key;
 
-    private SigmaRuleSetSnapshot(string path, byte[] key)
+    private SigmaRuleSetSnapshot(string path, byte[] settings, byte[]? key)
     {
         _path = path;
+        _settings = settings;
         _key = key;
     }
 
@@ -38,27 +42,38 @@ internal sealed class SigmaRuleSetSnapshot
     /// <summary>
     /// The snapshot for loading <paramref name="paths"/> with <paramref name="options"/> from <paramref name="directory"/>;
     /// null when such a load cannot be snapshotted (meta-filters, a rule path missing or unreadable, a big-endian machine).
-    /// Walks the rule files: call before anything is parsed, so that a file changed during the load changes the key.
+    /// When there is a snapshot file, walks the rule files for the key to check it against; otherwise the load's own
+    /// listing gives the rule files' part of the key (<see cref="Save"/>), so a load that is never snapshotted (errors,
+    /// correlations) pays no second walk. Call before anything is parsed, so that a file changed during the load
+    /// changes the key.
     /// </summary>
     public static SigmaRuleSetSnapshot? For(string directory, IReadOnlyList<string> paths, SigmaOptions options)
     {
         // Arrays are kept in the machine's byte order; filters are not (they apply to rules by their texts at load).
         if (!options.RuleSetSnapshot || !BitConverter.IsLittleEndian || options.FilterPaths.Count > 0 || paths.Count == 0) return null;
-        if (SigmaRuleFileSetDigest.Of(paths) is not { } digest) return null;
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(paths.Count);
             foreach (var p in paths) { w.Write(p); w.Write(System.IO.Path.GetFullPath(p)); }
-            w.Write(digest.Count);
-            w.Write((ulong)(digest.Sum >> 64));
-            w.Write((ulong)digest.Sum);
             Stamped(w, options.PipelinePath);
             Stamped(w, options.PlaceholderConfigPath);
             w.Write(options.SkipDeprecated);
             w.Write(options.Prefilter);
         }
-        return new SigmaRuleSetSnapshot(System.IO.Path.Combine(directory, $"sigma-snapshot-{SigmaParseCache.RootsHash(paths)}.bin"), ms.ToArray());
+        var settings = ms.ToArray();
+        string path = System.IO.Path.Combine(directory, $"sigma-snapshot-{SigmaParseCache.RootsHash(paths)}.bin");
+        var key = File.Exists(path) && SigmaRuleFileSetDigest.Of(paths) is { } digest ? KeyOf(settings, digest) : null;
+        return new SigmaRuleSetSnapshot(path, settings, key);
+    }
+
+    private static byte[] KeyOf(byte[] settings, SigmaRuleFileSetDigest digest)
+    {
+        var key = new byte[settings.Length + 20];
+        settings.CopyTo(key, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(key.AsSpan(settings.Length), digest.Count);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(key.AsSpan(settings.Length + 4), digest.Sum);
+        return key;
     }
 
     /// <summary>A settings file by full path, size and modification time (missing: no size and time).</summary>
@@ -75,10 +90,11 @@ internal sealed class SigmaRuleSetSnapshot
     /// <summary>The rule set as snapshotted, or null when there is no usable snapshot for this key (then load as usual).</summary>
     public SigmaRuleSet? TryLoad(SigmaOptions options)
     {
+        if (_key is null) return null; // no snapshot file, or its rule files could not be examined
         SigmaMappedFile? mapped = null;
         try
         {
-            if (!File.Exists(_path) || (mapped = SigmaMappedFile.Open(_path)) is null) return null;
+            if ((mapped = SigmaMappedFile.Open(_path)) is null) return null;
             if (Payload(mapped.Memory) is not { } payload) return null;
             var r = new SigmaCacheReader(payload.Span);
             if (!r.ReadStringBytes().SequenceEqual(_key)) return null; // another rule set, other settings
@@ -112,10 +128,21 @@ internal sealed class SigmaRuleSetSnapshot
         return XxHash3.HashToUInt64(payload.Span) == checksum ? payload : null;
     }
 
-    /// <summary>Writes the snapshot of <paramref name="set"/> (loaded under this key) when it can be snapshotted; problems writing it are not errors.</summary>
-    public void Save(SigmaRuleSet set)
+    /// <summary>
+    /// Writes the snapshot of <paramref name="set"/> (loaded under this key) when it can be snapshotted, else removes a
+    /// stale one (or every later load would walk the rule files to check it); problems writing it are not errors.
+    /// </summary>
+    /// <param name="listed">The rule files' digest from the load's listing (used when there was no snapshot file to check).</param>
+    public void Save(SigmaRuleSet set, SigmaRuleFileSetDigest? listed)
     {
-        if (!set.CanSnapshot) return;
+        if (!set.CanSnapshot)
+        {
+            try { File.Delete(_path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+            return;
+        }
+        var key = _key ?? (listed is { } digest ? KeyOf(_settings, digest) : null);
+        if (key is null) return;
         string temp = _path + "." + Environment.ProcessId + ".tmp";
         try
         {
@@ -135,8 +162,8 @@ internal sealed class SigmaRuleSetSnapshot
                 var hashing = new HashingStream(file);
                 using (var w = new BinaryWriter(new BufferedStream(hashing, 1 << 16), Encoding.UTF8))
                 {
-                    w.Write7BitEncodedInt(_key.Length);
-                    w.Write(_key);
+                    w.Write7BitEncodedInt(key.Length);
+                    w.Write(key);
                     set.WriteSnapshot(w);
                 }
                 file.Position = lengthAt;
