@@ -7,8 +7,8 @@ namespace Hopwatch.Sigma;
 /// A whole loaded rule set kept on disk beside the parsed-rule cache (<see cref="SigmaParseCache"/>), so that a load of
 /// exactly the same rules under exactly the same settings is one file read and a check instead of a set-up: the rules
 /// (their texts and detections, read on first use as from the parse cache), the skipped ones, the field table, every
-/// variant with its EventIDs and required texts, and the prefilter's literal finders and tables. The tests themselves are
-/// not kept: they are compiled on first use, as for rules with cached compile facts.
+/// variant with its EventIDs and required texts, the prefilter's literal finders and tables, and the index's buckets. The
+/// tests themselves are not kept: they are compiled on first use, as for rules with cached compile facts.
 /// </summary>
 /// <remarks>
 /// Used only when its key matches: this build of Hopwatch (module version id), the rule paths (as given and in full), the
@@ -36,12 +36,12 @@ internal sealed class SigmaRuleSetSnapshot
         _key = key;
     }
 
-    /// <summary>Where the snapshot of these rule paths lives, and the key this load needs it to have.</summary>
+    /// <summary>Where the snapshot of these rule paths lives.</summary>
     public string Path => _path;
 
     /// <summary>
     /// The snapshot for loading <paramref name="paths"/> with <paramref name="options"/> from <paramref name="directory"/>;
-    /// null when such a load cannot be snapshotted (meta-filters, a rule path missing or unreadable, a big-endian machine).
+    /// null when such a load cannot be snapshotted (meta-filters, no rule path, a big-endian machine, snapshots off).
     /// When there is a snapshot file, walks the rule files for the key to check it against; otherwise the load's own
     /// listing gives the rule files' part of the key (<see cref="Save"/>), so a load that is never snapshotted (errors,
     /// correlations) pays no second walk. Call before anything is parsed, so that a file changed during the load
