@@ -93,6 +93,7 @@ internal sealed class SigmaKeywordNode(SigmaValueMatcher[] values, bool all) : S
 
     private static bool AnyField(Hopwatch.Events.EventFields fields, SigmaValueMatcher m, SigmaEventView v)
     {
+        if (m is SigmaMultiContainsMatcher list) return list.MatchesAnyValue(v); // a keyword list: answers remembered by value instance
         for (int i = 0; i < fields.Count; i++)
         {
             string? s = fields.ValueAt(i);

@@ -110,6 +110,43 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
         return found;
     }
 
+    /// <summary>This list's table in <see cref="SigmaEventView.KeywordMisses"/>, numbered when first searched as a keyword list (0: not yet).</summary>
+    private int _keywordTable;
+    private static int _lastKeywordTable;
+
+    /// <summary>
+    /// Whether any value of the bound event holds a needle: a keyword search, run on every value of every event it is
+    /// a candidate for ("Mimikatz Use": every Windows event, ~17 % of all matching). Most values of an event are
+    /// instances seen in earlier events (provider, computer, keywords, user and domain names, GUIDs), and what cost was
+    /// visiting them: reading each value (a cache miss for most), checking its length, searching those of 9 to 31
+    /// characters (not remembered: below <see cref="SigmaValueMemo.MinLength"/>) and looking up the longer ones. Here
+    /// every value found to hold no needle, of any length, is remembered by instance in a small table of this list's
+    /// own (<see cref="SigmaEventView.KeywordMisses"/>, slot from the instance's address: a look-up reads neither the
+    /// string nor anything but one table entry); a value seen again is passed over without being read. A value that
+    /// holds a needle is not remembered: it ends the search, and is searched again when met again (rare).
+    /// </summary>
+    public bool MatchesAnyValue(SigmaEventView view)
+    {
+        int table = _keywordTable;
+        if (table == 0)
+        {
+            Interlocked.CompareExchange(ref _keywordTable, Interlocked.Increment(ref _lastKeywordTable), 0);
+            table = _keywordTable;
+        }
+        var misses = view.KeywordMisses(table);
+        var fields = view.Event.Fields;
+        for (int i = 0, n = fields.Count; i < n; i++)
+        {
+            string? value = fields.ValueAt(i);
+            if (value is null) continue;
+            int slot = SigmaValueMemo.SlotOf(_memoId, value, SigmaEventView.KeywordMissBits);
+            if (ReferenceEquals(misses[slot], value)) continue; // seen before, holds no needle
+            if (value.Length >= _shortest && Search(_searcher ?? Build(), i, value, view)) return true;
+            misses[slot] = value;
+        }
+        return false;
+    }
+
     private bool Search(Searcher searcher, int fieldIndex, string value, SigmaEventView view)
     {
         if (_cased) return searcher.Find(value);
