@@ -65,6 +65,9 @@ say "hunt:  wall $cold_wall s, CPU $cold_cpu s   (rule cache cold: every rule fi
 timed hunt "$runs" -- "$hopwatch" hunt "$corpus" --out "$out/hunt" --sigma "$rules" --no-analytics --threads "$threads" --quiet
 alerts=$(wc -l < "$out/hunt/alerts.jsonl")
 say "hunt:  wall $hunt_wall s, CPU $hunt_cpu s   (best of $runs, rule cache warm; $alerts alerts from $nrules Windows rules)"
+# Where the warm hunt's CPU goes (one more run with the phase log, which writes the reports one after another).
+say "warm hunt phases (CPU s, one run): $(HOPWATCH_HUNT_PHASES=1 "$hopwatch" hunt "$corpus" --out "$out/hunt" --sigma "$rules" --no-analytics --threads "$threads" --quiet 2>&1 >/dev/null \
+  | awk '/^phase / { name = $2; for (i = 3; $i != "wall"; i++) name = name " " $i; for (j = i; $j != "cpu"; j++) {}; printf "%s%s %s", sep, name, $(j + 1); sep = ", " }')"
 say "sigma engine alone (rules scan, CPU): $("$hopwatch" rules scan "$rules" --in "$corpus" --top 0 | tail -n 1)"
 say "top rules by alerts:"
 jq -r '.title' "$out/hunt/alerts.jsonl" | sort | uniq -c | sort -rn | awk 'NR <= 5 { print "  " $0 }' # awk, not head: head's early exit would fail the pipe (pipefail)

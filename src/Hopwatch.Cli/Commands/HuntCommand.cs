@@ -29,7 +29,8 @@ public sealed class HuntCommand : ICliCommand
           --assets FILE         asset inventory CSV: host,ip,role,owner,department
           --state FILE          baseline store (SQLite) for rare-path
           --format NAME         force an input format (see `hopwatch formats`)
-          --threads N           reader threads (default: number of cores)
+          --threads N           threads for reading, matching and writing the report files
+                                (default: number of cores; output is the same for any N)
           --no-analytics        run Sigma rules only
           --show-suppressed     list the alerts the allowlists suppressed, with the reason
                                 (always written to DIR/suppressed.jsonl)

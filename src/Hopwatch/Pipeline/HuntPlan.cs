@@ -99,7 +99,7 @@ public sealed class HuntPlan : IDisposable
     public void WriteReports(string outDir, HuntResult result)
     {
         if (result.Analysis is null) Score(result);
-        ReportSet.WriteAll(outDir, result, result.Analysis!, new ReportOptions { Inputs = _options.Inputs });
+        ReportSet.WriteAll(outDir, result, result.Analysis!, new ReportOptions { Inputs = _options.Inputs, Threads = _options.Threads });
     }
 
     public void Dispose()

@@ -166,22 +166,36 @@ public static class HuntRunner
             SetupWarnings = plan.SetupWarnings,
         };
         phases?.End("sort alerts");
-        plan.Score(result);
-        phases?.End("score");
 
-        if (options.OutDir is { } outDir)
+        // alerts.jsonl and suppressed.jsonl need nothing from scoring (which only reads the alerts), so with more
+        // than one thread they are written while it runs; the phase log, which measures each step's CPU, keeps them
+        // one after another.
+        string? outDir = options.OutDir;
+        if (outDir is not null && options.Threads > 1 && phases is null)
+            ParallelWork.Run(2, () => WriteAlertFiles(outDir, result, null), () => plan.Score(result));
+        else
         {
-            Directory.CreateDirectory(outDir);
-            using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "alerts.jsonl")))
-                foreach (var a in alerts) w.Write(a);
-            phases?.End("write alerts.jsonl");
-            // What the allowlists silenced stays inspectable: one line per alert, with the reason.
-            using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "suppressed.jsonl")))
-                foreach (var (alert, reason) in result.Suppressed) w.Write(alert, reason);
-            phases?.End("write suppressed.jsonl");
+            plan.Score(result);
+            phases?.End("score");
+            if (outDir is not null) WriteAlertFiles(outDir, result, phases);
+        }
+        if (outDir is not null)
+        {
             plan.WriteReports(outDir, result);
             phases?.End("write reports");
         }
         return result;
+    }
+
+    private static void WriteAlertFiles(string outDir, HuntResult result, HuntPhaseLog? phases)
+    {
+        Directory.CreateDirectory(outDir);
+        using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "alerts.jsonl")))
+            foreach (var a in result.Alerts) w.Write(a);
+        phases?.End("write alerts.jsonl");
+        // What the allowlists silenced stays inspectable: one line per alert, with the reason.
+        using (var w = AlertJsonWriter.Create(Path.Combine(outDir, "suppressed.jsonl")))
+            foreach (var (alert, reason) in result.Suppressed) w.Write(alert, reason);
+        phases?.End("write suppressed.jsonl");
     }
 }

@@ -15,4 +15,9 @@ public sealed class ReportOptions
     public int EvidenceRowsPerIncident { get; init; } = 100;
     /// <summary>Hosts drawn per hop graph; the rest are counted.</summary>
     public int MaxGraphNodes { get; init; } = 250;
+    /// <summary>
+    /// Report files written at once (each file by one thread; every file's bytes are the same whatever the number).
+    /// 1 writes them one after another.
+    /// </summary>
+    public int Threads { get; init; } = 1;
 }

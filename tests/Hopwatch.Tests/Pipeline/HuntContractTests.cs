@@ -80,6 +80,31 @@ public sealed class HuntContractTests
         }
         finally { a.Delete(true); b.Delete(true); }
     }
+
+    [Fact]
+    public void Output_files_are_the_same_bytes_written_on_one_thread_or_two()
+    {
+        // With two threads alerts.jsonl is written while scoring runs and the report files side by side.
+        var one = Directory.CreateTempSubdirectory("hopwatch-hunt-1-");
+        var two = Directory.CreateTempSubdirectory("hopwatch-hunt-2-");
+        try
+        {
+            HuntRunner.Run(new HuntOptions { Inputs = [LateralMovement], OutDir = one.FullName, SigmaDirs = [SigmaWindows], Threads = 1 });
+            HuntRunner.Run(new HuntOptions { Inputs = [LateralMovement], OutDir = two.FullName, SigmaDirs = [SigmaWindows], Threads = 2 });
+            foreach (var name in new[] { "alerts.jsonl", "suppressed.jsonl", "incidents.jsonl", "timeline.csv", "attack-layer.json" })
+                Assert.Equal(File.ReadAllBytes(Path.Combine(one.FullName, name)), File.ReadAllBytes(Path.Combine(two.FullName, name)));
+            Assert.True(new FileInfo(Path.Combine(one.FullName, "incidents.jsonl")).Length > 0);
+            // report.html says when it was made and how long the hunt took: every other line must match.
+            static string[] Html(DirectoryInfo d) => File.ReadAllLines(Path.Combine(d.FullName, "report.html"))
+                .Where(l => !Regex.IsMatch(l, @"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ by Hopwatch|elapsed|[0-9.]+ s\b")).ToArray();
+            Assert.Equal(Html(one), Html(two));
+        }
+        finally
+        {
+            one.Delete(true);
+            two.Delete(true);
+        }
+    }
 }
 
 /// <summary>The bounded-memory (streamed, merged per file) hunt finds what the exact in-memory sort finds.</summary>

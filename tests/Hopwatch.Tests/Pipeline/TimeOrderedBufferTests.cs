@@ -66,4 +66,28 @@ public sealed class TimeOrderedBufferTests
         Assert.Equal(inFileOrder.Length, interleaved.Length);
         for (int i = 0; i < inFileOrder.Length; i++) Assert.Same(inFileOrder[i], interleaved[i]);
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(31)]
+    [InlineData(33)] // past the insertion sort: the library sort takes long runs
+    [InlineData(500)]
+    public void A_run_of_equal_times_is_ordered_by_file_then_input(int runLength)
+    {
+        var time = new DateTime(2024, 5, 1, 12, 0, 0, DateTimeKind.Utc);
+        var files = new[] { "host-c/Security.evtx", "host-a/Security.evtx", "host-b/System.evtx", "host-a/Sysmon.evtx" };
+        // Events arrive round-robin over the files, with neighbours one tick before and after the run.
+        var input = new List<LogEvent> { new() { File = files[0], Time = time.AddTicks(1), RecordId = -1 } };
+        for (int i = 0; i < runLength; i++) input.Add(new LogEvent { File = files[(i * 7) % files.Length], Time = time, RecordId = i });
+        input.Add(new LogEvent { File = files[1], Time = time.AddTicks(-1), RecordId = -2 });
+
+        var buffer = new TimeOrderedBuffer();
+        foreach (var e in input) buffer.Add(e);
+        var sorted = buffer.DrainSorted();
+
+        var expected = input.OrderBy(e => e.Time.Ticks).ThenBy(e => e.File, StringComparer.Ordinal).ToArray(); // stable
+        Assert.Equal(expected.Select(e => (e.File, e.RecordId)), sorted.Select(e => (e.File, e.RecordId)));
+        Assert.Equal(-2, sorted[0].RecordId);
+        Assert.Equal(-1, sorted[^1].RecordId);
+    }
 }
