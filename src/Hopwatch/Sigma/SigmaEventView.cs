@@ -150,7 +150,12 @@ internal sealed class SigmaEventView
         if (_foldStamp[fieldIndex] == _generation) return _folded[fieldIndex].AsSpan(0, _foldLength[fieldIndex]);
         var buf = _folded[fieldIndex];
         if (buf is null || buf.Length < value.Length) _folded[fieldIndex] = buf = new char[Math.Max(value.Length, 64)];
-        int len = value.AsSpan().ToUpperInvariant(buf);
+        // ASCII (almost every value) through the vectorised ASCII casing: with invariant globalization, ToUpperInvariant
+        // upper-cases character by character (~2.5 % of matching). Both agree on ASCII; from the first other character
+        // on (no surrogate pair starts in ASCII), ToUpperInvariant does the rest.
+        int len = value.Length;
+        if (System.Text.Ascii.ToUpper(value, buf, out int done) != System.Buffers.OperationStatus.Done)
+            len = done + value.AsSpan(done).ToUpperInvariant(buf.AsSpan(done));
         _foldStamp[fieldIndex] = _generation;
         _foldLength[fieldIndex] = len;
         return buf.AsSpan(0, len);

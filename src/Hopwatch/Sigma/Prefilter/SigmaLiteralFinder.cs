@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Hopwatch.Sigma;
 
@@ -21,6 +22,15 @@ internal sealed class SigmaLiteralFinder
     // Literals filed under each slot's gram, and where the gram sits in each. Two int arrays, not one of
     // tuples: code touching ValueTuple fields cannot be precompiled (ReadyToRun) outside the framework.
     private readonly int[] _entryLiteral, _entryOffset;
+    /// <summary>
+    /// Per entry: its literal's length, and four of its characters (at <c>_entryCheckAt</c> from its start, next to the
+    /// gram) as a key, checked before the literal itself is read. A gram found in a value mostly belongs to no literal
+    /// there (hex grams of hashes, path pieces): comparing the whole literal read its string, a cache miss among
+    /// thousands of them (the Hashes field's table holds ~5,600). Only a necessary condition: a literal whose four
+    /// characters agree is compared in full, as before.
+    /// </summary>
+    private readonly int[] _entryLength, _entryCheckAt;
+    private readonly ulong[] _entryCheck;
     private readonly int _shift;
     /// <summary>
     /// For big tables only: one bit per gram hash (the top <see cref="FilterBits"/> bits of the same product the slot
@@ -112,6 +122,9 @@ internal sealed class SigmaLiteralFinder
         // Lay each gram's entries side by side, in the order they were filed.
         _entryLiteral = new int[n];
         _entryOffset = new int[n];
+        _entryLength = new int[n];
+        _entryCheckAt = new int[n];
+        _entryCheck = new ulong[n];
         int filled = 0;
         var chain = new List<int>();
         for (int slot = 0; slot < size; slot++)
@@ -122,11 +135,35 @@ internal sealed class SigmaLiteralFinder
             for (int e = head[slot] - 1; e >= 0; e = next[e]) chain.Add(e);
             for (int c = chain.Count - 1; c >= 0; c--)
             {
+                string lit = _literals[literalOf[chain[c]]];
+                int offset = offsetOf[chain[c]], checkAt = CheckAt(offset, lit.Length);
                 _entryLiteral[filled] = literalOf[chain[c]];
-                _entryOffset[filled++] = offsetOf[chain[c]];
+                _entryLength[filled] = lit.Length;
+                _entryCheckAt[filled] = checkAt;
+                _entryCheck[filled] = Key(lit, checkAt);
+                _entryOffset[filled++] = offset;
             }
         }
     }
+
+    /// <summary>
+    /// Where in a literal of <paramref name="length"/> filed under its gram at <paramref name="offset"/> the four characters
+    /// checked first sit: just after the gram, else just before it, else (literals of 4 to 7 characters) its last four.
+    /// </summary>
+    private static int CheckAt(int offset, int length) =>
+        offset + 2 * GramLength <= length ? offset + GramLength
+        : offset >= GramLength ? offset - GramLength
+        : length - GramLength;
+
+    /// <summary>
+    /// Whether the four characters of <paramref name="text"/> at <paramref name="at"/> (upper-cased when <paramref name="fold"/>)
+    /// are those of the entry's check key. Keys are composed first character lowest, as <see cref="Key"/> does; on a
+    /// big-endian machine the quick reads below would not be, so there every entry passes on to the full comparison.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CheckPasses(ReadOnlySpan<char> text, int at, bool fold, ulong check) =>
+        !BitConverter.IsLittleEndian
+        || (fold ? FoldedKey(text[at..]) : MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(text.Slice(at, GramLength)))) == check;
 
     /// <summary>Indices of <paramref name="literals"/>, longest first, in list order among equals (a counting sort).</summary>
     private static int[] LongestFirst(string[] literals)
@@ -249,10 +286,9 @@ internal sealed class SigmaLiteralFinder
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
         {
-            int li = _entryLiteral[e], offset = _entryOffset[e];
-            string lit = _literals[li];
-            int start = gramAt - offset;
-            if (start >= 0 && start + lit.Length <= text.Length && EqualsAt(text.Slice(start, lit.Length), lit, fold)) return true;
+            int start = gramAt - _entryOffset[e], length = _entryLength[e];
+            if (start < 0 || start + length > text.Length || !CheckPasses(text, start + _entryCheckAt[e], fold, _entryCheck[e])) continue;
+            if (EqualsAt(text.Slice(start, length), _literals[_entryLiteral[e]], fold)) return true;
         }
         return false;
     }
@@ -262,11 +298,10 @@ internal sealed class SigmaLiteralFinder
         int first = _firstEntry[slot], end = first + _entryCount[slot];
         for (int e = first; e < end; e++)
         {
-            int li = _entryLiteral[e], offset = _entryOffset[e];
-            string lit = _literals[li];
-            int start = gramAt - offset;
-            if (start >= 0 && start + lit.Length <= text.Length && EqualsAt(text.Slice(start, lit.Length), lit, fold))
-                sink.Found(li);
+            int start = gramAt - _entryOffset[e], length = _entryLength[e];
+            if (start < 0 || start + length > text.Length || !CheckPasses(text, start + _entryCheckAt[e], fold, _entryCheck[e])) continue;
+            int li = _entryLiteral[e];
+            if (EqualsAt(text.Slice(start, length), _literals[li], fold)) sink.Found(li);
         }
     }
 
@@ -277,6 +312,22 @@ internal sealed class SigmaLiteralFinder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static char Up(char c) =>
         c < 0x80 ? ((uint)(c - 'a') <= 'z' - 'a' ? (char)(c - 0x20) : c) : char.ToUpperInvariant(c);
+
+    /// <summary>Four characters as a gram key, upper-cased as <c>ToUpperInvariant</c> does each of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong FoldedKey(ReadOnlySpan<char> at)
+    {
+        ulong k = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(at[..GramLength]));
+        if ((k & 0xFF80_FF80_FF80_FF80UL) != 0)
+            return Up(at[0]) | (ulong)Up(at[1]) << 16
+                 | (ulong)Up(at[2]) << 32 | (ulong)Up(at[3]) << 48;
+        // All four ASCII: per 16-bit lane, bit 7 of (c + 0x80 - 'a') says c ≥ 'a', of (c + 0x80 - 'z' - 1) that c > 'z';
+        // lanes stay below 0x100, so nothing carries into the next one.
+        const ulong Lanes = 0x0001_0001_0001_0001UL;
+        ulong atLeastA = k + (0x80 - 'a') * Lanes, aboveZ = k + (0x80 - 'z' - 1) * Lanes;
+        ulong lower = atLeastA & ~aboveZ & (0x80 * Lanes);
+        return k - (lower >> 2); // 0x80 >> 2 = 0x20: 'a' − 'A'
+    }
 
     private static bool EqualsAt(ReadOnlySpan<char> text, string literal, bool fold)
     {
