@@ -41,4 +41,53 @@ public class SigmaLiteralFinderTests
         }
         Assert.True(hits > 400, $"{hits} literals found in all: too few to show much");
     }
+
+    /// <summary>
+    /// Texts read a gram at a time (not folded, or all ASCII) and character by character (folded with other characters)
+    /// report exactly the literals a plain search of the upper-cased copy finds: literals of 4 to 9 characters (each
+    /// entry's four checked characters sit after, before or over its gram), ASCII ones searched folded and not, non-ASCII
+    /// ones in upper-cased copies (as the prefilter does), with KELVIN SIGN, long s, dotted I and é in the texts.
+    /// </summary>
+    [Theory]
+    [InlineData(40, false)]
+    [InlineData(3000, false)]
+    [InlineData(40, true)]
+    [InlineData(3000, true)]
+    public void GramsReadAtOnceAndOneByOneFindTheSame(int count, bool nonAsciiLiterals)
+    {
+        var rng = new Random(count + (nonAsciiLiterals ? 1 : 0));
+        const string ascii = "ABCDKS:\\.- ";
+        const string wide = "ABCDKS:\\.- \u00C9\u212A\u0130\u00DF";
+        string Word(string alphabet, int len) => new(Enumerable.Range(0, len).Select(_ => alphabet[rng.Next(alphabet.Length)]).ToArray());
+        var literals = Enumerable.Range(0, count).Select(_ => Word(nonAsciiLiterals ? wide : ascii, rng.Next(4, 10)).ToUpperInvariant())
+            .Where(SigmaLiteralFinder.CanFind).Distinct(StringComparer.Ordinal).ToList();
+        var finder = new SigmaLiteralFinder(literals);
+        Assert.Equal(!nonAsciiLiterals || literals.All(l => System.Text.Ascii.IsValid(l)), finder.AllAscii);
+        int hits = 0;
+        for (int t = 0; t < 600; t++)
+        {
+            // Lower-case ASCII, long s and Kelvin sign (which upper-case to S and stay themselves), sometimes none of them.
+            string text = Word(rng.Next(3) == 0 ? "abcdks:\\.- " : "abcdks:\\.- \u017F\u212A\u00E9\u0131", rng.Next(0, 120));
+            for (int k = rng.Next(3); k > 0; k--) text = text.Insert(rng.Next(text.Length + 1), literals[rng.Next(literals.Count)].ToLowerInvariant());
+            string upper = text.ToUpperInvariant(); // character by character under invariant globalization
+            var expectedFolded = Enumerable.Range(0, literals.Count).Where(li => upper.Contains(literals[li], StringComparison.Ordinal)).ToList();
+            var expectedRaw = Enumerable.Range(0, literals.Count).Where(li => text.Contains(literals[li], StringComparison.Ordinal)).ToList();
+            hits += expectedFolded.Count;
+            // The upper-cased copy, not folded: read at once whatever its characters.
+            var copy = new Collect { Found_ = new List<int>() };
+            finder.Scan(upper, ref copy);
+            Assert.Equal(expectedFolded, copy.Found_.Distinct().Order());
+            Assert.Equal(expectedFolded.Count > 0, finder.ContainsAny(upper));
+            var raw = new Collect { Found_ = new List<int>() };
+            finder.Scan(text, ref raw);
+            Assert.Equal(expectedRaw, raw.Found_.Distinct().Order());
+            Assert.Equal(expectedRaw.Count > 0, finder.ContainsAny(text));
+            if (!finder.AllAscii) continue; // folding on the fly is only for ASCII literals
+            var folded = new Collect { Found_ = new List<int>() };
+            finder.Scan(text, fold: true, ref folded);
+            Assert.Equal(expectedFolded, folded.Found_.Distinct().Order());
+            Assert.Equal(expectedFolded.Count > 0, finder.ContainsAny(text, fold: true));
+        }
+        Assert.True(hits > 300, $"{hits} literals found in all: too few to show much");
+    }
 }

@@ -77,6 +77,7 @@ internal sealed class SigmaExistsNode(int fieldId, bool expected) : SigmaMatchNo
 /// <summary>Keyword search: a value anywhere in any field of the event (any value, or all with `all`).</summary>
 internal sealed class SigmaKeywordNode(SigmaValueMatcher[] values, bool all) : SigmaMatchNode
 {
+    public SigmaValueMatcher[] Values => values;
     public override bool Matches(SigmaEventView v)
     {
         var fields = v.Event.Fields;
