@@ -76,15 +76,29 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
 
     private Searcher Build()
     {
-        var texts = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Built on first use, in the middle of matching (the vulnerable-driver list: 4,400 hashes): plain loops, and ASCII
+        // texts upper-cased by the vectorised ASCII casing (ToUpperInvariant goes character by character under invariant
+        // globalization; both agree on ASCII).
+        var gram = new List<string>(_texts.Length);
+        var others = new List<string>();
+        var seen = new HashSet<string>(_texts.Length, StringComparer.Ordinal);
         foreach (var t in _texts)
         {
-            string s = _cased ? t : t.ToUpperInvariant();
-            if (s.Length > 0 && seen.Add(s)) texts.Add(s);
+            string s = _cased ? t : UpperInvariant(t);
+            if (s.Length == 0 || !seen.Add(s)) continue;
+            (SigmaLiteralFinder.CanFind(s) ? gram : others).Add(s);
         }
-        var gram = texts.Where(SigmaLiteralFinder.CanFind).ToArray();
-        var others = texts.Where(t => !SigmaLiteralFinder.CanFind(t)).ToArray();
+        return Publish(gram.ToArray(), others.ToArray());
+    }
+
+    private static string UpperInvariant(string t)
+    {
+        if (!System.Text.Ascii.IsValid(t)) return t.ToUpperInvariant();
+        return string.Create(t.Length, t, static (dest, src) => System.Text.Ascii.ToUpper(src, dest, out _));
+    }
+
+    private Searcher Publish(string[] gram, string[] others)
+    {
         // Long texts, uncased: probe every few positions only (SigmaStrideFinder), the list's hot path when it is a keyword search.
         var strided = !_cased && others.Length == 0 ? SigmaStrideFinder.TryCreate(gram) : null;
         var searcher = new Searcher(gram, others, strided);
