@@ -90,4 +90,37 @@ public class SigmaLiteralFinderTests
         }
         Assert.True(hits > 300, $"{hits} literals found in all: too few to show much");
     }
+
+    /// <summary>
+    /// Long literals (filed under a gram of their last 16 characters, as the vulnerable-driver hashes are) and one whose
+    /// last characters are NUL (filed under a gram before them) are found exactly where a plain search finds them.
+    /// </summary>
+    [Fact]
+    public void LongLiteralsAndOnesEndingInNulCharactersAreFound()
+    {
+        var rng = new Random(71);
+        string Hex(int len) => new(Enumerable.Range(0, len).Select(_ => "0123456789ABCDEF"[rng.Next(16)]).ToArray());
+        var literals = Enumerable.Range(0, 2_000).Select(k => (k % 3 == 0 ? "MD5=" : k % 3 == 1 ? "SHA1=" : "SHA256=") + Hex(32 + k % 40))
+            .Append("ABCD" + new string('\0', 20)).Append(new string('\0', 3) + "XYZW" + new string('\0', 30))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var finder = new SigmaLiteralFinder(literals);
+        int hits = 0;
+        for (int t = 0; t < 300; t++)
+        {
+            string text = "SHA1=" + Hex(40) + ",MD5=" + Hex(32) + ",SHA256=" + Hex(64);
+            if (rng.Next(2) == 0) text = text.Insert(rng.Next(text.Length + 1), literals[rng.Next(literals.Count)]);
+            if (rng.Next(4) == 0) text = text.Insert(rng.Next(text.Length + 1), literals[^(1 + rng.Next(2))]);
+            if (rng.Next(4) == 0) text = text.Insert(rng.Next(text.Length + 1), literals[rng.Next(literals.Count)][..^1]); // cut short
+            var expected = Enumerable.Range(0, literals.Count).Where(li => text.Contains(literals[li], StringComparison.Ordinal)).ToList();
+            hits += expected.Count;
+            var sink = new Collect { Found_ = new List<int>() };
+            finder.Scan(text, ref sink);
+            Assert.Equal(expected, sink.Found_.Distinct().Order());
+            Assert.Equal(expected.Count > 0, finder.ContainsAny(text));
+            var folded = new Collect { Found_ = new List<int>() };
+            finder.Scan(text.ToLowerInvariant(), fold: true, ref folded);
+            Assert.Equal(expected, folded.Found_.Distinct().Order());
+        }
+        Assert.True(hits > 100, $"{hits} literals found in all");
+    }
 }
