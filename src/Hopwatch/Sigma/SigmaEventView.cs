@@ -38,7 +38,7 @@ internal sealed class SigmaEventView
     /// <summary>Answers of searches over value instances seen before (this view's thread only).</summary>
     public SigmaValueMemo Memo { get; } = new();
 
-    /// <summary>Slots of a <see cref="KeywordMisses"/> table: 4,096 (32 KB), which kept as many repeats as 16,384 did and stays in the first-level cache better.</summary>
+    /// <summary>Slots of a <see cref="KeywordMisses"/> table: 4,096 (32 KB): on the bench corpus about as many repeats are found as with 16,384 (85 % against 86 % of values), and the table stays in the first-level cache better.</summary>
     public const int KeywordMissBits = 12;
     private string?[]?[] _keywordMisses = [];
 
