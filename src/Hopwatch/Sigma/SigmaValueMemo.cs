@@ -13,7 +13,7 @@ namespace Hopwatch.Sigma;
 /// </summary>
 internal sealed class SigmaValueMemo
 {
-    /// <summary>Shorter values are searched again: a few probes cost less than a look-up here.</summary>
+    /// <summary>Shorter values are searched again by field tests: a few probes cost less than a look-up here.</summary>
     public const int MinLength = 32;
     /// <summary>The same for the prefilter's scans (<see cref="SigmaScanMemo"/>), which probe at every character (not every few, as keyword lists do).</summary>
     public const int MinScanLength = 16;
@@ -27,12 +27,26 @@ internal sealed class SigmaValueMemo
     private readonly string?[] _values = new string?[1 << Bits];
     private readonly int[] _keys = new int[1 << Bits]; // searcher id, negated when the answer was "found"
 
-    /// <summary>The remembered answer of searcher <paramref name="id"/> for this very <paramref name="value"/>, if any; <paramref name="slot"/> is where to <see cref="Remember"/> it.</summary>
+    /// <summary>
+    /// The slot of (<paramref name="id"/>, <paramref name="value"/>) in a table of 2^<paramref name="bits"/>: from the
+    /// instance's address, not from its object header (<see cref="RuntimeHelpers.GetHashCode(object)"/>), so a look-up
+    /// never reads the string itself. Keyword lists visit every value of every event, and the first read of a value
+    /// no other test had touched was a cache miss — most of what such a search cost. Only a hash: were the collector
+    /// to move the string, its answer would just be looked for in another slot (a miss), never given for another
+    /// instance (a hit compares the reference).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int SlotOf(int id, string value, int bits)
+    {
+        ulong address = (ulong)Unsafe.As<string, nint>(ref value);
+        return (int)(((address >> 3) ^ (uint)id * 0x2F0B3C4DUL) * 0x9E3779B97F4A7C15UL >> (64 - bits));
+    }
+
+    /// <summary>The remembered answer of searcher <paramref name="id"/> for this very <paramref name="value"/>, if any; <paramref name="slot"/> is where to <see cref="Remember"/> it. Does not read the string.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGet(int id, string value, out bool found, out int slot)
     {
-        uint h = (uint)(RuntimeHelpers.GetHashCode(value) ^ id * 0x2F0B3C4D);
-        slot = (int)((h * 0x9E3779B9u) >> (32 - Bits));
+        slot = SlotOf(id, value, Bits);
         int key = _keys[slot];
         found = key < 0;
         return (key == id || key == -id) && ReferenceEquals(_values[slot], value);

@@ -34,4 +34,26 @@ public class SigmaEventViewTests
         foreach (var (e, hit) in events) Assert.Equal(hit, Run(set, [e]).Count == 1);
         Assert.Equal(events.Count(p => p.Item2), Run(set, events.Select(p => p.Item1)).Count);
     }
+
+    [Fact]
+    public void UpperCasedCopiesAreThoseOfToUpperInvariant()
+    {
+        // ASCII values take the vectorised ASCII casing, others switch to ToUpperInvariant at their first other character:
+        // either way the copy is the per-character upper-casing (long s to S, dotless i to I, Kelvin sign and ß kept,
+        // surrogate pairs as they are), also for values longer than the buffer so far.
+        var values = new[]
+        {
+            @"c:\windows\system32\cmd.exe /c whoami", "", "x", "ſekurlſa::logonpaſſwords", "abc ı é ß \u212A end",
+            "\U0001F600 smile 😀 \u00E9", new string('a', 63) + "é", new string('b', 5_000), new string('c', 4_000) + "\u017F" + new string('d', 4_000),
+        };
+        var set = Load("title: t\nlogsource: {product: windows}\ndetection:\n    k:\n        - 'zzzz'\n    condition: k\n");
+        var view = new Hopwatch.Sigma.SigmaEventView(set.FieldTable);
+        var e = Event("Security", 4688, values.Select((v, i) => ($"F{i}", (string?)v)).ToArray());
+        view.Bind(e);
+        for (int i = 0; i < e.Fields.Count; i++)
+        {
+            string value = e.Fields.ValueAt(i)!;
+            Assert.Equal(value.ToUpperInvariant(), view.Folded(i, value).ToString());
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Hopwatch.Events;
 using Hopwatch.Sigma;
 using static Hopwatch.Tests.Sigma.SigmaTestKit;
@@ -51,11 +52,20 @@ public class SigmaScanMemoTests
         var memo = new SigmaScanMemo();
         string value = "C:\\Windows\\System32\\cmd.exe /c whoami";
         string copy = new(value.AsSpan());
-        Assert.False(memo.TryGet(1, value, out _, out int slot));
-        memo.Remember(slot, 1, value, [3, 7]);
-        Assert.True(memo.TryGet(1, value, out var found, out _));
-        Assert.Equal([3, 7], found);
-        Assert.False(memo.TryGet(2, value, out _, out _)); // another field's scan
-        Assert.False(memo.TryGet(1, copy, out _, out _));  // equal text, another instance
+        // Slots come from addresses: pinned, so a collection in the middle of the test cannot move them to other slots.
+        var pins = new[] { GCHandle.Alloc(value, GCHandleType.Pinned), GCHandle.Alloc(copy, GCHandleType.Pinned) };
+        try
+        {
+            Assert.False(memo.TryGet(1, value, out _, out int slot));
+            memo.Remember(slot, 1, value, [3, 7]);
+            Assert.True(memo.TryGet(1, value, out var found, out _));
+            Assert.Equal([3, 7], found);
+            Assert.False(memo.TryGet(2, value, out _, out _)); // another field's scan
+            Assert.False(memo.TryGet(1, copy, out _, out _));  // equal text, another instance
+        }
+        finally
+        {
+            foreach (var pin in pins) pin.Free();
+        }
     }
 }

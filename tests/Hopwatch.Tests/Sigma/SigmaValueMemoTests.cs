@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Hopwatch.Events;
 using Hopwatch.Sigma;
 using Hopwatch.Tests.Support;
@@ -156,6 +157,20 @@ public class SigmaValueMemoTests
         var memo = new SigmaValueMemo();
         int a = SigmaValueMemo.NewId(), b = SigmaValueMemo.NewId();
         string value = new('v', 40), equal = new('v', 40);
+        // Slots come from addresses: pinned, so a collection in the middle of the test cannot move them to other slots.
+        var pins = new[] { GCHandle.Alloc(value, GCHandleType.Pinned), GCHandle.Alloc(equal, GCHandleType.Pinned) };
+        try
+        {
+            Check(memo, a, b, value, equal);
+        }
+        finally
+        {
+            foreach (var pin in pins) pin.Free();
+        }
+    }
+
+    private static void Check(SigmaValueMemo memo, int a, int b, string value, string equal)
+    {
         Assert.False(memo.TryGet(a, value, out _, out int slot));
         memo.Remember(slot, a, value, found: true);
         Assert.True(memo.TryGet(a, value, out bool found, out _));

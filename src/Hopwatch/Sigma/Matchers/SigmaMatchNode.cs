@@ -77,6 +77,7 @@ internal sealed class SigmaExistsNode(int fieldId, bool expected) : SigmaMatchNo
 /// <summary>Keyword search: a value anywhere in any field of the event (any value, or all with `all`).</summary>
 internal sealed class SigmaKeywordNode(SigmaValueMatcher[] values, bool all) : SigmaMatchNode
 {
+    public SigmaValueMatcher[] Values => values;
     public override bool Matches(SigmaEventView v)
     {
         var fields = v.Event.Fields;
@@ -93,6 +94,7 @@ internal sealed class SigmaKeywordNode(SigmaValueMatcher[] values, bool all) : S
 
     private static bool AnyField(Hopwatch.Events.EventFields fields, SigmaValueMatcher m, SigmaEventView v)
     {
+        if (m is SigmaMultiContainsMatcher list) return list.MatchesAnyValue(v); // a keyword list: answers remembered by value instance
         for (int i = 0; i < fields.Count; i++)
         {
             string? s = fields.ValueAt(i);

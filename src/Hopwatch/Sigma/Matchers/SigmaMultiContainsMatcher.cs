@@ -76,15 +76,29 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
 
     private Searcher Build()
     {
-        var texts = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Built on first use, in the middle of matching (the vulnerable-driver list: 4,400 hashes): plain loops, and ASCII
+        // texts upper-cased by the vectorised ASCII casing (ToUpperInvariant goes character by character under invariant
+        // globalization; both agree on ASCII).
+        var gram = new List<string>(_texts.Length);
+        var others = new List<string>();
+        var seen = new HashSet<string>(_texts.Length, StringComparer.Ordinal);
         foreach (var t in _texts)
         {
-            string s = _cased ? t : t.ToUpperInvariant();
-            if (s.Length > 0 && seen.Add(s)) texts.Add(s);
+            string s = _cased ? t : UpperInvariant(t);
+            if (s.Length == 0 || !seen.Add(s)) continue;
+            (SigmaLiteralFinder.CanFind(s) ? gram : others).Add(s);
         }
-        var gram = texts.Where(SigmaLiteralFinder.CanFind).ToArray();
-        var others = texts.Where(t => !SigmaLiteralFinder.CanFind(t)).ToArray();
+        return Publish(gram.ToArray(), others.ToArray());
+    }
+
+    private static string UpperInvariant(string t)
+    {
+        if (!System.Text.Ascii.IsValid(t)) return t.ToUpperInvariant();
+        return string.Create(t.Length, t, static (dest, src) => System.Text.Ascii.ToUpper(src, dest, out _));
+    }
+
+    private Searcher Publish(string[] gram, string[] others)
+    {
         // Long texts, uncased: probe every few positions only (SigmaStrideFinder), the list's hot path when it is a keyword search.
         var strided = !_cased && others.Length == 0 ? SigmaStrideFinder.TryCreate(gram) : null;
         var searcher = new Searcher(gram, others, strided);
@@ -108,6 +122,43 @@ internal sealed class SigmaMultiContainsMatcher : SigmaValueMatcher
         found = Search(searcher, fieldIndex, value, view);
         view.Memo.Remember(slot, _memoId, value, found);
         return found;
+    }
+
+    /// <summary>This list's table in <see cref="SigmaEventView.KeywordMisses"/>, numbered when first searched as a keyword list (0: not yet).</summary>
+    private int _keywordTable;
+    private static int _lastKeywordTable;
+
+    /// <summary>
+    /// Whether any value of the bound event holds a needle: a keyword search, run on every value of every event it is
+    /// a candidate for ("Mimikatz Use": every Windows event, ~17 % of all matching). Most values of an event are
+    /// instances seen in earlier events (provider, computer, keywords, user and domain names, GUIDs), and what cost was
+    /// visiting them: reading each value (a cache miss for most), checking its length, searching those of 9 to 31
+    /// characters (not remembered: below <see cref="SigmaValueMemo.MinLength"/>) and looking up the longer ones. Here
+    /// every value found to hold no needle, of any length, is remembered by instance in a small table of this list's
+    /// own (<see cref="SigmaEventView.KeywordMisses"/>, slot from the instance's address: a look-up reads neither the
+    /// string nor anything but one table entry); a value seen again is passed over without being read. A value that
+    /// holds a needle is not remembered: it ends the search, and is searched again when met again (rare).
+    /// </summary>
+    public bool MatchesAnyValue(SigmaEventView view)
+    {
+        int table = _keywordTable;
+        if (table == 0)
+        {
+            Interlocked.CompareExchange(ref _keywordTable, Interlocked.Increment(ref _lastKeywordTable), 0);
+            table = _keywordTable;
+        }
+        var misses = view.KeywordMisses(table);
+        var fields = view.Event.Fields;
+        for (int i = 0, n = fields.Count; i < n; i++)
+        {
+            string? value = fields.ValueAt(i);
+            if (value is null) continue;
+            int slot = SigmaValueMemo.SlotOf(_memoId, value, SigmaEventView.KeywordMissBits);
+            if (ReferenceEquals(misses[slot], value)) continue; // seen before, holds no needle
+            if (value.Length >= _shortest && Search(_searcher ?? Build(), i, value, view)) return true;
+            misses[slot] = value;
+        }
+        return false;
     }
 
     private bool Search(Searcher searcher, int fieldIndex, string value, SigmaEventView view)

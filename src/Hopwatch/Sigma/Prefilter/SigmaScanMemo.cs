@@ -24,8 +24,7 @@ internal sealed class SigmaScanMemo
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGet(int id, string value, out int[] found, out int slot)
     {
-        uint h = (uint)(RuntimeHelpers.GetHashCode(value) ^ id * 0x2F0B3C4D);
-        slot = (int)((h * 0x9E3779B9u) >> (32 - Bits));
+        slot = SigmaValueMemo.SlotOf(id, value, Bits); // from the address: a look-up does not read the string
         found = _found[slot]!;
         return _ids[slot] == id && ReferenceEquals(_values[slot], value);
     }

@@ -91,22 +91,6 @@ internal sealed class SigmaStrideFinder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Key(ReadOnlySpan<char> at) => MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(at[..GramLength]));
 
-    /// <summary>Four characters as a gram key, upper-cased as <c>ToUpperInvariant</c> does each of them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong FoldedKey(ReadOnlySpan<char> at)
-    {
-        ulong k = Key(at);
-        if ((k & 0xFF80_FF80_FF80_FF80UL) != 0)
-            return SigmaLiteralFinder.Up(at[0]) | (ulong)SigmaLiteralFinder.Up(at[1]) << 16
-                 | (ulong)SigmaLiteralFinder.Up(at[2]) << 32 | (ulong)SigmaLiteralFinder.Up(at[3]) << 48;
-        // All four ASCII: per 16-bit lane, bit 7 of (c + 0x80 - 'a') says c ≥ 'a', of (c + 0x80 - 'z' - 1) that c > 'z';
-        // lanes stay below 0x100, so nothing carries into the next one.
-        const ulong Lanes = 0x0001_0001_0001_0001UL;
-        ulong atLeastA = k + (0x80 - 'a') * Lanes, aboveZ = k + (0x80 - 'z' - 1) * Lanes;
-        ulong lower = atLeastA & ~aboveZ & (0x80 * Lanes);
-        return k - (lower >> 2); // 0x80 >> 2 = 0x20: 'a' − 'A'
-    }
-
     /// <summary>Whether any literal occurs in <paramref name="text"/> upper-cased (ToUpperInvariant, character by character).</summary>
     public bool ContainsAny(ReadOnlySpan<char> text)
     {
@@ -116,7 +100,7 @@ internal sealed class SigmaStrideFinder
         int mask = keys.Length - 1, stride = Stride;
         for (int p = 0; p + GramLength <= n; p += stride)
         {
-            ulong key = FoldedKey(text[p..]);
+            ulong key = SigmaLiteralFinder.FoldedKey(text[p..]);
             int slot = (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
             while (true)
             {
