@@ -472,6 +472,18 @@ internal sealed class SigmaLiteralFinder
         _entryCount = entryCount;
         _entryLiteral = entryLiteral;
         _entryOffset = entryOffset;
+        // The per-entry checks are not kept in the snapshot: they follow from the entries as in the other constructor.
+        _entryLength = new int[n];
+        _entryCheckAt = new int[n];
+        _entryCheck = new ulong[n];
+        for (int e = 0; e < n; e++)
+        {
+            string lit = literals[entryLiteral[e]];
+            int checkAt = CheckAt(entryOffset[e], lit.Length);
+            _entryLength[e] = lit.Length;
+            _entryCheckAt[e] = checkAt;
+            _entryCheck[e] = Key(lit, checkAt);
+        }
         _filter = filter;
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
         AllAscii = true;
